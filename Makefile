@@ -1,0 +1,66 @@
+# Pikoshi: `make run` serves the app on embedded defaults, `make test` runs every check.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+# The first Python >= 3.12 found: python3.13, python3.12, pyenv's, Debian's.
+PYTHON ?= $(shell for c in python3.13 python3.12 \
+	$$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 \
+	$$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 \
+	/usr/bin/python3.13 /usr/bin/python3.12 python3; do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+
+.PHONY: run test serve lint format lock migrate clean bench
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Pikoshi needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (e.g. 'apt-get install python3.13' or 'pyenv install 3.12'), then run make again."; \
+	  exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv || true
+
+$(STAMP): $(PY) requirements.txt
+	@if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt; \
+	else $(PY) -m pip install --quiet -r requirements.txt; fi
+	@touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	@if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt; \
+	else $(PY) -m pip install --quiet -r requirements-dev.txt; fi
+	@touch $@
+
+migrate: $(STAMP)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+run: migrate
+	@echo "Pikoshi on http://127.0.0.1:8000 — emails (verification links) are printed here."
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the pinned lock files from requirements*.in.
+lock: $(PY)
+	$(VENV)/bin/uv pip compile --quiet --python $(PY) requirements.in -o requirements.txt --custom-compile-command "make lock"
+	$(VENV)/bin/uv pip compile --quiet --python $(PY) requirements-dev.in -o requirements-dev.txt --custom-compile-command "make lock"
+
+bench: $(DEV_STAMP)
+	$(PY) benchmarks/variants.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,37 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        context = {**context, "site_name": settings.SITE_NAME, "site_root": settings.SITE_ROOT}
+        super().send_mail(template_prefix, email, context)
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            _on_account_created(user)
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        if not user.display_name:
+            user.display_name = (data.get("name") or "").strip()[:150] or (
+                " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)[:150]
+            )
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form=form)
+        _on_account_created(user)
+        return user
+
+
+def _on_account_created(user) -> None:
+    """Give every new account what it needs before its first page (its default album)."""
+    from accounts.services import user_setup
+
+    user_setup(user=user)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pikoshi import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("gallery.urls")),
+    path("api/", include("pikoshi.api_urls")),
+]
+
+handler404 = "pikoshi.views.page_not_found"
+handler500 = "pikoshi.views.server_error"
