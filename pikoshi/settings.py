@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pikoshi.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -393,7 +394,19 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django_redis": {"level": "ERROR"}},
+    "loggers": {
+        "django_redis": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "pikoshi.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+    },
 }

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pikoshi import views
+from pikoshi import health, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
