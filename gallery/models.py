@@ -28,6 +28,14 @@ class Album(models.Model):
     cover = models.ForeignKey(
         "Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Details policy for everyone the album is shared with (people and audiences; each
+    # share link has its own pair). Off by default: others see photos and dates only.
+    share_camera = models.BooleanField(
+        default=False, help_text="People the album is shared with see camera make and model."
+    )
+    share_location = models.BooleanField(
+        default=False, help_text="People the album is shared with see where photos were taken."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,3 +133,158 @@ class Photo(models.Model):
 
     def variant_file(self, name: str):
         return {"thumb": self.thumb, "mobile": self.mobile, "display": self.display}[name]
+
+
+# --- Sharing -------------------------------------------------------------------------------
+
+
+class Circle(models.TextChoices):
+    FAMILY = "family", "Family"
+    FRIEND = "friend", "Friend"
+
+
+class Invitation(models.Model):
+    """A request to connect, sent to an email address that may not have an account yet.
+
+    It is matched to a person by verified email address when they look, so it survives
+    sign-up: whoever later verifies that address sees the invitation and may answer it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
+    )
+    email = models.EmailField(help_text="Stored lower-case; matched to verified addresses.")
+    circle = models.CharField(
+        max_length=16,
+        choices=Circle.choices,
+        default=Circle.FRIEND,
+        help_text="Where the inviter files the invitee once accepted.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inviter", "email"],
+                condition=Q(status="pending"),
+                name="one_pending_invitation_per_email",
+            )
+        ]
+        indexes = [models.Index(fields=["email", "status"])]
+
+    def __str__(self):
+        return f"{self.inviter} -> {self.email} ({self.status})"
+
+
+class Connection(models.Model):
+    """One side of a consented link: `user` files `contact` under a circle.
+
+    A connection is always two rows, one per side, created together when an invitation
+    is accepted and deleted together when either side ends it; each side chooses its
+    own circle for the other.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="connections"
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    circle = models.CharField(max_length=16, choices=Circle.choices, default=Circle.FRIEND)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["circle", "contact__display_name", "contact__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "contact"], name="one_connection_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(user=models.F("contact")), name="no_connection_to_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["contact", "user", "circle"])]
+
+    def __str__(self):
+        return f"{self.user} files {self.contact} under {self.circle}"
+
+
+class AlbumMember(models.Model):
+    """An album shared with one named connection, as viewer or contributor, maybe until a date."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Can view"
+        CONTRIBUTOR = "contributor", "Can add photos"
+
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="album_memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    until = models.DateTimeField(
+        null=True, blank=True, help_text="Access ends at this moment; empty means no end."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["album", "user"], name="one_membership_per_person")
+        ]
+        indexes = [models.Index(fields=["user", "album"])]
+
+    def __str__(self):
+        return f"{self.user} {self.role} of {self.album}"
+
+
+class ShareLink(models.Model):
+    """A capability URL for people without an account.
+
+    Only a SHA-256 of the token is stored, so a leaked database does not leak working
+    links; the owner copies the link when it is created and makes a new one if it is lost.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(
+        max_length=100, blank=True, help_text="Who the link is for, e.g. 'Grandma'."
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty means the link never expires."
+    )
+    password = models.CharField(
+        max_length=128, blank=True, help_text="A password hash; empty means no password."
+    )
+    allow_download = models.BooleanField(default=False)
+    share_camera = models.BooleanField(default=False)
+    share_location = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_accessed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.label or str(self.public_id)
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password)
