@@ -64,3 +64,9 @@ bench: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# Production serving: gunicorn + whitenoise, DEBUG off. Needs SECRET_KEY and ALLOWED_HOSTS.
+serve: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn pikoshi.wsgi -c pikoshi/gunicorn.conf.py
