@@ -1,11 +1,24 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.utils import build_absolute_uri
 from django.conf import settings
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        context = {**context, "site_name": settings.SITE_NAME, "site_root": settings.SITE_ROOT}
+        # Links in an email point where the request came from, as allauth's own links do,
+        # so the paste-the-code page is on the same host as the confirmation link.
+        request = allauth_context.request
+        site_root = build_absolute_uri(request, "/").rstrip("/") if request else settings.SITE_ROOT
+        context = {
+            **context,
+            "site_name": settings.SITE_NAME,
+            "site_root": site_root,
+            "confirm_code_url": site_root + reverse("account_confirm_email_code"),
+            "password_reset_page_url": site_root + reverse("account_reset_password"),
+        }
         super().send_mail(template_prefix, email, context)
 
     def save_user(self, request, user, form, commit=True):

@@ -216,6 +216,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Password and address changes are mailed to the owner, so a hijacked session cannot hide them.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pikoshi] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -380,6 +382,10 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+if GOOGLE_CLIENT_ID:
+    # Browsers apply form-action to the redirect after a POST: "Continue with Google" posts
+    # to allauth, which redirects to Google's consent page.
+    SECURE_CSP["form-action"].append("https://accounts.google.com")
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
