@@ -1,0 +1,192 @@
+"""Reads, always on behalf of someone: every query here is scoped through permissions.py.
+
+Anything a person may not see raises Http404, exactly like something that does not exist,
+so nobody can probe which ids are real.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core import signing
+from django.db.models import Count, Q, QuerySet, Subquery
+from django.http import Http404
+
+from gallery import permissions
+from gallery.models import Album, Photo
+
+CURSOR_SALT = "pikoshi.cursor"
+DEFAULT_PAGE_SIZE = 30
+MAX_PAGE_SIZE = 100
+BAD_CURSOR = "This page link is not valid; start again from the first page."
+
+
+class InvalidCursor(ValueError):
+    """The cursor was not issued by us (tampered, truncated or from another version)."""
+
+
+@dataclass
+class PhotoPage:
+    photos: list[Photo]
+    next_cursor: str | None
+
+
+def _parse_uuid(value) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404("No such item.") from None
+
+
+def album_for_viewer(*, user, public_id) -> Album:
+    """The album if this person may see it, else 404."""
+    album_id = _parse_uuid(public_id)
+    album = (
+        permissions.visible_albums(user)
+        .select_related("owner", "cover")
+        .filter(public_id=album_id)
+        .first()
+    )
+    if album is None:
+        raise Http404("No such album.")
+    return album
+
+
+def album_for_editor(*, user, public_id) -> Album:
+    """The album if this person may change it; viewers who may not edit get 404 too."""
+    album = album_for_viewer(user=user, public_id=public_id)
+    if not permissions.can_edit_album(user, album):
+        raise Http404("No such album.")
+    return album
+
+
+def albums_for_owner(*, user) -> QuerySet[Album]:
+    """The person's own albums with .photo_count (trash not counted) and the cover joined."""
+    return (
+        permissions.visible_albums(user)
+        .filter(owner=user)
+        .select_related("cover")
+        .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
+    )
+
+
+def photo_for_viewer(*, user, public_id) -> Photo:
+    """A photo this person may see (never one in the trash), else 404."""
+    photo_id = _parse_uuid(public_id)
+    photo = (
+        permissions.visible_photos(user)
+        .select_related("album", "owner")
+        .filter(public_id=photo_id)
+        .first()
+    )
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+def photo_for_owner(*, user, public_id, include_trashed: bool = False) -> Photo:
+    """One of the person's own photos, for editing; trashed ones only when asked for."""
+    photo_id = _parse_uuid(public_id)
+    photos = permissions.owned_photos(user).select_related("album", "owner")
+    if not include_trashed:
+        photos = photos.filter(deleted_at__isnull=True)
+    photo = photos.filter(public_id=photo_id).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+def trash_for_owner(*, user) -> QuerySet[Photo]:
+    """The person's trash, most recently deleted first."""
+    return (
+        permissions.owned_photos(user)
+        .filter(deleted_at__isnull=False)
+        .select_related("album")
+        .order_by("-deleted_at", "-id")
+    )
+
+
+# --- Pages of photos ------------------------------------------------------------------------
+
+
+def _encode_cursor(photo: Photo) -> str:
+    # The public id, not the sequential key, marks the position: the cursor travels in URLs.
+    return signing.dumps([photo.taken_at.isoformat(), photo.public_id.hex], salt=CURSOR_SALT)
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        taken_at, public_id = signing.loads(str(cursor), salt=CURSOR_SALT)
+        taken_at = datetime.fromisoformat(taken_at)
+        public_id = uuid.UUID(hex=public_id)
+    except (signing.BadSignature, TypeError, ValueError) as exc:
+        raise InvalidCursor(BAD_CURSOR) from exc
+    if taken_at.tzinfo is None:
+        raise InvalidCursor(BAD_CURSOR)
+    return taken_at, public_id
+
+
+def _clamp_limit(limit) -> int:
+    try:
+        limit = int(limit)
+    except (TypeError, ValueError):
+        limit = DEFAULT_PAGE_SIZE
+    return max(1, min(limit, MAX_PAGE_SIZE))
+
+
+def _photo_page(photos: QuerySet[Photo], *, cursor: str | None, limit) -> PhotoPage:
+    """Keyset pagination on (taken_at desc, id desc): one query per page, whatever its size.
+
+    If the photo a cursor points at is deleted for good before the next page is asked for,
+    the page still starts at the right moment; only photos taken in that very same
+    microsecond could be skipped.
+    """
+    limit = _clamp_limit(limit)
+    photos = photos.select_related("album").order_by("-taken_at", "-id")
+    if cursor:
+        taken_at, anchor = _decode_cursor(cursor)
+        anchor_id = Subquery(Photo.objects.filter(public_id=anchor).values("id")[:1])
+        photos = photos.filter(Q(taken_at__lt=taken_at) | Q(taken_at=taken_at, id__lt=anchor_id))
+    rows = list(photos[: limit + 1])
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return PhotoPage(photos=rows[:limit], next_cursor=next_cursor)
+
+
+def _timeline(user) -> QuerySet[Photo]:
+    # The timeline is the person's own library; albums shared with them are browsed as albums.
+    return permissions.visible_photos(user).filter(owner=user)
+
+
+def timeline_page(*, user, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE) -> PhotoPage:
+    """The person's own photos, newest taken first."""
+    return _photo_page(_timeline(user), cursor=cursor, limit=limit)
+
+
+def album_photos_page(
+    *, user, album: Album, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> PhotoPage:
+    """Photos of one album this person may see, newest taken first (empty if not visible)."""
+    photos = permissions.visible_photos(user).filter(album=album)
+    return _photo_page(photos, cursor=cursor, limit=limit)
+
+
+def photo_neighbours(*, user, photo: Photo, album: Album | None = None):
+    """(newer, older) photo next to `photo` in the album, or in the timeline without one."""
+    if album is not None:
+        scope = permissions.visible_photos(user).filter(album=album)
+    else:
+        scope = _timeline(user)
+    scope = scope.select_related("album")
+    newer = (
+        scope.filter(Q(taken_at__gt=photo.taken_at) | Q(taken_at=photo.taken_at, id__gt=photo.pk))
+        .order_by("taken_at", "id")
+        .first()
+    )
+    older = (
+        scope.filter(Q(taken_at__lt=photo.taken_at) | Q(taken_at=photo.taken_at, id__lt=photo.pk))
+        .order_by("-taken_at", "-id")
+        .first()
+    )
+    return newer, older

@@ -1,0 +1,118 @@
+"""Test data: albums and photos built directly, plus small real JPEGs for uploads.
+
+`make_photo` skips image processing so selector and pagination tests stay fast; tests of
+`photo_upload` go through the real pipeline with `jpeg_upload`.
+"""
+
+import functools
+import hashlib
+import io
+import secrets
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from gallery.models import Album, Photo
+from gallery.services import album_ensure_default
+
+
+def jpeg_bytes(
+    width: int = 64, height: int = 48, color=(200, 80, 40), *, taken: datetime | None = None
+) -> bytes:
+    """A small real JPEG; `taken` (naive) goes into EXIF DateTimeOriginal."""
+    image = Image.new("RGB", (width, height), color)
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")  # DateTimeOriginal
+    image.save(out, "JPEG", quality=80, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def jpeg_upload(name: str = "holiday.jpg", **kwargs) -> SimpleUploadedFile:
+    """A JPEG as the upload handlers hand it to a view."""
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+@functools.cache
+def _webp(size: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (size, size), (30, 120, 200)).save(out, "WEBP")
+    return out.getvalue()
+
+
+def make_album(owner, *, title: str = "Holidays", **fields) -> Album:
+    return Album.objects.create(owner=owner, title=title, **fields)
+
+
+def make_photo(
+    owner,
+    *,
+    album: Album | None = None,
+    taken_at: datetime | None = None,
+    deleted_at: datetime | None = None,
+    title: str = "",
+) -> Photo:
+    """A photo row with real files in storage (a JPEG original and WebP variants)."""
+    from django.core.files.storage import default_storage
+
+    album = album or album_ensure_default(owner=owner)
+    original = jpeg_bytes(color=tuple(secrets.randbelow(256) for _ in range(3)))
+    photo = Photo(
+        owner=owner,
+        album=album,
+        title=title,
+        original_name="IMG_0001.jpg",
+        sha256=hashlib.sha256(original + secrets.token_bytes(8)).hexdigest(),
+        mime_type="image/jpeg",
+        bytes=len(original),
+        width=64,
+        height=48,
+        taken_at=taken_at or timezone.now(),
+        deleted_at=deleted_at,
+    )
+    photo.original.save("x.jpg", ContentFile(original), save=False)
+    for name, size in (("thumb", 8), ("mobile", 12), ("display", 16)):
+        stored = default_storage.save(
+            f"variants/{owner.uuid}/{photo.public_id}/{name}-{secrets.token_urlsafe(12)}.webp",
+            ContentFile(_webp(size)),
+        )
+        setattr(photo, name, stored)
+        setattr(photo, f"{name}_width", size)
+        setattr(photo, f"{name}_height", size)
+    photo.save()
+    return photo
+
+
+def make_photos(owner, count: int, *, album: Album | None = None, start=None) -> list[Photo]:
+    """`count` photos taken one minute apart, newest first in the returned list."""
+    start = start or timezone.now()
+    photos = [
+        make_photo(owner, album=album, taken_at=start - timedelta(minutes=i)) for i in range(count)
+    ]
+    return photos
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """A fresh, empty storage folder for one test, so it can check exactly which files exist."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
+def stored_files(root) -> list[str]:
+    """Every file under `root`, as sorted relative paths."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())

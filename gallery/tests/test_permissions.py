@@ -1,0 +1,90 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from gallery import permissions
+from gallery.services import album_ensure_default
+from gallery.tests.factories import make_album, make_photo, media_root  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+
+NOBODY = [AnonymousUser(), None]
+
+
+def test_owner_sees_own_albums_only(owner, stranger):
+    mine = make_album(owner)
+    theirs = make_album(stranger)
+    visible = set(permissions.visible_albums(owner))
+    assert mine in visible
+    assert album_ensure_default(owner=owner) in visible
+    assert theirs not in visible
+
+
+def test_owner_can_view_and_edit_own_album(owner):
+    album = make_album(owner)
+    assert permissions.can_view_album(owner, album)
+    assert permissions.can_edit_album(owner, album)
+
+
+def test_stranger_can_neither_view_nor_edit_private_album(owner, stranger):
+    album = make_album(owner)
+    assert not permissions.can_view_album(stranger, album)
+    assert not permissions.can_edit_album(stranger, album)
+
+
+def test_guest_without_a_share_sees_nothing_of_owners_albums(owner, guest):
+    album = make_album(owner)
+    assert not permissions.can_view_album(guest, album)
+    assert not permissions.visible_photos(guest).filter(album=album).exists()
+
+
+@pytest.mark.parametrize("nobody", NOBODY, ids=["anonymous", "none"])
+def test_anonymous_sees_and_edits_nothing(owner, nobody):
+    album = make_album(owner)
+    photo = make_photo(owner, album=album)
+    assert not permissions.visible_albums(nobody).exists()
+    assert not permissions.visible_photos(nobody).exists()
+    assert not permissions.can_view_album(nobody, album)
+    assert not permissions.can_edit_album(nobody, album)
+    assert not permissions.can_view_original(nobody, photo)
+    assert not permissions.can_edit_photo(nobody, photo)
+    assert not permissions.owned_photos(nobody).exists()
+
+
+def test_deactivated_owner_loses_access(owner):
+    album = make_album(owner)
+    owner.is_active = False
+    owner.save()
+    assert not permissions.can_view_album(owner, album)
+    assert not permissions.can_edit_album(owner, album)
+
+
+def test_visible_photos_leave_out_the_trash(owner):
+    kept = make_photo(owner)
+    trashed = make_photo(owner, deleted_at=timezone.now() - timedelta(days=1))
+    visible = set(permissions.visible_photos(owner))
+    assert kept in visible
+    assert trashed not in visible
+    assert trashed in set(permissions.owned_photos(owner))
+
+
+def test_stranger_sees_no_photo_of_owner(owner, stranger):
+    make_photo(owner)
+    mine = make_photo(stranger)
+    assert list(permissions.visible_photos(stranger)) == [mine]
+
+
+def test_only_owner_may_download_original(owner, guest, stranger):
+    photo = make_photo(owner)
+    assert permissions.can_view_original(owner, photo)
+    assert not permissions.can_view_original(guest, photo)
+    assert not permissions.can_view_original(stranger, photo)
+
+
+def test_unsaved_album_is_never_visible(owner):
+    assert not permissions.can_view_album(owner, None)
+    from gallery.models import Album
+
+    assert not permissions.can_view_album(owner, Album(owner=owner, title="draft"))
