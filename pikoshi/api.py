@@ -1,14 +1,26 @@
-"""Pieces shared by every API endpoint."""
+"""Pieces shared by every API endpoint: the error shape and its documentation."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class InvalidInput(exceptions.APIException):
+    status_code = 400
+    default_detail = "Some of the values sent are not valid."
+    default_code = "invalid"
 
 
 def exception_handler(exc, context):
     """Give every API error the same shape: {"detail": "...", "code": "..."}.
 
     Field errors keep their per-field messages under "errors" so a client can show them
-    beside the right input.
+    beside the right input. Services raise Django's ValidationError with sentences a
+    person understands; they become 400s here rather than 500s.
     """
+    if isinstance(exc, DjangoValidationError):
+        exc = InvalidInput(" ".join(exc.messages))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -16,15 +28,98 @@ def exception_handler(exc, context):
     code = getattr(exc, "default_code", "error")
     if isinstance(data, dict) and "detail" in data:
         detail = data["detail"]
-        code = getattr(detail, "code", code)
+        code = getattr(detail, "code", None) or code
         response.data = {"detail": str(detail), "code": str(code)}
     else:
         codes = exc.get_codes() if hasattr(exc, "get_codes") else None
         response.data = {
-            "detail": "Some of the values sent are not valid.",
+            "detail": _first_message(data) or "Some of the values sent are not valid.",
             "code": "invalid",
             "errors": data,
         }
         if isinstance(codes, dict | list):
             response.data["error_codes"] = codes
     return response
+
+
+def _first_message(data) -> str:
+    """The first field message, prefixed by its field, so `detail` alone is useful."""
+    if isinstance(data, dict):
+        for field, value in data.items():
+            message = _first_message(value)
+            if message:
+                return message if field == "non_field_errors" else f"{field}: {message}"
+    elif isinstance(data, list):
+        for value in data:
+            message = _first_message(value)
+            if message:
+                return message
+    elif data:
+        return str(data)
+    return ""
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error answer of the API."""
+
+    detail = serializers.CharField(help_text="A sentence a person can act on.")
+    code = serializers.CharField(help_text="Stable machine-readable reason.")
+    errors = serializers.DictField(
+        required=False,
+        help_text="Per-field messages (validation errors only).",
+        child=serializers.ListField(child=serializers.CharField()),
+    )
+    error_codes = serializers.DictField(
+        required=False,
+        help_text="Per-field codes (validation errors only).",
+        child=serializers.ListField(child=serializers.CharField()),
+    )
+
+
+_ERROR_EXAMPLES = {
+    400: ("Invalid input", "title: This field may not be blank.", "invalid"),
+    401: (
+        "Not authenticated",
+        "Authentication credentials were not provided.",
+        "not_authenticated",
+    ),
+    403: ("CSRF failed", "CSRF Failed: CSRF token missing.", "permission_denied"),
+    404: ("Not found", "No Album matches the given query.", "not_found"),
+    413: (
+        "File too large",
+        "This file is 80 MB; the limit is 50 MB. Resize it and try again.",
+        "file_too_large",
+    ),
+    415: (
+        "Unsupported type",
+        "This file is not a photo Pikoshi can read (JPEG, PNG, WebP, GIF, HEIC).",
+        "unsupported_type",
+    ),
+    422: (
+        "Corrupt image",
+        "This image is damaged or cut short; upload it again.",
+        "corrupt_image",
+    ),
+    429: (
+        "Throttled",
+        "Request was throttled. Expected available in 42 seconds.",
+        "throttled",
+    ),
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """Documented error answers, all of them {"detail", "code"}, with an example each."""
+    responses = {}
+    for status in statuses:
+        name, detail, code = _ERROR_EXAMPLES[status]
+        responses[status] = OpenApiResponse(
+            response=ErrorSerializer,
+            description=name,
+            examples=[
+                OpenApiExample(
+                    name, value={"detail": detail, "code": code}, status_codes=[str(status)]
+                )
+            ],
+        )
+    return responses

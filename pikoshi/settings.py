@@ -310,7 +310,8 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt access token from `Authorization: Bearer` or the HttpOnly cookie.
+        "accounts.api.authentication.JWTBearerOrCookieAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -339,6 +340,10 @@ JWT_COOKIE_REFRESH = "pikoshi_refresh"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = False
+# One token format: allauth's app flows hand out simplejwt pairs (accounts/api/tokens.py);
+# its X-Session-Token only carries multi-step flows such as sign-up -> verify email.
+HEADLESS_TOKEN_STRATEGY = "accounts.api.tokens.SimpleJWTTokenStrategy"
+HEADLESS_ADAPTER = "accounts.api.headless.HeadlessAdapter"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pikoshi API",

@@ -1,0 +1,292 @@
+"""Token endpoints for apps and SPAs.
+
+Signing in happens through allauth.headless (/_allauth/app/v1/...), which answers with a
+simplejwt pair. These endpoints keep that pair alive (refresh), end it (logout), move it
+into HttpOnly cookies for single-page apps (cookie) and say who is calling (context).
+"""
+
+from django.conf import settings
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+
+from accounts.api.authentication import (
+    JWTBearerOrCookieAuthentication,
+    RefreshTokenCredential,
+    enforce_csrf,
+)
+from accounts.api.serializers import TokenPairSerializer, UserContextSerializer, token_pair_data
+from accounts.api.tokens import (
+    clear_auth_cookies,
+    may_hold_tokens,
+    set_auth_cookies,
+    token_pair_issue,
+    token_pair_rotate,
+    token_revoke,
+)
+from pikoshi.api import error_responses
+
+AUTH_TAG = ["auth"]
+TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI...signature"  # noqa: S105 - documentation example
+
+
+class _RefreshInput(serializers.Serializer):
+    refresh = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=4096,
+        help_text="The refresh token. Leave out to use the refresh cookie (SPA mode).",
+    )
+
+
+def _refresh_from(request) -> tuple[str, bool]:
+    """The refresh token from the body, else from the cookie (then CSRF applies)."""
+    body = _RefreshInput(data=request.data)
+    body.is_valid(raise_exception=True)
+    raw = body.validated_data.get("refresh") or ""
+    if raw:
+        return raw, False
+    raw = request.COOKIES.get(settings.JWT_COOKIE_REFRESH, "")
+    if raw:
+        enforce_csrf(request)
+    return raw, bool(raw)
+
+
+def _rotate_or_401(raw: str):
+    try:
+        return token_pair_rotate(refresh=raw)
+    except TokenError as exc:
+        raise InvalidToken(
+            {
+                "detail": "The refresh token is expired, revoked or invalid.",
+                "code": "token_not_valid",
+            }
+        ) from exc
+
+
+class TokenRefreshApi(APIView):
+    """Trade a refresh token for a new pair; the old refresh token stops working."""
+
+    authentication_classes = [RefreshTokenCredential]
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    Input = _RefreshInput
+    Output = TokenPairSerializer
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_token_refresh",
+        request=Input,
+        responses={
+            200: OpenApiResponse(
+                Output,
+                examples=[
+                    OpenApiExample(
+                        "Bearer mode",
+                        value={
+                            "mode": "bearer",
+                            "access": TOKEN_EXAMPLE,
+                            "refresh": TOKEN_EXAMPLE,
+                            "access_expires_at": "2026-11-27T10:05:00Z",
+                            "refresh_expires_at": "2026-12-11T10:00:00Z",
+                        },
+                    ),
+                    OpenApiExample(
+                        "Cookie mode (no body sent; cookies re-set)",
+                        value={
+                            "mode": "cookie",
+                            "access_expires_at": "2026-11-27T10:05:00Z",
+                            "refresh_expires_at": "2026-12-11T10:00:00Z",
+                        },
+                    ),
+                ],
+            ),
+            **error_responses(400, 401, 403, 429),
+        },
+        examples=[OpenApiExample("Bearer mode", value={"refresh": TOKEN_EXAMPLE})],
+        description=(
+            'Send `{"refresh": ...}` to get a new pair in the body (apps). Send no refresh '
+            "and the refresh cookie is used instead; the new pair is set as cookies and the "
+            "body carries only the expiry times (SPAs; the CSRF token header is required)."
+        ),
+    )
+    def post(self, request):
+        raw, cookie_mode = _refresh_from(request)
+        if not raw:
+            raise NotAuthenticated("Send the refresh token, or call with the refresh cookie.")
+        pair, _user = _rotate_or_401(raw)
+        response = Response(self.Output(token_pair_data(pair, cookie=cookie_mode)).data)
+        if cookie_mode:
+            set_auth_cookies(response, pair)
+        return response
+
+
+class LogoutApi(APIView):
+    """Revoke the refresh token and clear the cookies; the old refresh token is dead."""
+
+    authentication_classes = [RefreshTokenCredential]
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    Input = _RefreshInput
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_logout",
+        request=Input,
+        responses={
+            204: OpenApiResponse(description="Signed out (also when the token was already dead)."),
+            **error_responses(400, 403, 429),
+        },
+        examples=[OpenApiExample("App", value={"refresh": TOKEN_EXAMPLE})],
+        description=(
+            "Blacklists the refresh token from the body or the refresh cookie and clears the "
+            "auth cookies. Access tokens already handed out expire on their own within "
+            "minutes. End the allauth session with DELETE /_allauth/app/v1/auth/session."
+        ),
+    )
+    def post(self, request):
+        raw, _cookie_mode = _refresh_from(request)
+        if raw:
+            token_revoke(refresh=raw)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        clear_auth_cookies(response)
+        return response
+
+
+class _SessionAuthentication(SessionAuthentication):
+    """Browser session (with CSRF) whose refusals still answer 401."""
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class CookieLoginApi(APIView):
+    """Move a token pair into HttpOnly cookies, so a single-page app never holds tokens."""
+
+    authentication_classes = [_SessionAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    Input = _RefreshInput
+    Output = UserContextSerializer
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_cookie",
+        request=Input,
+        responses={200: Output, **error_responses(400, 401, 403, 429)},
+        examples=[OpenApiExample("Exchange a pair", value={"refresh": TOKEN_EXAMPLE})],
+        description=(
+            "Post the refresh token from the headless app sign-in: it is rotated and the "
+            "new pair is set as HttpOnly cookies (access on /, refresh on /api/auth/). A "
+            "browser already signed in with a Django session may post an empty body. "
+            "Afterwards send the CSRF token (cookie `csrftoken`, header `X-CSRFToken`) on "
+            "every unsafe request."
+        ),
+    )
+    def post(self, request):
+        body = self.Input(data=request.data)
+        body.is_valid(raise_exception=True)
+        raw = body.validated_data.get("refresh") or ""
+        if raw:
+            pair, user = _rotate_or_401(raw)
+        elif may_hold_tokens(request.user):
+            user = request.user
+            pair = token_pair_issue(user=user)
+        else:
+            raise NotAuthenticated("Send the refresh token of the pair to move into cookies.")
+        get_token(request)  # the SPA needs the CSRF cookie from now on
+        response = Response(self.Output(user).data)
+        set_auth_cookies(response, pair)
+        return response
+
+
+class _RenewingCookieAuthentication(JWTBearerOrCookieAuthentication):
+    """Like the API's default, but an expired or missing access cookie is renewed
+    from a valid refresh cookie instead of refused."""
+
+    def authenticate(self, request):
+        has_header = self.get_header(request) is not None
+        try:
+            result = super().authenticate(request)
+        except (InvalidToken, AuthenticationFailed):
+            if has_header:
+                raise
+            result = None
+        if result is not None or has_header:
+            return result
+        raw = request.COOKIES.get(settings.JWT_COOKIE_REFRESH)
+        if not raw:
+            return None
+        enforce_csrf(request)
+        pair, user = _rotate_or_401(raw)
+        request._request.pikoshi_renewed_pair = pair
+        return user, None
+
+
+class AuthContextApi(APIView):
+    """Who am I. Also renews an expired access cookie from the refresh cookie."""
+
+    authentication_classes = [_RenewingCookieAuthentication, _SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    Output = UserContextSerializer
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_context",
+        responses={
+            200: OpenApiResponse(
+                Output,
+                examples=[
+                    OpenApiExample(
+                        "Signed in",
+                        value={
+                            "uuid": "3f0b3a52-6a6e-4d7b-9d5c-0f7c3d1f8e21",
+                            "email": "olivia@example.com",
+                            "display_name": "Olivia",
+                            "email_verified": True,
+                        },
+                    )
+                ],
+            ),
+            **error_responses(401, 403),
+        },
+        description=(
+            "Answers for a Bearer token, the access cookie or a browser session. When the "
+            "access cookie has expired but the refresh cookie is valid, new cookies are set "
+            "in the answer. Also sets the `csrftoken` cookie."
+        ),
+    )
+    def get(self, request):
+        return self._answer(request)
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_context_renew",
+        request=None,
+        responses={200: Output, **error_responses(401, 403)},
+        description="Same as GET; POST is the form to use when renewing cookies (CSRF applies).",
+    )
+    def post(self, request):
+        return self._answer(request)
+
+    def _answer(self, request):
+        get_token(request)
+        response = Response(self.Output(request.user).data)
+        pair = getattr(request._request, "pikoshi_renewed_pair", None)
+        if pair is not None:
+            set_auth_cookies(response, pair)
+        return response

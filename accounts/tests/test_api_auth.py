@@ -1,0 +1,480 @@
+"""App and SPA authentication: allauth.headless flows that end in simplejwt tokens."""
+
+import json
+import re
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from allauth.socialaccount.providers.google import views as google_views
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.core import mail
+from django.test import Client
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from accounts.models import User
+from conftest import PASSWORD
+
+HEADLESS = "/_allauth/app/v1"
+ACCESS = "pikoshi_access"
+REFRESH = "pikoshi_refresh"
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def app_login(client, email, password=PASSWORD):
+    response = client.post(
+        f"{HEADLESS}/auth/login",
+        {"email": email, "password": password},
+        content_type="application/json",
+    )
+    return response
+
+
+def tokens_for(client, user) -> tuple[str, str]:
+    response = app_login(client, user.email)
+    assert response.status_code == 200, response.content
+    meta = response.json()["meta"]
+    return meta["access_token"], meta["refresh_token"]
+
+
+def key_from_last_email() -> str:
+    body = mail.outbox[-1].body
+    match = re.search(r"/confirm-email/([^/\s]+)/", body)
+    assert match, body
+    return match.group(1)
+
+
+# --- headless sign-up, verification, login -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_signup_gives_no_tokens_until_the_email_is_verified(client):
+    response = client.post(
+        f"{HEADLESS}/auth/signup",
+        {"email": "nina@example.com", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    body = response.json()
+    assert "access_token" not in body["meta"]
+    assert any(f["id"] == "verify_email" and f.get("is_pending") for f in body["data"]["flows"])
+    session_token = body["meta"]["session_token"]
+
+    # Logging in before verifying still gives no token.
+    assert "access_token" not in app_login(client, "nina@example.com").json().get("meta", {})
+
+    response = client.post(
+        f"{HEADLESS}/auth/email/verify",
+        {"key": key_from_last_email()},
+        content_type="application/json",
+        HTTP_X_SESSION_TOKEN=session_token,
+    )
+    assert response.status_code == 200, response.content
+    meta = response.json()["meta"]
+    user = User.objects.get(email="nina@example.com")
+    # The headless payload names people by uuid, never by sequential id.
+    assert response.json()["data"]["user"]["id"] == str(user.uuid)
+    access = AccessToken(meta["access_token"])
+    assert access["sub"] == str(user.uuid)
+    RefreshToken(meta["refresh_token"])  # simplejwt's own format, verifies
+
+
+def test_login_answers_with_a_simplejwt_pair_that_the_api_accepts(client, owner):
+    access, _refresh = tokens_for(client, owner)
+    response = client.get("/api/auth/context/", **bearer(access))
+    assert response.status_code == 200
+    assert response.json() == {
+        "uuid": str(owner.uuid),
+        "email": owner.email,
+        "display_name": owner.display_name,
+        "email_verified": True,
+    }
+
+
+def test_unverified_account_gets_no_tokens_on_login(client, make_user):
+    make_user("unverified@example.com", verified=False)
+    response = app_login(client, "unverified@example.com")
+    assert response.status_code == 401
+    assert "access_token" not in response.json().get("meta", {})
+
+
+def test_allauth_refresh_endpoint_rotates_simplejwt_tokens_too(client, owner):
+    _access, refresh = tokens_for(client, owner)
+    response = client.post(
+        f"{HEADLESS}/tokens/refresh", {"refresh_token": refresh}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    AccessToken(response.json()["data"]["access_token"])
+    again = client.post(
+        "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert again.status_code == 401
+
+
+# --- refresh and logout ----------------------------------------------------------------------
+
+
+def test_refresh_rotates_and_the_old_refresh_token_is_refused(client, owner):
+    _access, refresh = tokens_for(client, owner)
+    response = client.post(
+        "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["mode"] == "bearer"
+    assert body["refresh"] != refresh
+    assert client.get("/api/auth/context/", **bearer(body["access"])).status_code == 200
+
+    reused = client.post(
+        "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert reused.status_code == 401
+    assert reused.json()["code"] == "token_not_valid"
+
+
+def test_refresh_without_any_token_is_401(client, db):
+    response = client.post("/api/auth/token/refresh/", {}, content_type="application/json")
+    assert response.status_code == 401
+    assert set(response.json()) >= {"detail", "code"}
+
+
+def test_logout_revokes_the_refresh_token(client, owner):
+    _access, refresh = tokens_for(client, owner)
+    response = client.post(
+        "/api/auth/logout/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert response.status_code == 204
+    refused = client.post(
+        "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert refused.status_code == 401
+
+
+def test_refresh_token_of_a_deactivated_account_is_refused(client, owner):
+    _access, refresh = tokens_for(client, owner)
+    owner.is_active = False
+    owner.save()
+    response = client.post(
+        "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+# --- refused tokens ----------------------------------------------------------------------------
+
+
+def test_anonymous_context_is_401(client, db):
+    response = client.get("/api/auth/context/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_expired_access_token_is_401(client, owner):
+    token = AccessToken.for_user(owner)
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    response = client.get("/api/auth/context/", **bearer(str(token)))
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_tampered_access_token_is_401(client, owner, stranger):
+    token = str(AccessToken.for_user(owner))
+    header, payload, signature = token.split(".")
+    other_payload = str(AccessToken.for_user(stranger)).split(".")[1]
+    forged = f"{header}.{other_payload}.{signature}"
+    assert client.get("/api/auth/context/", **bearer(forged)).status_code == 401
+    flipped = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert client.get("/api/auth/context/", **bearer(flipped)).status_code == 401
+
+
+def test_refresh_token_is_not_an_access_token(client, owner):
+    refresh = str(RefreshToken.for_user(owner))
+    assert client.get("/api/auth/context/", **bearer(refresh)).status_code == 401
+
+
+def test_access_token_of_a_deleted_user_is_401(client, owner):
+    access = str(AccessToken.for_user(owner))
+    owner.delete()
+    assert client.get("/api/auth/context/", **bearer(access)).status_code == 401
+
+
+# --- cookie mode (SPA) -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def csrf_client():
+    return Client(enforce_csrf_checks=True)
+
+
+def cookie_session(csrf_client, user) -> str:
+    """Sign in like an SPA: headless login, then trade the refresh token for cookies."""
+    _access, refresh = tokens_for(csrf_client, user)
+    response = csrf_client.post(
+        "/api/auth/cookie/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["uuid"] == str(user.uuid)
+    for name in (ACCESS, REFRESH):
+        morsel = response.cookies[name]
+        assert morsel["httponly"]
+        assert morsel["samesite"] == "Lax"
+    assert response.cookies[REFRESH]["path"] == "/api/auth/"
+    # The pair that was in the script's hands is dead now.
+    assert (
+        csrf_client.post(
+            "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+        ).status_code
+        == 401
+    )
+    return csrf_client.cookies["csrftoken"].value
+
+
+def test_cookie_mode_reads_need_no_csrf_token(csrf_client, owner):
+    cookie_session(csrf_client, owner)
+    response = csrf_client.get("/api/auth/context/")
+    assert response.status_code == 200
+    assert response.json()["uuid"] == str(owner.uuid)
+
+
+def test_cookie_mode_unsafe_request_without_csrf_token_is_403(csrf_client, owner):
+    cookie_session(csrf_client, owner)
+    response = csrf_client.post("/api/auth/context/")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_cookie_mode_unsafe_request_with_csrf_token_passes(csrf_client, owner):
+    csrf = cookie_session(csrf_client, owner)
+    response = csrf_client.post("/api/auth/context/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 200
+
+
+def test_cookie_refresh_needs_csrf_and_resets_cookies(csrf_client, owner):
+    csrf = cookie_session(csrf_client, owner)
+    old_refresh = csrf_client.cookies[REFRESH].value
+    assert csrf_client.post("/api/auth/token/refresh/").status_code == 403
+    response = csrf_client.post("/api/auth/token/refresh/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["mode"] == "cookie"
+    assert "access" not in body and "refresh" not in body
+    assert response.cookies[REFRESH].value not in ("", old_refresh)
+
+
+def test_context_renews_an_expired_access_cookie_from_the_refresh_cookie(csrf_client, owner):
+    csrf = cookie_session(csrf_client, owner)
+    expired = AccessToken.for_user(owner)
+    expired.set_exp(lifetime=-timedelta(seconds=1))
+    csrf_client.cookies[ACCESS] = str(expired)
+    # The refresh endpoint ignores access cookies; context renews the expired one.
+    response = csrf_client.post("/api/auth/context/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 200
+    new_access = response.cookies[ACCESS].value
+    assert AccessToken(new_access)["sub"] == str(owner.uuid)
+    assert csrf_client.get("/api/auth/context/").status_code == 200
+
+
+def test_context_without_valid_refresh_cookie_is_401(csrf_client, owner):
+    csrf_client.cookies[REFRESH] = "not-a-token"
+    response = csrf_client.get("/api/auth/context/")
+    assert response.status_code == 401
+
+
+def test_cookie_logout_clears_cookies_and_revokes(csrf_client, owner):
+    csrf = cookie_session(csrf_client, owner)
+    refresh = csrf_client.cookies[REFRESH].value
+    response = csrf_client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 204
+    assert response.cookies[ACCESS].value == ""
+    assert response.cookies[REFRESH].value == ""
+    refused = csrf_client.post(
+        "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert refused.status_code == 401
+
+
+def test_browser_session_can_get_cookies_and_use_the_api(csrf_client, owner):
+    csrf_client.force_login(owner)
+    # The session is accepted by the API directly...
+    assert csrf_client.get("/api/auth/context/").status_code == 200
+    csrf = csrf_client.cookies["csrftoken"].value
+    # ...and may be traded for JWT cookies, with the CSRF token.
+    assert csrf_client.post("/api/auth/cookie/").status_code == 403
+    response = csrf_client.post("/api/auth/cookie/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 200
+    assert AccessToken(response.cookies[ACCESS].value)["sub"] == str(owner.uuid)
+
+
+def test_cookie_endpoint_without_credentials_is_401(client, db):
+    response = client.post("/api/auth/cookie/", {}, content_type="application/json")
+    assert response.status_code == 401
+
+
+# --- throttling -------------------------------------------------------------------------------
+
+
+def test_refresh_is_throttled_with_retry_after(client, owner, monkeypatch):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "auth", "2/min")
+    for _ in range(2):
+        response = client.post(
+            "/api/auth/token/refresh/", {"refresh": "x"}, content_type="application/json"
+        )
+        assert response.status_code == 401
+    response = client.post(
+        "/api/auth/token/refresh/", {"refresh": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_access_token_lifetime_is_minutes_not_days(client, owner):
+    access, _ = tokens_for(client, owner)
+    assert AccessToken(access)["exp"] - time.time() <= 15 * 60
+
+
+# --- Google sign-in by ID token ------------------------------------------------------------
+
+GOOGLE_CLIENT_ID = "1234567890-pikoshi.apps.googleusercontent.com"
+
+
+class GoogleCerts:
+    """Google's certificate endpoint, answered on loopback with a test RSA certificate."""
+
+    def __init__(self):
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test.googleapis.invalid")])
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=1))
+            .sign(self.key, hashes.SHA256())
+        )
+        self.kid = uuid.uuid4().hex
+        # The shape of https://www.googleapis.com/oauth2/v1/certs: {kid: PEM certificate}.
+        body = json.dumps(
+            {self.kid: cert.public_bytes(serialization.Encoding.PEM).decode()}
+        ).encode()
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's name
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/oauth2/v1/certs"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def id_token(self, *, email, sub="108234567890123456789", aud=GOOGLE_CLIENT_ID, key=None):
+        now = int(time.time())
+        claims = {
+            "iss": "https://accounts.google.com",
+            "azp": aud,
+            "aud": aud,
+            "sub": sub,
+            "email": email,
+            "email_verified": True,
+            "name": "Gina Google",
+            "given_name": "Gina",
+            "family_name": "Google",
+            "iat": now,
+            "exp": now + 3600,
+        }
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def google(settings, monkeypatch):
+    certs = GoogleCerts()
+    monkeypatch.setattr(google_views, "CERTS_URL", certs.url)
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "google": {
+            **settings.SOCIALACCOUNT_PROVIDERS["google"],
+            "APPS": [{"client_id": GOOGLE_CLIENT_ID, "secret": "test-secret", "key": ""}],
+        }
+    }
+    yield certs
+    certs.close()
+
+
+def post_google_token(client, id_token):
+    return client.post(
+        f"{HEADLESS}/auth/provider/token",
+        {
+            "provider": "google",
+            "process": "login",
+            "token": {"client_id": GOOGLE_CLIENT_ID, "id_token": id_token},
+        },
+        content_type="application/json",
+    )
+
+
+@pytest.mark.django_db
+def test_google_id_token_signs_up_and_returns_simplejwt_tokens(client, google):
+    response = post_google_token(client, google.id_token(email="gina@example.com"))
+    assert response.status_code == 200, response.content
+    assert google.requests == 1  # the signature was checked against the certificate endpoint
+    meta = response.json()["meta"]
+    user = User.objects.get(email="gina@example.com")
+    assert user.display_name == "Gina Google"
+    assert AccessToken(meta["access_token"])["sub"] == str(user.uuid)
+    context = client.get("/api/auth/context/", **bearer(meta["access_token"]))
+    assert context.json()["email_verified"] is True
+    # Every account starts with its default album.
+    assert user.albums.filter(is_default=True).exists()
+
+
+def test_google_id_token_signs_in_existing_verified_account(client, google, owner):
+    response = post_google_token(client, google.id_token(email=owner.email))
+    assert response.status_code == 200, response.content
+    assert AccessToken(response.json()["meta"]["access_token"])["sub"] == str(owner.uuid)
+
+
+@pytest.mark.django_db
+def test_google_id_token_signed_by_another_key_is_refused(client, google):
+    impostor = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = google.id_token(email="mallory@example.com", key=impostor)
+    response = post_google_token(client, token)
+    assert response.status_code == 400
+    assert "access_token" not in response.json().get("meta", {})
+    assert not User.objects.filter(email="mallory@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_google_id_token_for_another_client_is_refused(client, google):
+    token = google.id_token(email="mallory@example.com", aud="someone-else.apps.example")
+    response = post_google_token(client, token)
+    assert response.status_code == 400
+    assert not User.objects.filter(email="mallory@example.com").exists()
