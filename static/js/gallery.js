@@ -1,0 +1,246 @@
+// Gallery enhancements: infinite scroll, viewer keys, the multi-file uploader.
+// Every page works without this file; it only makes the same links and forms nicer.
+"use strict";
+
+(() => {
+  document.documentElement.classList.add("js");
+
+  // --- Infinite scroll: load the next page's tiles when "More photos" comes into view.
+  function setUpInfiniteScroll() {
+    const grid = document.querySelector("[data-photo-grid]");
+    if (!grid || !("IntersectionObserver" in window)) return;
+    let loading = false;
+
+    const lastMonth = () => {
+      const headings = grid.querySelectorAll(".month-heading");
+      return headings.length ? headings[headings.length - 1].dataset.month : null;
+    };
+
+    async function loadMore(link, observer) {
+      if (loading) return;
+      loading = true;
+      link.setAttribute("aria-busy", "true");
+      link.textContent = "Loading…";
+      const url = new URL(link.href, window.location.href);
+      url.searchParams.set("fragment", "1");
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+        const nextLink = doc.querySelector("[data-more]");
+        const pager = nextLink ? nextLink.closest(".pager") : null;
+        if (pager) pager.remove();
+        const first = doc.body.firstElementChild;
+        if (first && first.classList.contains("month-heading") && first.dataset.month === lastMonth()) {
+          first.remove(); // the month continues from the previous page
+        }
+        grid.append(...Array.from(doc.body.children).map((el) => document.adoptNode(el)));
+        const currentPager = link.closest(".pager");
+        observer.unobserve(link);
+        if (nextLink) {
+          link.href = nextLink.getAttribute("href");
+          link.textContent = "More photos";
+          link.removeAttribute("aria-busy");
+          loading = false;
+          observer.observe(link);
+        } else if (currentPager) {
+          currentPager.remove();
+        }
+      } catch (error) {
+        // Leave the plain link in place: pressing it loads the next page normally.
+        link.textContent = "More photos";
+        link.removeAttribute("aria-busy");
+        loading = false;
+      }
+    }
+
+    const observer = new IntersectionObserver(
+      (entries) => {
+        entries.forEach((entry) => {
+          if (entry.isIntersecting) loadMore(entry.target, observer);
+        });
+      },
+      { rootMargin: "600px 0px" },
+    );
+    const link = document.querySelector("[data-more]");
+    if (link) observer.observe(link);
+  }
+
+  // --- Viewer: arrow keys for previous/next, Escape back to the grid.
+  function setUpViewerKeys() {
+    const viewer = document.querySelector("[data-viewer]");
+    if (!viewer) return;
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      const target = event.target;
+      if (target.closest("input, textarea, select, [contenteditable], details[open]")) return;
+      const selector = { ArrowLeft: "[data-prev]", ArrowRight: "[data-next]", Escape: "[data-back]" }[
+        event.key
+      ];
+      if (!selector) return;
+      const link = viewer.querySelector(selector);
+      if (link) {
+        event.preventDefault();
+        window.location.assign(link.href);
+      }
+    });
+  }
+
+  // --- Uploader: one request per file, a few at a time, with progress and errors per file.
+  const MAX_IN_FLIGHT = 3;
+
+  function setUpUploader() {
+    const form = document.querySelector("[data-uploader]");
+    if (!form) return;
+    const input = form.querySelector("input[type=file]");
+    const albumSelect = form.querySelector("select[name=album]");
+    const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+    const status = document.querySelector("[data-upload-status]");
+    const list = status.querySelector("[data-upload-list]");
+    const results = status.querySelector("[data-upload-results]");
+    const summary = status.querySelector("[data-upload-summary]");
+    const dropZone = form.querySelector("[data-drop-zone]");
+    const queue = [];
+    const counts = { done: 0, duplicate: 0, failed: 0, total: 0 };
+    let inFlight = 0;
+
+    function updateSummary() {
+      const finished = counts.done + counts.duplicate + counts.failed;
+      const parts = [`${finished} of ${counts.total} finished`];
+      if (counts.done) parts.push(`${counts.done} uploaded`);
+      if (counts.duplicate) parts.push(`${counts.duplicate} already in your library`);
+      if (counts.failed) parts.push(`${counts.failed} failed`);
+      summary.textContent = parts.join(" · ");
+    }
+
+    function addRow(file) {
+      const row = document.createElement("li");
+      row.className = "upload-item";
+      const name = document.createElement("span");
+      name.className = "upload-name";
+      name.textContent = file.name;
+      const progress = document.createElement("progress");
+      progress.max = 100;
+      progress.value = 0;
+      progress.setAttribute("aria-label", `Upload progress for ${file.name}`);
+      const message = document.createElement("span");
+      message.className = "upload-message";
+      message.textContent = "Waiting…";
+      row.append(name, progress, message);
+      list.append(row);
+      return { row, progress, message };
+    }
+
+    function finish(ui, state, text, link) {
+      ui.row.classList.add(`is-${state}`);
+      ui.progress.value = 100;
+      ui.message.textContent = text;
+      if (link) {
+        ui.message.append(" — ");
+        const a = document.createElement("a");
+        a.href = link;
+        a.textContent = "view it";
+        ui.message.append(a);
+      }
+      counts[state === "error" ? "failed" : state] += 1;
+      updateSummary();
+    }
+
+    function send(item) {
+      inFlight += 1;
+      const { file, ui } = item;
+      const data = new FormData();
+      data.append("file", file, file.name);
+      if (albumSelect) data.append("album", albumSelect.value);
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-CSRFToken", csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.responseType = "json";
+      ui.message.textContent = "Uploading…";
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable) ui.progress.value = Math.round((event.loaded / event.total) * 95);
+      };
+      xhr.onload = () => {
+        const body = xhr.response || {};
+        if (xhr.status === 201) {
+          finish(ui, "done", "Uploaded");
+          if (body.html) results.insertAdjacentHTML("beforeend", body.html);
+        } else if (xhr.status === 200) {
+          finish(ui, "duplicate", "Already in your library", body.photo && body.photo.url);
+        } else if (xhr.status === 403) {
+          finish(ui, "error", "Your session expired. Reload the page and try again.");
+        } else {
+          finish(ui, "error", body.detail || `The server refused this file (error ${xhr.status}).`);
+        }
+      };
+      xhr.onerror = () => finish(ui, "error", "The upload failed: check your connection and try again.");
+      xhr.onloadend = () => {
+        inFlight -= 1;
+        pump();
+      };
+      xhr.send(data);
+    }
+
+    function pump() {
+      while (inFlight < MAX_IN_FLIGHT && queue.length) send(queue.shift());
+    }
+
+    function enqueue(files) {
+      const images = Array.from(files);
+      if (!images.length) return;
+      status.hidden = false;
+      images.forEach((file) => {
+        queue.push({ file, ui: addRow(file) });
+        counts.total += 1;
+      });
+      updateSummary();
+      pump();
+    }
+
+    input.addEventListener("change", () => {
+      enqueue(input.files);
+      input.value = "";
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      enqueue(input.files);
+      input.value = "";
+    });
+
+    // Files can be dropped anywhere on the page, not only on the drop zone.
+    let dragDepth = 0;
+    const hasFiles = (event) => Array.from(event.dataTransfer?.types || []).includes("Files");
+    document.addEventListener("dragenter", (event) => {
+      if (!hasFiles(event)) return;
+      dragDepth += 1;
+      dropZone.classList.add("is-dragging");
+    });
+    document.addEventListener("dragleave", (event) => {
+      if (!hasFiles(event)) return;
+      dragDepth = Math.max(0, dragDepth - 1);
+      if (!dragDepth) dropZone.classList.remove("is-dragging");
+    });
+    document.addEventListener("dragover", (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    });
+    document.addEventListener("drop", (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      dragDepth = 0;
+      dropZone.classList.remove("is-dragging");
+      enqueue(event.dataTransfer.files);
+    });
+  }
+
+  function start() {
+    setUpInfiniteScroll();
+    setUpViewerKeys();
+    setUpUploader();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
