@@ -10,10 +10,10 @@ class CharacterClassValidator:
     """
 
     RULES = (
-        ("password_no_upper", "an upper-case letter (A–Z)", str.isupper),
-        ("password_no_lower", "a lower-case letter (a–z)", str.islower),
-        ("password_no_digit", "a digit (0–9)", str.isdigit),
-        ("password_no_symbol", "a symbol such as ! ? # or %", lambda c: c in string.punctuation),
+        ("password_no_upper", "upper-case letter (A–Z)", str.isupper),
+        ("password_no_lower", "lower-case letter (a–z)", str.islower),
+        ("password_no_digit", "digit (0–9)", str.isdigit),
+        ("password_no_symbol", "symbol, such as ! ? # or %", lambda c: c in string.punctuation),
     )
 
     def validate(self, password, user=None):
