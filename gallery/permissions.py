@@ -1,13 +1,18 @@
 """Who may see and change what: the only place Pikoshi's access rules live.
 
 Everything else (selectors, services, the media view, the API) asks these functions.
-Today an album is visible to its owner only; sharing (members, audiences, share links)
-widens `visible_albums` here and nowhere else. Anonymous visitors see nothing.
+An album is visible to its owner, to the people named on it (until their grant ends),
+to the owner's connections its audience admits, and to everyone signed in when public.
+Share links grant one album to whoever holds the token (see the end of this module).
+Anonymous visitors see nothing through `visible_albums`.
 """
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from gallery.models import Album, Photo
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from gallery.models import Album, AlbumMember, Audience, Circle, Connection, Photo, ShareLink
 
 
 def _is_person(user) -> bool:
@@ -18,7 +23,24 @@ def visible_albums(user) -> QuerySet[Album]:
     """The albums this person may look at."""
     if not _is_person(user):
         return Album.objects.none()
-    return Album.objects.filter(owner=user)
+    connected = Connection.objects.filter(user=OuterRef("owner"), contact=user)
+    named = active_memberships(user).filter(album=OuterRef("pk"))
+    return Album.objects.filter(
+        Q(owner=user)
+        | Q(audience=Audience.PUBLIC)
+        | (Q(audience=Audience.FRIENDS) & Exists(connected))
+        | (Q(audience=Audience.FAMILY) & Exists(connected.filter(circle=Circle.FAMILY)))
+        | Exists(named)
+    )
+
+
+def active_memberships(user) -> QuerySet[AlbumMember]:
+    """Named grants of this person that have not ended: `until` is enforced here, on read."""
+    if not _is_person(user):
+        return AlbumMember.objects.none()
+    return AlbumMember.objects.filter(user=user).filter(
+        Q(until__isnull=True) | Q(until__gt=timezone.now())
+    )
 
 
 def can_view_album(user, album: Album) -> bool:
@@ -29,13 +51,48 @@ def can_view_album(user, album: Album) -> bool:
 
 
 def can_edit_album(user, album: Album) -> bool:
-    """Only the owner changes an album or adds photos to it (contributors come later)."""
+    """Only the owner changes an album (title, deletion); see can_contribute for uploads."""
     return _is_person(user) and album is not None and album.owner_id == user.pk
 
 
+def can_contribute(user, album: Album) -> bool:
+    """The owner, and people named as contributors whose grant has not ended, add photos."""
+    if can_edit_album(user, album):
+        return True
+    return (
+        _is_person(user)
+        and album is not None
+        and active_memberships(user).filter(album=album, role=AlbumMember.Role.CONTRIBUTOR).exists()
+    )
+
+
+def can_share_album(user, album: Album) -> bool:
+    """Only the owner decides who else sees an album."""
+    return can_edit_album(user, album)
+
+
+def album_role(user, album: Album) -> str | None:
+    """ "owner", "contributor", "viewer" or None: for showing the right buttons."""
+    if can_edit_album(user, album):
+        return "owner"
+    if can_contribute(user, album):
+        return "contributor"
+    if can_view_album(user, album):
+        return "viewer"
+    return None
+
+
 def visible_photos(user) -> QuerySet[Photo]:
-    """Photos this person may look at: not in the trash, in an album they may see."""
-    return Photo.objects.filter(deleted_at__isnull=True, album__in=visible_albums(user))
+    """Photos this person may look at: not in the trash, in an album they may see.
+
+    Their own photos stay visible to them even in someone else's album after their
+    contributor grant ended.
+    """
+    if not _is_person(user):
+        return Photo.objects.none()
+    return Photo.objects.filter(deleted_at__isnull=True).filter(
+        Q(album__in=visible_albums(user)) | Q(owner=user)
+    )
 
 
 def owned_photos(user) -> QuerySet[Photo]:
@@ -53,3 +110,56 @@ def can_edit_photo(user, photo: Photo) -> bool:
 def can_view_original(user, photo: Photo) -> bool:
     """The original keeps every byte (GPS included), so only its owner downloads it."""
     return _is_person(user) and photo is not None and photo.owner_id == user.pk
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+
+def active_share_links() -> QuerySet[ShareLink]:
+    """Links that still open: not revoked and not past their expiry, checked on every read."""
+    return ShareLink.objects.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
+def link_is_active(link: ShareLink) -> bool:
+    """Asks the database again, so a revocation a moment ago counts."""
+    return link is not None and active_share_links().filter(pk=link.pk).exists()
+
+
+def link_photos(link: ShareLink) -> QuerySet[Photo]:
+    """The photos a link holder may see: its album's, not in the trash, while the link lives."""
+    if link is None:
+        return Photo.objects.none()
+    return Photo.objects.filter(
+        deleted_at__isnull=True,
+        album_id=link.album_id,
+        album__share_links__in=active_share_links().filter(pk=link.pk),
+    )
+
+
+def can_download_via_link(link: ShareLink, photo: Photo) -> bool:
+    """Originals go to link holders only when the owner allowed downloads on that link."""
+    return (
+        link is not None and link.allow_download and link_photos(link).filter(pk=photo.pk).exists()
+    )
+
+
+# --- What details a viewer sees ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DetailsPolicy:
+    """Everyone who sees a photo sees it and its date; camera and place only when allowed."""
+
+    camera: bool
+    location: bool
+
+
+def details_policy(*, user, album: Album, link: ShareLink | None = None) -> DetailsPolicy:
+    """The owner sees everything; a link follows its own switches; people, the album's."""
+    if link is not None:
+        return DetailsPolicy(camera=link.share_camera, location=link.share_location)
+    if _is_person(user) and album.owner_id == user.pk:
+        return DetailsPolicy(camera=True, location=True)
+    return DetailsPolicy(camera=album.share_camera, location=album.share_location)

@@ -1,0 +1,173 @@
+"""The access rules sharing adds to permissions.py: audiences, members, links, details."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from gallery import permissions
+from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
+from gallery.sharing.tokens import hash_token, new_token
+from gallery.tests.factories import make_album, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def connect(a, b, *, a_files_b=Circle.FRIEND, b_files_a=Circle.FRIEND):
+    Connection.objects.create(user=a, contact=b, circle=a_files_b)
+    Connection.objects.create(user=b, contact=a, circle=b_files_a)
+
+
+def visible(user, album) -> bool:
+    return permissions.can_view_album(user, album)
+
+
+def test_private_album_is_seen_by_its_owner_only(owner, guest, stranger):
+    album = make_album(owner)
+    connect(owner, guest, a_files_b=Circle.FAMILY)
+    assert visible(owner, album)
+    assert not visible(guest, album)
+    assert not visible(stranger, album)
+    assert not visible(AnonymousUser(), album)
+    assert not visible(None, album)
+
+
+def test_family_album_is_seen_by_family_only(owner, guest, stranger, make_user):
+    friend = make_user("fran@example.com")
+    album = make_album(owner, audience=Audience.FAMILY)
+    connect(owner, guest, a_files_b=Circle.FAMILY)
+    connect(owner, friend, a_files_b=Circle.FRIEND)
+    assert visible(guest, album)
+    assert not visible(friend, album)
+    assert not visible(stranger, album)
+
+
+def test_the_owners_filing_decides_not_the_guests(owner, guest):
+    """Guest files the owner as family, but the owner files guest as friend: no family album."""
+    album = make_album(owner, audience=Audience.FAMILY)
+    connect(owner, guest, a_files_b=Circle.FRIEND, b_files_a=Circle.FAMILY)
+    assert not visible(guest, album)
+
+
+def test_friends_album_is_seen_by_friends_and_family(owner, guest, stranger, make_user):
+    friend = make_user("fran@example.com")
+    album = make_album(owner, audience=Audience.FRIENDS)
+    connect(owner, guest, a_files_b=Circle.FAMILY)
+    connect(owner, friend, a_files_b=Circle.FRIEND)
+    assert visible(guest, album)
+    assert visible(friend, album)
+    assert not visible(stranger, album)
+
+
+def test_public_album_is_seen_by_anyone_signed_in_but_not_anonymous(owner, stranger):
+    album = make_album(owner, audience=Audience.PUBLIC)
+    assert visible(stranger, album)
+    assert not visible(AnonymousUser(), album)
+
+
+def test_member_sees_private_album_until_the_grant_ends(owner, guest):
+    album = make_album(owner)
+    member = AlbumMember.objects.create(album=album, user=guest)
+    assert visible(guest, album)
+    member.until = timezone.now() + timedelta(minutes=1)
+    member.save()
+    assert visible(guest, album)
+    member.until = timezone.now() - timedelta(seconds=1)
+    member.save()
+    assert not visible(guest, album)
+
+
+def test_visible_albums_has_no_duplicates_when_several_rules_match(owner, guest):
+    album = make_album(owner, audience=Audience.FRIENDS)
+    connect(owner, guest, a_files_b=Circle.FAMILY)
+    AlbumMember.objects.create(album=album, user=guest)
+    assert list(permissions.visible_albums(guest).filter(owner=owner)) == [album]
+
+
+def test_only_active_contributors_may_contribute(owner, guest, stranger):
+    album = make_album(owner)
+    assert permissions.can_contribute(owner, album)
+    member = AlbumMember.objects.create(album=album, user=guest)
+    assert not permissions.can_contribute(guest, album)
+    member.role = AlbumMember.Role.CONTRIBUTOR
+    member.save()
+    assert permissions.can_contribute(guest, album)
+    assert not permissions.can_edit_album(guest, album)
+    assert not permissions.can_share_album(guest, album)
+    member.until = timezone.now() - timedelta(seconds=1)
+    member.save()
+    assert not permissions.can_contribute(guest, album)
+    assert not permissions.can_contribute(stranger, album)
+    assert not permissions.can_contribute(AnonymousUser(), album)
+
+
+def test_album_role_names_what_the_person_may_do(owner, guest, stranger):
+    album = make_album(owner)
+    AlbumMember.objects.create(album=album, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    assert permissions.album_role(owner, album) == "owner"
+    assert permissions.album_role(guest, album) == "contributor"
+    assert permissions.album_role(stranger, album) is None
+
+
+def test_shared_photos_are_visible_but_not_trashed_ones(owner, guest):
+    album = make_album(owner, audience=Audience.FRIENDS)
+    connect(owner, guest)
+    shown = make_photo(owner, album=album)
+    make_photo(owner, album=album, deleted_at=timezone.now())
+    assert list(permissions.visible_photos(guest).filter(album=album)) == [shown]
+    assert not permissions.can_view_original(guest, shown)
+
+
+def test_contributors_keep_seeing_their_own_photos_after_the_grant_ends(owner, guest):
+    album = make_album(owner)
+    member = AlbumMember.objects.create(album=album, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    photo = make_photo(guest, album=album)
+    make_photo(owner, album=album)
+    member.delete()
+    assert list(permissions.visible_photos(guest).filter(album=album)) == [photo]
+
+
+def _link(album, **fields) -> ShareLink:
+    return ShareLink.objects.create(album=album, token_hash=hash_token(new_token()), **fields)
+
+
+def test_link_photos_follow_revocation_and_expiry(owner):
+    album = make_album(owner)
+    photo = make_photo(owner, album=album)
+    make_photo(owner, album=make_album(owner, title="Other"))
+    link = _link(album, expires_at=timezone.now() + timedelta(days=1))
+    assert list(permissions.link_photos(link)) == [photo]
+    assert permissions.link_is_active(link)
+    link.expires_at = timezone.now() - timedelta(seconds=1)
+    link.save()
+    assert not permissions.link_photos(link).exists()
+    assert not permissions.link_is_active(link)
+    link.expires_at = None
+    link.revoked_at = timezone.now()
+    link.save()
+    assert not permissions.link_photos(link).exists()
+
+
+def test_download_through_a_link_needs_the_owner_to_allow_it(owner):
+    album = make_album(owner)
+    photo = make_photo(owner, album=album)
+    link = _link(album)
+    assert not permissions.can_download_via_link(link, photo)
+    link.allow_download = True
+    link.save()
+    assert permissions.can_download_via_link(link, photo)
+
+
+def test_details_policy_owner_sees_all_others_what_album_or_link_allows(owner, guest):
+    album = make_album(owner, share_location=True)
+    assert permissions.details_policy(user=owner, album=album) == permissions.DetailsPolicy(
+        camera=True, location=True
+    )
+    assert permissions.details_policy(user=guest, album=album) == permissions.DetailsPolicy(
+        camera=False, location=True
+    )
+    link = _link(album, share_camera=True)
+    assert permissions.details_policy(user=None, album=album, link=link) == (
+        permissions.DetailsPolicy(camera=True, location=False)
+    )
