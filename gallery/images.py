@@ -1,0 +1,508 @@
+"""Pure image work: sniff an upload, refuse what we cannot safely handle, render WebP variants.
+
+Nothing here touches Django settings, the database or storage, so the benchmark and any
+worker can call it directly; limits arrive as arguments.
+
+Speed matters because every upload pays for it on a 2-core machine. The pipeline decodes
+the original once (JPEG at the smallest DCT scale that still covers the display variant),
+resizes in a chain display -> mobile -> thumb, converts colour on the display-sized image
+only, and rotates the small results rather than the big source.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import re
+import struct
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import BinaryIO
+
+import pillow_heif
+from PIL import ExifTags, Image, ImageCms
+
+# HEIC/HEIF through libheif. Registered once, at import. Embedded thumbnails are of no use
+# to us (we render our own) and would only cost parsing.
+pillow_heif.register_heif_opener(thumbnails=False)
+
+VARIANT_SIZES = {"thumb": (300, 200), "mobile": (480, 320), "display": (1600, 1600)}
+
+# WebP settings. Encoding the 1600 px display variant is most of the per-upload cost;
+# `method` trades encoder effort for size (see benchmarks/variants.py for the numbers).
+WEBP_QUALITY = 80
+WEBP_METHOD = 4
+
+ACCEPTED_DESCRIPTION = "JPEG, PNG, WebP, GIF or HEIC/HEIF"
+
+# Pillow format names we hand each sniffed kind to, and what Pillow may call it back.
+_JPEG_FORMATS = frozenset({"JPEG", "MPO"})  # MPO = JPEG with extra frames (many phones)
+
+_HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
+_HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
+
+# Orientation tag value -> transpose that makes the stored pixels upright.
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SWAPS_AXES = frozenset({5, 6, 7, 8})
+
+# Everything a broken file can make Pillow or libheif raise while parsing or decoding.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, TypeError)
+_HEIF_ERRORS = (RuntimeError,)  # libheif reports some corrupt files this way
+
+_TEXT_MAX = 100
+
+
+class ImageRejected(Exception):
+    """Raised for any upload we refuse. str(exc) is a sentence a person can act on."""
+
+    status: int
+    code: str
+
+    def __init__(self, message: str, *, status: int, code: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class RenderedVariant:
+    name: str
+    data: bytes  # WebP, no metadata at all
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    mime_type: str
+    width: int  # after EXIF orientation
+    height: int
+    taken_at: datetime | None
+    camera_make: str
+    camera_model: str
+    latitude: float | None
+    longitude: float | None
+    variants: dict[str, RenderedVariant]
+
+
+def check_size(size: int, *, max_bytes: int) -> None:
+    """Refuse empty and oversized uploads before anyone reads them."""
+    if size <= 0:
+        raise ImageRejected("The file is empty.", status=422, code="empty_file")
+    if size > max_bytes:
+        raise ImageRejected(
+            f"The file is too large ({_megabytes(size)}); the limit is {_megabytes(max_bytes)}.",
+            status=413,
+            code="file_too_large",
+        )
+
+
+def process_image(source: BinaryIO, *, max_pixels: int) -> ProcessedImage:
+    """Sniff, check pixel limit from the header, decode once, render the 3 WebP variants.
+
+    The source is rewound afterwards so the caller can store the original.
+    """
+    fp = _seekable(source)
+    try:
+        head = fp.read(64)
+        fp.seek(0)
+        if not head:
+            raise ImageRejected("The file is empty.", status=422, code="empty_file")
+        pillow_format, mime_type = _sniff(head)
+        with _open(fp, pillow_format, max_pixels) as im:
+            return _process(im, mime_type)
+    finally:
+        fp.seek(0)
+
+
+# --- sniffing and opening -------------------------------------------------------------------
+
+
+def _seekable(source: BinaryIO) -> BinaryIO:
+    try:
+        if source.seekable():
+            source.seek(0)
+            return source
+    except (AttributeError, OSError, ValueError):
+        pass
+    return io.BytesIO(source.read())
+
+
+def _unsupported() -> ImageRejected:
+    return ImageRejected(
+        f"This file is not a supported image. Upload a {ACCEPTED_DESCRIPTION} photo.",
+        status=415,
+        code="unsupported_type",
+    )
+
+
+def _corrupt() -> ImageRejected:
+    return ImageRejected(
+        "This image is damaged or incomplete and cannot be read. Try exporting it again.",
+        status=422,
+        code="corrupt_image",
+    )
+
+
+def _too_many_pixels(size: tuple[int, int] | None, max_pixels: int) -> ImageRejected:
+    limit = f"{max_pixels / 1_000_000:g} megapixels"
+    if size:
+        what = f"{size[0]}×{size[1]} pixels"
+        message = f"This image is too large ({what}); the limit is {limit}."
+    else:
+        message = f"This image has too many pixels; the limit is {limit}."
+    return ImageRejected(message + " Resize it and try again.", status=413, code="too_many_pixels")
+
+
+def _sniff(head: bytes) -> tuple[str, str]:
+    """Decide the kind from the leading bytes; the name and claimed type are never trusted."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG", "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG", "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF", "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP", "image/webp"
+    if head[4:8] == b"ftyp":
+        major = head[8:12]
+        if major in _HEIC_BRANDS:
+            return "HEIF", "image/heic"
+        if major in _HEIF_BRANDS:
+            # mif1 is also the major brand of many AVIF files, which libheif here cannot
+            # decode: only accept it when a HEVC brand is listed as compatible.
+            box_end = min(int.from_bytes(head[0:4], "big"), len(head))
+            compatible = {head[i : i + 4] for i in range(16, box_end - 3, 4)}
+            if compatible & _HEIC_BRANDS:
+                return "HEIF", "image/heif"
+    raise _unsupported()
+
+
+def _open(fp: BinaryIO, pillow_format: str, max_pixels: int) -> Image.Image:
+    """Open lazily (header only) and enforce the pixel limit before anything is decoded.
+
+    Pillow's own bomb check is a warning below twice its global limit; it is turned into an
+    error here so it cannot slip through, and our own limit is checked right after.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(fp, formats=[pillow_format])
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        if max_pixels <= (Image.MAX_IMAGE_PIXELS or 0):
+            raise _too_many_pixels(None, max_pixels) from None
+        # Our limit is above Pillow's warning threshold: reopen without the warning, the
+        # explicit size check below still runs before any decoding.
+        fp.seek(0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                im = Image.open(fp, formats=[pillow_format])
+        except Image.DecompressionBombError:
+            raise _too_many_pixels(None, max_pixels) from None
+        except (*_DECODE_ERRORS, *_HEIF_ERRORS):
+            raise _corrupt() from None
+    except (*_DECODE_ERRORS, *_HEIF_ERRORS):
+        # Right magic bytes, but Pillow cannot parse the header.
+        raise _corrupt() from None
+
+    # No im.close() on refusal: it would close the caller's file too.
+    width, height = im.size
+    if width <= 0 or height <= 0:
+        raise _corrupt()
+    if width * height > max_pixels:
+        raise _too_many_pixels(im.size, max_pixels)
+    expected = _JPEG_FORMATS if pillow_format == "JPEG" else {pillow_format}
+    if im.format not in expected:
+        raise _unsupported()
+    return im
+
+
+def _load(im: Image.Image) -> None:
+    """Decode the pixels; truncated data is an error (LOAD_TRUNCATED_IMAGES stays False)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _too_many_pixels(None, Image.MAX_IMAGE_PIXELS or 0) from None
+    except (*_DECODE_ERRORS, *_HEIF_ERRORS):
+        raise _corrupt() from None
+
+
+# --- the pipeline ---------------------------------------------------------------------------
+
+
+def _process(im: Image.Image, mime_type: str) -> ProcessedImage:
+    draftable = im.format in _JPEG_FORMATS
+    if not draftable:
+        # Some formats (PNG's eXIf after the pixels) only reveal metadata once decoded.
+        _load(im)
+    exif = _read_exif(im)
+    orientation = _orientation(exif)
+
+    stored_w, stored_h = im.size
+    swap = orientation in _SWAPS_AXES
+    width, height = (stored_h, stored_w) if swap else (stored_w, stored_h)
+    # Target boxes are computed in the upright frame, then mapped back to the stored frame
+    # so we resize before rotating.
+    targets = {name: _fit((width, height), box) for name, box in VARIANT_SIZES.items()}
+    stored_targets = {name: ((h, w) if swap else (w, h)) for name, (w, h) in targets.items()}
+
+    if draftable:
+        # DCT-domain downscaling: decode at 1/2, 1/4 or 1/8 while still covering display.
+        im.draft(im.mode, stored_targets["display"])
+        _load(im)
+
+    icc_profile = im.info.get("icc_profile") or None
+    base = _workable_mode(im)
+
+    display = _resize(base, stored_targets["display"])
+    display = _to_srgb(display, icc_profile)
+    display = _drop_opaque_alpha(display)
+    mobile = _resize(display, stored_targets["mobile"])
+    thumb = _resize(mobile, stored_targets["thumb"])
+
+    method = _TRANSPOSE.get(orientation)
+    variants = {}
+    for name, img in (("display", display), ("mobile", mobile), ("thumb", thumb)):
+        if method is not None:
+            img = img.transpose(method)
+        variants[name] = _encode(name, img)
+
+    return ProcessedImage(
+        mime_type=mime_type,
+        width=width,
+        height=height,
+        taken_at=_taken_at(exif),
+        camera_make=_exif_text(exif.get(ExifTags.Base.Make)),
+        camera_model=_exif_text(exif.get(ExifTags.Base.Model)),
+        latitude=(gps := _gps(exif))[0],
+        longitude=gps[1],
+        variants={name: variants[name] for name in VARIANT_SIZES},
+    )
+
+
+def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """Largest size with the same aspect ratio inside box; never larger than the original."""
+    w, h = size
+    box_w, box_h = box
+    if w <= box_w and h <= box_h:
+        return w, h
+    if w * box_h >= h * box_w:  # width is the limiting side
+        return box_w, max(1, min(box_h, round(h * box_w / w)))
+    return max(1, min(box_w, round(w * box_h / h))), box_h
+
+
+def _resize(im: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if im.size == size:
+        return im
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _workable_mode(im: Image.Image) -> Image.Image:
+    """Bring any decoded mode to L, RGB, RGBA or CMYK (CMYK waits for its colour transform)."""
+    mode = im.mode
+    if mode in ("RGB", "RGBA", "L", "CMYK"):
+        return im
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        return _sixteen_bit_to_l(im)
+    if mode == "F":
+        return im.point(lambda v: v * 255).convert("L")
+    if mode == "1":
+        return im.convert("L")
+    if mode in ("LA", "La", "PA", "RGBa"):
+        return im.convert("RGBA")
+    if mode == "P":
+        return im.convert("RGBA" if im.has_transparency_data else "RGB")
+    return im.convert("RGBA" if im.has_transparency_data else "RGB")
+
+
+def _sixteen_bit_to_l(im: Image.Image) -> Image.Image:
+    """Scale 16-bit grey to 8 bits; Pillow's plain convert("L") would clip at 255."""
+    as_int = im if im.mode == "I" else im.convert("I")
+    low, high = as_int.getextrema()
+    if im.mode == "I" and high <= 255 and low >= 0:
+        return as_int.convert("L")
+    return as_int.point(lambda v: v * (1 / 257)).convert("L")
+
+
+def _drop_opaque_alpha(im: Image.Image) -> Image.Image:
+    """A fully opaque alpha channel only costs bytes in the WebP."""
+    if im.mode == "RGBA" and im.getextrema()[3][0] == 255:
+        return im.convert("RGB")
+    return im
+
+
+def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """Convert to sRGB so the metadata-free variants look right everywhere."""
+    transform = _srgb_transform(icc_profile, im.mode) if icc_profile else None
+    if transform is not None:
+        try:
+            return ImageCms.applyTransform(im, transform)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # fall through to the plain conversion
+    if im.mode == "CMYK":
+        return im.convert("RGB")
+    return im
+
+
+@functools.lru_cache(maxsize=32)
+def _srgb_transform(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """Transform from the embedded profile to sRGB; None when already sRGB or unusable.
+
+    Cached per profile (phones embed the same few); NOCACHE keeps a shared transform
+    safe to use from several threads.
+    """
+    if mode not in ("RGB", "RGBA", "L", "CMYK"):
+        return None
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        description = ImageCms.getProfileDescription(source) or ""
+        if mode in ("RGB", "RGBA") and "srgb" in description.lower():
+            return None
+        out_mode = "RGBA" if mode == "RGBA" else "RGB"
+        return ImageCms.buildTransform(
+            source,
+            _SRGB_PROFILE,
+            mode,
+            out_mode,
+            renderingIntent=ImageCms.Intent.PERCEPTUAL,
+            flags=ImageCms.Flags.NOCACHE,
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+
+
+_SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _encode(name: str, im: Image.Image) -> RenderedVariant:
+    if im.mode not in ("RGB", "RGBA"):
+        im = im.convert("RGB")
+    im.info = {}  # never let any source metadata ride along
+    buffer = io.BytesIO()
+    im.save(
+        buffer,
+        format="WEBP",
+        quality=WEBP_QUALITY,
+        method=WEBP_METHOD,
+        exif=b"",
+        icc_profile=None,
+        xmp=b"",
+    )
+    return RenderedVariant(name=name, data=buffer.getvalue(), width=im.width, height=im.height)
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+_DATETIME_RE = re.compile(r"^\s*(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_OFFSET_RE = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _read_exif(im: Image.Image) -> Image.Exif:
+    try:
+        return im.getexif()
+    except Exception:  # noqa: BLE001 - broken EXIF must never sink an upload
+        return Image.Exif()
+
+
+def _sub_ifd(exif: Image.Exif, tag: int) -> dict:
+    try:
+        return exif.get_ifd(tag) or {}
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def _orientation(exif: Image.Exif) -> int:
+    try:
+        value = int(exif.get(ExifTags.Base.Orientation, 1))
+    except (TypeError, ValueError):
+        return 1
+    return value if value in _TRANSPOSE else 1
+
+
+def _exif_text(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if not isinstance(value, str):
+        return ""
+    return _CONTROL_RE.sub("", value).strip()[:_TEXT_MAX].strip()
+
+
+def _taken_at(exif: Image.Exif) -> datetime | None:
+    """DateTimeOriginal, aware when OffsetTimeOriginal says where; None when absent or bogus."""
+    try:
+        ifd = _sub_ifd(exif, ExifTags.IFD.Exif)
+        match = _DATETIME_RE.match(_exif_text(ifd.get(ExifTags.Base.DateTimeOriginal)))
+        if not match:
+            return None
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        if year < 1800:
+            return None
+        taken = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
+        subsec = _exif_text(ifd.get(ExifTags.Base.SubsecTimeOriginal))
+        if subsec.isdigit():
+            taken = taken.replace(microsecond=int(subsec[:6].ljust(6, "0")))
+        offset = _OFFSET_RE.match(_exif_text(ifd.get(ExifTags.Base.OffsetTimeOriginal)))
+        if offset:
+            sign, hours, minutes = offset.groups()
+            delta = timedelta(hours=int(hours), minutes=int(minutes))
+            if delta <= timedelta(hours=14) and int(minutes) < 60:
+                taken = taken.replace(tzinfo=timezone(-delta if sign == "-" else delta))
+        return taken
+    except Exception:  # noqa: BLE001 - a bogus date is simply no date
+        return None
+
+
+def _gps(exif: Image.Exif) -> tuple[float | None, float | None]:
+    try:
+        gps = _sub_ifd(exif, ExifTags.IFD.GPSInfo)
+        latitude = _coordinate(
+            gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "N", "S", 90
+        )
+        longitude = _coordinate(
+            gps.get(ExifTags.GPS.GPSLongitude),
+            gps.get(ExifTags.GPS.GPSLongitudeRef),
+            "E",
+            "W",
+            180,
+        )
+    except Exception:  # noqa: BLE001
+        return None, None
+    if latitude is None or longitude is None:
+        return None, None
+    if latitude == 0 and longitude == 0:
+        return None, None  # "null island": a camera without a fix, not a place
+    return latitude, longitude
+
+
+def _coordinate(value: object, ref: object, positive: str, negative: str, limit: float):
+    hemisphere = _exif_text(ref).upper()[:1]
+    if hemisphere not in (positive, negative):
+        return None
+    if not isinstance(value, tuple | list) or not 1 <= len(value) <= 3:
+        return None
+    parts = [float(part) for part in value]
+    if any(not math.isfinite(part) or part < 0 for part in parts):
+        return None
+    parts += [0.0] * (3 - len(parts))
+    degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
+    if degrees > limit:
+        return None
+    return round(-degrees if hemisphere == negative else degrees, 7)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
