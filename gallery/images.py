@@ -17,6 +17,7 @@ import math
 import re
 import struct
 import warnings
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
@@ -506,3 +507,217 @@ def _coordinate(value: object, ref: object, positive: str, negative: str, limit:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+# --- Metadata stripping for originals served through shares --------------------------------
+#
+# Strip location and camera metadata from an original without re-encoding where possible.
+# Kept always: the orientation (or the picture would turn sideways) and the capture date
+# (shared with everyone anyway). Camera and GPS tags survive only when asked for. XMP,
+# IPTC, comments, maker notes and embedded thumbnails are dropped: they can repeat the
+# location in forms too varied to filter safely.
+
+_META_ORIENTATION = 0x0112
+_META_MAKE, _META_MODEL = 0x010F, 0x0110
+_META_DATETIME = 0x0132
+_META_EXIF_IFD, _META_GPS_IFD = 0x8769, 0x8825
+# Exif sub-IFD tags that are safe to keep: dates and their offsets.
+_META_DATE_TAGS = frozenset({0x9003, 0x9004, 0x9010, 0x9011, 0x9012, 0x9290, 0x9291, 0x9292})
+# Exif sub-IFD tags that describe the camera and lens, kept only with keep_camera.
+_META_CAMERA_TAGS = frozenset(
+    {
+        0x829A, 0x829D, 0x8822, 0x8827, 0x9201, 0x9202, 0x9204, 0x9205, 0x9207, 0x9208,
+        0x9209, 0x920A, 0xA402, 0xA403, 0xA404, 0xA405, 0xA406, 0xA433, 0xA434,
+    }
+)  # fmt: skip
+
+
+class MetadataError(ValueError):
+    """The file could not be parsed well enough to strip it safely."""
+
+
+def _meta_filtered_exif(raw: bytes | None, *, keep_camera: bool, keep_location: bool) -> bytes:
+    """A fresh EXIF block holding only what the share allows ("" when nothing is left)."""
+    if not raw:
+        return b""
+    source = Image.Exif()
+    try:
+        source.load(raw[6:] if raw.startswith(b"Exif\x00\x00") else raw)
+        sub = dict(source.get_ifd(_META_EXIF_IFD))
+        gps = dict(source.get_ifd(_META_GPS_IFD)) if keep_location else {}
+    except Exception:  # noqa: BLE001 - a malformed block is simply not carried over
+        return b""
+    new = Image.Exif()
+    for tag in (_META_ORIENTATION, _META_DATETIME):
+        if tag in source:
+            new[tag] = source[tag]
+    if keep_camera:
+        for tag in (_META_MAKE, _META_MODEL):
+            if tag in source:
+                new[tag] = source[tag]
+    allowed = _META_DATE_TAGS | (_META_CAMERA_TAGS if keep_camera else frozenset())
+    kept_sub = {tag: value for tag, value in sub.items() if tag in allowed}
+    if kept_sub:
+        new[_META_EXIF_IFD] = kept_sub
+    if gps:
+        new[_META_GPS_IFD] = gps
+    if not len(new):
+        return b""
+    return new.tobytes()
+
+
+def _meta_strip_jpeg(data: bytes, **keep) -> bytes:
+    if data[:2] != b"\xff\xd8":
+        raise MetadataError("not a JPEG")
+    out = [b"\xff\xd8"]
+    pos = 2
+    exif_raw = None
+    inserted = False
+    while pos < len(data):
+        if data[pos] != 0xFF:
+            raise MetadataError("bad marker")
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xDA or marker == 0xD9:  # start of scan: the rest is image data
+            if not inserted:
+                out.insert(1, _meta_app1(_meta_filtered_exif(exif_raw, **keep)))
+                inserted = True
+            # Keep the first image only: phones append more (MPO frames, gain maps), each
+            # with its own EXIF. In scan data 0xFF is always followed by 0x00 or RSTn, so the
+            # first FFD9 ends the primary image.
+            end = data.find(b"\xff\xd9", pos + 2)
+            out.append(data[pos:] if end < 0 else data[pos : end + 2])
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            out.append(data[pos : pos + 2])
+            pos += 2
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        segment = data[pos : pos + 2 + length]
+        payload = segment[4:]
+        pos += 2 + length
+        if marker == 0xE1:  # APP1: Exif or XMP
+            if payload.startswith(b"Exif\x00\x00") and exif_raw is None:
+                exif_raw = payload
+            continue
+        if marker == 0xE2 and payload.startswith(b"MPF\x00"):
+            continue  # points at the appended frames that are dropped below
+        if marker in (0xED, 0xFE) or 0xE3 <= marker <= 0xEF and marker != 0xEE:
+            # APP13 (IPTC), COM, and vendor APPn segments (maker data, depth maps, ...).
+            # APP2 (ICC colour profile, MPF) and APP14 (Adobe colour transform) are kept:
+            # without them the colours change.
+            continue
+        out.append(segment)
+    else:
+        raise MetadataError("no image data")
+    return b"".join(out)
+
+
+def _meta_app1(exif: bytes) -> bytes:
+    if not exif:
+        return b""
+    if len(exif) + 2 > 0xFFFF:
+        return b""
+    return b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+
+
+_META_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_META_PNG_DROP = frozenset({b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"})
+
+
+def _meta_strip_png(data: bytes, **keep) -> bytes:
+    if not data.startswith(_META_PNG_SIGNATURE):
+        raise MetadataError("not a PNG")
+    out = [_META_PNG_SIGNATURE]
+    pos = len(_META_PNG_SIGNATURE)
+    exif_raw = None
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        chunk = data[pos : pos + 12 + length]
+        pos += 12 + length
+        if kind == b"eXIf":
+            exif_raw = chunk[8:-4]
+            continue
+        if kind in _META_PNG_DROP:
+            continue
+        if kind == b"IDAT" and exif_raw is not None:
+            exif = _meta_filtered_exif(exif_raw, **keep)
+            if exif:
+                body = exif[6:]  # PNG's eXIf holds the TIFF block without the "Exif" prefix
+                out.append(_meta_png_chunk(b"eXIf", body))
+            exif_raw = None
+        out.append(chunk)
+        if kind == b"IEND":
+            break
+    return b"".join(out)
+
+
+def _meta_png_chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+
+def _meta_strip_webp(data: bytes, **keep) -> bytes:
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise MetadataError("not a WebP")
+    chunks = []
+    pos = 12
+    exif_raw = None
+    while pos + 8 <= len(data):
+        kind = data[pos : pos + 4]
+        (size,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+        body = data[pos + 8 : pos + 8 + size]
+        pos += 8 + size + (size & 1)
+        if kind == b"EXIF":
+            exif_raw = body
+            continue
+        if kind == b"XMP ":
+            continue
+        chunks.append([kind, body])
+    exif = _meta_filtered_exif(exif_raw, **keep) if exif_raw else b""
+    for chunk in chunks:
+        if chunk[0] == b"VP8X":
+            flags = chunk[1][0] & ~0x0C  # clear the EXIF (0x08) and XMP (0x04) bits
+            if exif:
+                flags |= 0x08
+            chunk[1] = bytes([flags]) + chunk[1][1:]
+    if exif and any(kind == b"VP8X" for kind, _ in chunks):
+        chunks.append([b"EXIF", exif[6:]])
+    body = b"WEBP" + b"".join(
+        kind + struct.pack("<I", len(b)) + b + (b"\x00" if len(b) & 1 else b"")
+        for kind, b in chunks
+    )
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _meta_strip_by_reencoding(data: bytes, fmt: str) -> bytes:
+    """HEIC/HEIF have no simple container to edit: re-encode without any metadata."""
+    with Image.open(io.BytesIO(data)) as im:
+        out = io.BytesIO()
+        im.save(out, fmt, quality=95)
+        return out.getvalue()
+
+
+def strip_metadata(data: bytes, mime_type: str, *, keep_camera: bool, keep_location: bool) -> bytes:
+    """The original without location/camera data unless kept; lossless except for HEIC."""
+    keep = {"keep_camera": keep_camera, "keep_location": keep_location}
+    try:
+        if mime_type == "image/jpeg":
+            return _meta_strip_jpeg(data, **keep)
+        if mime_type == "image/png":
+            return _meta_strip_png(data, **keep)
+        if mime_type == "image/webp":
+            return _meta_strip_webp(data, **keep)
+    except (struct.error, IndexError) as exc:
+        raise MetadataError("truncated file") from exc
+    if mime_type == "image/gif":
+        # GIF has no EXIF or GPS block; XMP application extensions are left as they are.
+        return data
+    if mime_type in {"image/heic", "image/heif"}:
+        if keep_camera and keep_location:
+            return data
+        return _meta_strip_by_reencoding(data, "HEIF")
+    raise MetadataError(f"cannot strip {mime_type}")
