@@ -1,0 +1,254 @@
+"""Reads around sharing, always on behalf of someone; access rules come from permissions.py."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gallery import permissions
+from gallery.models import (
+    Album,
+    AlbumMember,
+    Audience,
+    Connection,
+    Invitation,
+    Photo,
+    ShareLink,
+)
+from gallery.sharing.tokens import hash_token
+
+
+def _uuid(value) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404("No such item.") from None
+
+
+def _person(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+# --- connections --------------------------------------------------------------------------
+
+
+def connections_for(*, user) -> QuerySet[Connection]:
+    """The people this person is connected with, as they filed them."""
+    if not _person(user):
+        return Connection.objects.none()
+    return Connection.objects.filter(user=user).select_related("contact")
+
+
+def connection_for(*, user, contact_uuid) -> Connection:
+    """This person's side of the connection with `contact_uuid`, else 404."""
+    connection = connections_for(user=user).filter(contact__uuid=_uuid(contact_uuid)).first()
+    if connection is None:
+        raise Http404("No such connection.")
+    return connection
+
+
+def _verified_emails(user) -> list[str]:
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return sorted({e.lower() for e in emails})
+
+
+def invitations_received(*, user) -> QuerySet[Invitation]:
+    """Pending invitations to any of this person's verified addresses, so they survive sign-up."""
+    if not _person(user):
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            status=Invitation.Status.PENDING, email__in=_verified_emails(user)
+        )
+        .exclude(inviter=user)
+        .select_related("inviter")
+    )
+
+
+def invitations_sent(*, user) -> QuerySet[Invitation]:
+    """Invitations this person sent that nobody has answered yet."""
+    if not _person(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING)
+
+
+def invitation_for_invitee(*, user, public_id) -> Invitation:
+    invitation = invitations_received(user=user).filter(public_id=_uuid(public_id)).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def invitation_for_inviter(*, user, public_id) -> Invitation:
+    invitation = invitations_sent(user=user).filter(public_id=_uuid(public_id)).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+# --- albums ----------------------------------------------------------------------------------
+
+
+def album_for_sharer(*, user, public_id) -> Album:
+    """An album whose sharing this person manages (its owner), else 404."""
+    album = (
+        permissions.visible_albums(user)
+        .filter(public_id=_uuid(public_id))
+        .select_related("owner")
+        .first()
+    )
+    if album is None or not permissions.can_share_album(user, album):
+        raise Http404("No such album.")
+    return album
+
+
+def members_of(*, album: Album) -> QuerySet[AlbumMember]:
+    """Everyone named on the album, expired grants included so the owner can renew them."""
+    return album.members.select_related("user").order_by("created_at")
+
+
+def membership_for_sharer(*, user, album_public_id, user_uuid) -> AlbumMember:
+    album = album_for_sharer(user=user, public_id=album_public_id)
+    membership = members_of(album=album).filter(user__uuid=_uuid(user_uuid)).first()
+    if membership is None:
+        raise Http404("No such person on this album.")
+    return membership
+
+
+def links_of(*, album: Album) -> QuerySet[ShareLink]:
+    """The album's links that still work, newest first."""
+    now = timezone.now()
+    return album.share_links.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def link_for_sharer(*, user, public_id) -> ShareLink:
+    link = (
+        ShareLink.objects.filter(public_id=_uuid(public_id), album__owner=user)
+        .select_related("album")
+        .first()
+        if _person(user)
+        else None
+    )
+    if link is None or not permissions.can_share_album(user, link.album):
+        raise Http404("No such link.")
+    return link
+
+
+def shareable_contacts(*, user, album: Album) -> QuerySet[Connection]:
+    """Connections not yet named on the album: the choices for "add a person"."""
+    return connections_for(user=user).exclude(contact__album_memberships__album=album)
+
+
+@dataclass
+class SharedGroup:
+    owner: object
+    albums: list[Album] = field(default_factory=list)
+
+
+def shared_with_me(*, user) -> list[SharedGroup]:
+    """Albums other people share with this person, grouped by the person who shares.
+
+    Public albums of strangers are visible by URL but never listed: only albums whose owner
+    is a connection, or that name this person, appear here.
+    """
+    if not _person(user):
+        return []
+    connected_owner_ids = Connection.objects.filter(contact=user).values("user_id")
+    named = permissions.active_memberships(user).filter(album=OuterRef("pk"))
+    albums = (
+        permissions.visible_albums(user)
+        .exclude(owner=user)
+        .filter(Q(owner_id__in=connected_owner_ids) | Exists(named))
+        .select_related("owner", "cover")
+        .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
+        .order_by("owner__display_name", "owner__email", "-updated_at")
+    )
+    groups: dict[int, SharedGroup] = {}
+    for album in albums:
+        album.my_role = permissions.album_role(user, album)
+        groups.setdefault(album.owner_id, SharedGroup(owner=album.owner)).albums.append(album)
+    return list(groups.values())
+
+
+# --- share links, from the holder's side --------------------------------------------------
+
+
+def share_link_for_token(*, token: str) -> ShareLink:
+    """The live link a token opens, else 404 (unknown, revoked and expired look the same)."""
+    if not token or len(token) > 128:
+        raise Http404("No such link.")
+    link = (
+        permissions.active_share_links()
+        .filter(token_hash=hash_token(token))
+        .select_related("album", "album__owner")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such link.")
+    return link
+
+
+def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
+    return permissions.link_photos(link)
+
+
+def link_photo(*, link: ShareLink, public_id) -> Photo:
+    photo = link_photos(link=link).filter(public_id=_uuid(public_id)).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+@dataclass
+class SharingOverview:
+    albums: list[Album]  # not private, grouped by audience in the template
+    members: list[AlbumMember]
+    links: list[ShareLink]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.albums or self.members or self.links)
+
+
+def sharing_overview(*, user) -> SharingOverview:
+    """Everything of this person's that someone else can see, for one page of revoke buttons."""
+    if not _person(user):
+        return SharingOverview(albums=[], members=[], links=[])
+    albums = list(
+        Album.objects.filter(owner=user)
+        .exclude(audience=Audience.PRIVATE)
+        .order_by("audience", "title")
+    )
+    members = list(
+        AlbumMember.objects.filter(album__owner=user)
+        .select_related("album", "user")
+        .order_by("album__title", "created_at")
+    )
+    links = list(
+        ShareLink.objects.filter(album__owner=user, revoked_at__isnull=True)
+        .select_related("album")
+        .order_by("album__title", "-created_at")
+    )
+    return SharingOverview(albums=albums, members=members, links=links)
+
+
+def albums_prefetched_for_sharing(*, user) -> QuerySet[Album]:
+    """The owner's albums with their members and links, for a compact listing."""
+    return (
+        Album.objects.filter(owner=user)
+        .prefetch_related(
+            Prefetch("members", queryset=AlbumMember.objects.select_related("user")),
+            "share_links",
+        )
+        .order_by("title")
+    )

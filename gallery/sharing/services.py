@@ -1,0 +1,458 @@
+"""Every write that shares something or takes a share back.
+
+Each service checks that the person acting may do it (through gallery.permissions) and
+raises Http404 otherwise, so "not yours" and "does not exist" look the same.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from gallery import permissions
+from gallery.models import (
+    Album,
+    AlbumMember,
+    Audience,
+    Circle,
+    Connection,
+    Invitation,
+    ShareLink,
+)
+from gallery.sharing.tokens import hash_token, new_token
+
+LINK_DEFAULT_LIFETIME = timedelta(days=30)
+# Passwords on links are short secrets typed by people: ten guesses per quarter hour
+# per link and address, and a hundred per hour per link from everywhere together.
+LINK_PASSWORD_ATTEMPTS = 10
+LINK_PASSWORD_WINDOW = 15 * 60
+LINK_PASSWORD_ATTEMPTS_PER_LINK = 100
+LINK_PASSWORD_WINDOW_PER_LINK = 60 * 60
+INVITATIONS_PER_DAY = 50
+
+
+class _Default:
+    def __repr__(self):
+        return "DEFAULT"
+
+
+DEFAULT = _Default()
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+
+def _send(*, template: str, to: str, context: dict) -> None:
+    context = {**context, "site_name": settings.SITE_NAME, "site_root": settings.SITE_ROOT}
+    subject = render_to_string(f"gallery/email/{template}_subject.txt", context)
+    body = render_to_string(f"gallery/email/{template}_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [to])
+
+
+def _verified_emails(user) -> set[str]:
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {e.lower() for e in emails}
+
+
+def _require_owner(user, album: Album) -> None:
+    if not permissions.can_share_album(user, album):
+        raise Http404
+
+
+# --- invitations and connections ----------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(*, inviter, email: str, circle: str = Circle.FRIEND) -> Invitation:
+    """Invite someone by email to connect; the email goes out once the row is committed."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": "Enter a valid email address."}) from exc
+    if circle not in Circle.values:
+        raise ValidationError({"circle": "Choose family or friend."})
+    if email in _verified_emails(inviter) or email == inviter.email.lower():
+        raise ValidationError({"email": "That is your own address."})
+    if Connection.objects.filter(user=inviter, contact__email__iexact=email).exists():
+        raise ValidationError({"email": "You are already connected with this person."})
+    existing = Invitation.objects.filter(
+        inviter=inviter, email=email, status=Invitation.Status.PENDING
+    ).first()
+    if existing is not None:
+        if existing.circle != circle:
+            existing.circle = circle
+            existing.save(update_fields=["circle"])
+        return existing
+    since = timezone.now() - timedelta(days=1)
+    if (
+        Invitation.objects.filter(inviter=inviter, created_at__gte=since).count()
+        >= INVITATIONS_PER_DAY
+    ):
+        raise ValidationError("You have sent many invitations today. Try again tomorrow.")
+    invitation = Invitation(inviter=inviter, email=email, circle=circle)
+    invitation.full_clean()
+    invitation.save()
+    context = {
+        "inviter": inviter,
+        "url": settings.SITE_ROOT + reverse("sharing_connections"),
+        "signup_url": settings.SITE_ROOT + reverse("account_signup"),
+    }
+    transaction.on_commit(lambda: _send(template="invitation", to=email, context=context))
+    return invitation
+
+
+def _invitation_for_invitee(*, user, invitation: Invitation) -> None:
+    if (
+        invitation.status != Invitation.Status.PENDING
+        or invitation.inviter_id == user.pk
+        or invitation.email not in _verified_emails(user)
+    ):
+        raise Http404
+
+
+@transaction.atomic
+def invitation_accept(*, user, invitation: Invitation, circle: str = Circle.FRIEND) -> Connection:
+    """Accept: both sides are connected, each under the circle it chose."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _invitation_for_invitee(user=user, invitation=invitation)
+    if circle not in Circle.values:
+        raise ValidationError({"circle": "Choose family or friend."})
+    inviter = invitation.inviter
+    Connection.objects.update_or_create(
+        user=inviter, contact=user, defaults={"circle": invitation.circle}
+    )
+    mine, _ = Connection.objects.update_or_create(
+        user=user, contact=inviter, defaults={"circle": circle}
+    )
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_by = user
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "accepted_by", "responded_at"])
+    # Other pending invitations between the same two people are answered by this one.
+    Invitation.objects.filter(
+        Q(inviter=user, email__in=_verified_emails(inviter))
+        | Q(inviter=inviter, email__in=_verified_emails(user)),
+        status=Invitation.Status.PENDING,
+    ).update(status=Invitation.Status.ACCEPTED, accepted_by=user, responded_at=timezone.now())
+    return mine
+
+
+@transaction.atomic
+def invitation_decline(*, user, invitation: Invitation) -> Invitation:
+    """Decline quietly: the inviter sees the invitation was declined, nothing more."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _invitation_for_invitee(user=user, invitation=invitation)
+    invitation.status = Invitation.Status.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
+    """The inviter takes back an invitation that has not been answered."""
+    if invitation.inviter_id != user.pk or invitation.status != Invitation.Status.PENDING:
+        raise Http404
+    invitation.status = Invitation.Status.CANCELLED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+@transaction.atomic
+def connection_update(*, user, connection: Connection, circle: str) -> Connection:
+    """Move a connection to the other circle; only the side that owns the filing may."""
+    if connection.user_id != user.pk:
+        raise Http404
+    if circle not in Circle.values:
+        raise ValidationError({"circle": "Choose family or friend."})
+    connection.circle = circle
+    connection.full_clean()
+    connection.save(update_fields=["circle"])
+    return connection
+
+
+@transaction.atomic
+def connection_remove(*, user, connection: Connection) -> None:
+    """End a connection for both sides, and every album membership between them, at once."""
+    if connection.user_id != user.pk:
+        raise Http404
+    other = connection.contact
+    Connection.objects.filter(Q(user=user, contact=other) | Q(user=other, contact=user)).delete()
+    AlbumMember.objects.filter(
+        Q(album__owner=user, user=other) | Q(album__owner=other, user=user)
+    ).delete()
+
+
+# --- album audience and details policy ---------------------------------------------------
+
+
+@transaction.atomic
+def album_sharing_update(
+    *,
+    user,
+    album: Album,
+    audience: str | None = None,
+    share_camera: bool | None = None,
+    share_location: bool | None = None,
+) -> Album:
+    """Change who sees the album by audience, and what details they see."""
+    _require_owner(user, album)
+    fields = []
+    if audience is not None:
+        if audience not in Audience.values:
+            raise ValidationError({"audience": "Choose private, family, friends or public."})
+        album.audience = audience
+        fields.append("audience")
+    if share_camera is not None:
+        album.share_camera = bool(share_camera)
+        fields.append("share_camera")
+    if share_location is not None:
+        album.share_location = bool(share_location)
+        fields.append("share_location")
+    if fields:
+        album.full_clean()
+        album.save(update_fields=[*fields, "updated_at"])
+    return album
+
+
+# --- named people ------------------------------------------------------------------------
+
+
+def _check_until(until: datetime | None) -> None:
+    if until is not None and until <= timezone.now():
+        raise ValidationError({"until": "Choose a moment in the future."})
+
+
+@transaction.atomic
+def album_member_add(
+    *,
+    user,
+    album: Album,
+    member,
+    role: str = AlbumMember.Role.VIEWER,
+    until: datetime | None = None,
+) -> AlbumMember:
+    """Share an album with one of the owner's connections, and tell them by email."""
+    _require_owner(user, album)
+    if member is None or not Connection.objects.filter(user=user, contact=member).exists():
+        raise ValidationError({"user": "You can share only with people you are connected to."})
+    if role not in AlbumMember.Role.values:
+        raise ValidationError({"role": "Choose viewer or contributor."})
+    _check_until(until)
+    membership = AlbumMember.objects.filter(album=album, user=member).first()
+    created = membership is None
+    if created:
+        membership = AlbumMember(album=album, user=member)
+    membership.role = role
+    membership.until = until
+    membership.full_clean()
+    membership.save()
+    if created:
+        context = {
+            "owner": user,
+            "album": album,
+            "member": member,
+            "url": settings.SITE_ROOT
+            + reverse("album_detail", kwargs={"public_id": album.public_id}),
+        }
+        transaction.on_commit(
+            lambda: _send(template="album_shared", to=member.email, context=context)
+        )
+    return membership
+
+
+@transaction.atomic
+def album_member_update(
+    *, user, membership: AlbumMember, role: str | None = None, until=DEFAULT
+) -> AlbumMember:
+    """Change a member's role or end date; until=None removes the end date."""
+    _require_owner(user, membership.album)
+    if role is not None:
+        if role not in AlbumMember.Role.values:
+            raise ValidationError({"role": "Choose viewer or contributor."})
+        membership.role = role
+    if until is not DEFAULT:
+        _check_until(until)
+        membership.until = until
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def album_member_remove(*, user, membership: AlbumMember) -> None:
+    """Take an album back from one person; their next request is refused."""
+    _require_owner(user, membership.album)
+    membership.delete()
+
+
+# --- share links ---------------------------------------------------------------------------
+
+
+@dataclass
+class CreatedLink:
+    link: ShareLink
+    token: str  # shown once: only its digest is stored
+
+    @property
+    def path(self) -> str:
+        return reverse("share_link", kwargs={"token": self.token})
+
+
+def _check_expiry(expires_at) -> None:
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "Choose a moment in the future."})
+
+
+@transaction.atomic
+def share_link_create(
+    *,
+    user,
+    album: Album,
+    label: str = "",
+    expires_at=DEFAULT,
+    password: str = "",
+    allow_download: bool = False,
+    share_camera: bool = False,
+    share_location: bool = False,
+) -> CreatedLink:
+    """Make a link to the album; it expires in 30 days unless the owner says otherwise."""
+    _require_owner(user, album)
+    if expires_at is DEFAULT:
+        expires_at = timezone.now() + LINK_DEFAULT_LIFETIME
+    _check_expiry(expires_at)
+    token = new_token()
+    link = ShareLink(
+        album=album,
+        token_hash=hash_token(token),
+        label=(label or "").strip(),
+        expires_at=expires_at,
+        password=make_password(password) if password else "",
+        allow_download=bool(allow_download),
+        share_camera=bool(share_camera),
+        share_location=bool(share_location),
+    )
+    link.full_clean()
+    link.save()
+    return CreatedLink(link=link, token=token)
+
+
+@transaction.atomic
+def share_link_update(
+    *,
+    user,
+    link: ShareLink,
+    label: str | None = None,
+    expires_at=DEFAULT,
+    password: str | None = None,
+    allow_download: bool | None = None,
+    share_camera: bool | None = None,
+    share_location: bool | None = None,
+) -> ShareLink:
+    """Change a live link. expires_at=None removes the expiry; password="" removes it."""
+    _require_owner(user, link.album)
+    if link.revoked_at is not None:
+        raise ValidationError("This link was revoked; make a new one instead.")
+    if label is not None:
+        link.label = label.strip()
+    if expires_at is not DEFAULT:
+        _check_expiry(expires_at)
+        link.expires_at = expires_at
+    if password is not None:
+        link.password = make_password(password) if password else ""
+    for name, value in (
+        ("allow_download", allow_download),
+        ("share_camera", share_camera),
+        ("share_location", share_location),
+    ):
+        if value is not None:
+            setattr(link, name, bool(value))
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def share_link_revoke(*, user, link: ShareLink) -> ShareLink:
+    """Revoke at once: pages and media URLs already handed out stop working."""
+    _require_owner(user, link.album)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+class TooManyAttempts(Exception):
+    """Raised when a link's password has been guessed at too often."""
+
+
+def _bump(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def share_link_check_password(*, link: ShareLink, password: str, client: str) -> bool:
+    """Check a link password, counting attempts so it cannot be guessed by brute force."""
+    per_client = f"sharelink-pw:{link.pk}:{client}"
+    per_link = f"sharelink-pw:{link.pk}"
+    if (cache.get(per_client) or 0) >= LINK_PASSWORD_ATTEMPTS or (
+        cache.get(per_link) or 0
+    ) >= LINK_PASSWORD_ATTEMPTS_PER_LINK:
+        raise TooManyAttempts
+    if link.password and check_password(password or "", link.password):
+        return True
+    _bump(per_client, LINK_PASSWORD_WINDOW)
+    _bump(per_link, LINK_PASSWORD_WINDOW_PER_LINK)
+    return False
+
+
+def share_link_record_view(*, link: ShareLink) -> None:
+    """Count a visit of the link's landing page, for the owner's overview."""
+    from django.db.models import F
+
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_accessed_at=timezone.now()
+    )
+
+
+# --- everything at once ------------------------------------------------------------------
+
+
+@dataclass
+class PrivateResult:
+    albums: int
+    members: int
+    links: int
+
+
+@transaction.atomic
+def sharing_make_everything_private(*, user) -> PrivateResult:
+    """The panic button: every album private, every member removed, every link revoked."""
+    albums = (
+        Album.objects.filter(owner=user)
+        .exclude(audience=Audience.PRIVATE)
+        .update(audience=Audience.PRIVATE, updated_at=timezone.now())
+    )
+    members, _ = AlbumMember.objects.filter(album__owner=user).delete()
+    links = ShareLink.objects.filter(album__owner=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return PrivateResult(albums=albums, members=members, links=links)
