@@ -1,7 +1,376 @@
+"""The gallery's server-rendered pages.
+
+Thin on purpose: every read goes through gallery.selectors and every write through
+gallery.services, which decide who may do what (via gallery.permissions). A view only
+parses the request, calls one of them and renders or redirects.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gallery import permissions, selectors, services
+from gallery.forms import AlbumForm, PhotoEditForm, UploadForm
+from gallery.images import ImageRejected
+from gallery.media import media_url
+
+UNDO_SESSION_KEY = "gallery_undo_trash"
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _next_url(request, default: str) -> str:
+    """Where to go after a POST: the page it came from if that is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _error_messages(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _pop_undo(request):
+    """The photo just moved to the trash, offered once as "Undo" on the next grid page."""
+    public_id = request.session.pop(UNDO_SESSION_KEY, None)
+    return {"public_id": public_id} if public_id else None
+
+
+def _photo_grid(request, *, template: str, page, context: dict):
+    """Render a page of the photo grid, or only its tiles for the infinite scroll."""
+    context = {
+        **context,
+        "photos": page.photos,
+        "next_cursor": page.next_cursor,
+        "more_query": urlencode({"cursor": page.next_cursor}) if page.next_cursor else "",
+    }
+    if request.GET.get("fragment"):
+        return render(request, "gallery/_fragment.html", context)
+    context["undo_photo"] = _pop_undo(request)
+    return render(request, template, context)
+
+
+def _bad_cursor(request, exc):
+    return render(
+        request,
+        "gallery/message.html",
+        {"heading": "This page link has expired", "text": str(exc), "back_url": request.path},
+        status=400,
+    )
+
+
+def _photo_json(request, photo) -> dict:
+    return {
+        "id": str(photo.public_id),
+        "title": photo.title,
+        "url": reverse("photo_detail", args=[photo.public_id]),
+        "thumb": media_url(photo=photo, variant="thumb", user=request.user),
+        "width": photo.width,
+        "height": photo.height,
+        "taken_at": photo.taken_at.isoformat(),
+        "album": str(photo.album.public_id),
+    }
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- Timeline and albums ----------------------------------------------------------------------
 
 
 @login_required
+@require_GET
 def home(request):
-    return render(request, "gallery/home.html")
+    """All of the person's photos, newest taken first, grouped by month."""
+    try:
+        page = selectors.timeline_page(user=request.user, cursor=request.GET.get("cursor") or None)
+    except selectors.InvalidCursor as exc:
+        return _bad_cursor(request, exc)
+    return _photo_grid(request, template="gallery/home.html", page=page, context={})
+
+
+@login_required
+@require_GET
+def album_list(request):
+    albums = selectors.albums_for_owner(user=request.user)
+    return render(request, "gallery/album_list.html", {"albums": albums})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_create(request):
+    form = AlbumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            album = services.album_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _error_messages(exc))
+        else:
+            messages.success(request, f"Album “{album.title}” created.")
+            return redirect("album_detail", public_id=album.public_id)
+    return render(request, "gallery/album_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def album_detail(request, public_id):
+    album = selectors.album_for_viewer(user=request.user, public_id=public_id)
+    try:
+        page = selectors.album_photos_page(
+            user=request.user, album=album, cursor=request.GET.get("cursor") or None
+        )
+    except selectors.InvalidCursor as exc:
+        return _bad_cursor(request, exc)
+    context = {
+        "album": album,
+        "album_context": album,
+        "can_edit": permissions.can_edit_album(request.user, album),
+        "photo_count": permissions.visible_photos(request.user).filter(album=album).count(),
+    }
+    return _photo_grid(request, template="gallery/album_detail.html", page=page, context=context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_edit(request, public_id):
+    album = selectors.album_for_editor(user=request.user, public_id=public_id)
+    initial = {"title": album.title, "description": album.description}
+    form = AlbumForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.album_update(user=request.user, album=album, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _error_messages(exc))
+        else:
+            messages.success(request, "Album saved.")
+            return redirect("album_detail", public_id=album.public_id)
+    return render(request, "gallery/album_form.html", {"form": form, "album": album})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_delete(request, public_id):
+    """GET asks for confirmation and says how many photos go to the trash; POST deletes."""
+    album = selectors.album_for_editor(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        try:
+            trashed = services.album_delete(user=request.user, album=album)
+        except ValidationError as exc:
+            messages.error(request, _error_messages(exc))
+            return redirect("album_detail", public_id=album.public_id)
+        text = f"Album “{album.title}” deleted."
+        if trashed:
+            text += f" {trashed} photo{'s' if trashed != 1 else ''} moved to the trash."
+        messages.success(request, text)
+        return redirect("album_list")
+    context = {
+        "album": album,
+        "photo_count": permissions.visible_photos(request.user).filter(album=album).count(),
+        "trash_days": settings.PIKOSHI_TRASH_DAYS,
+    }
+    return render(request, "gallery/album_delete.html", context)
+
+
+# --- Upload -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """Upload page. The JS uploader posts one file per request and reads JSON; the plain
+    form posts many files at once and gets a redirect with messages."""
+    albums = selectors.albums_for_owner(user=request.user)
+    if request.method == "POST" and _wants_json(request):
+        return _upload_one_json(request)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, albums=albums)
+        if form.is_valid():
+            return _upload_many(request, form)
+        status = 400
+    else:
+        default = next((album for album in albums if album.is_default), None)
+        wanted = request.GET.get("album")
+        initial = next((a for a in albums if str(a.public_id) == wanted), default)
+        form = UploadForm(albums=albums, initial={"album": initial})
+        status = 200
+    context = {"form": form, "max_mb": settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024)}
+    return render(request, "gallery/upload.html", context, status=status)
+
+
+def _upload_one_json(request):
+    file = request.FILES.get("file")
+    if file is None:
+        return JsonResponse({"detail": "Choose a file to upload.", "code": "no_file"}, status=400)
+    album = None
+    if request.POST.get("album"):
+        try:
+            album = selectors.album_for_editor(user=request.user, public_id=request.POST["album"])
+        except Http404:
+            detail = "That album does not exist any more. Reload the page and choose another."
+            return JsonResponse({"detail": detail, "code": "album_not_found"}, status=404)
+    try:
+        result = services.photo_upload(owner=request.user, file=file, album=album)
+    except ImageRejected as exc:
+        return JsonResponse({"detail": str(exc), "code": exc.code}, status=exc.status)
+    except ValidationError as exc:
+        return JsonResponse({"detail": _error_messages(exc), "code": "invalid"}, status=400)
+    body = {
+        "photo": _photo_json(request, result.photo),
+        "created": result.created,
+        # Same bytes as a photo in the trash: the upload brought it back.
+        "restored": result.restored,
+    }
+    body["html"] = render_to_string("gallery/_tile.html", {"photo": result.photo}, request)
+    return JsonResponse(body, status=201 if result.created else 200)
+
+
+def _upload_many(request, form):
+    album = form.cleaned_data["album"]
+    created = 0
+    for file in form.cleaned_data["file"]:
+        try:
+            result = services.photo_upload(owner=request.user, file=file, album=album)
+        except ImageRejected as exc:
+            messages.error(request, f"{file.name}: {exc}")
+        except ValidationError as exc:
+            messages.error(request, f"{file.name}: {_error_messages(exc)}")
+        else:
+            if result.created:
+                created += 1
+                album = album or result.photo.album
+            elif result.restored:
+                messages.info(request, f"{file.name} was in the trash; it is back in your library.")
+            else:
+                messages.info(request, f"{file.name} is already in your library.")
+    if not created:
+        return redirect("upload")
+    messages.success(request, f"Uploaded {created} photo{'s' if created != 1 else ''}.")
+    return redirect("album_detail", public_id=album.public_id)
+
+
+# --- Viewer and photo actions -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def photo_detail(request, public_id):
+    """One photo, with previous/next inside the album it was opened from (or the timeline)."""
+    photo = selectors.photo_for_viewer(user=request.user, public_id=public_id)
+    album = None
+    if request.GET.get("album"):
+        album = selectors.album_for_viewer(user=request.user, public_id=request.GET["album"])
+        if album.pk != photo.album_id:
+            album = None  # moved since the link was made: browse the timeline instead
+    newer, older = selectors.photo_neighbours(user=request.user, photo=photo, album=album)
+    can_edit = permissions.can_edit_photo(request.user, photo)
+    context = {
+        "photo": photo,
+        "newer": newer,
+        "older": older,
+        "context_query": f"?album={album.public_id}" if album else "",
+        "back_url": (reverse("album_detail", args=[album.public_id]) if album else reverse("home")),
+        "back_label": album.title if album else "All photos",
+        "can_edit": can_edit,
+        "show_private_details": permissions.can_view_original(request.user, photo),
+        "albums": selectors.albums_for_owner(user=request.user) if can_edit else [],
+        "trash_days": settings.PIKOSHI_TRASH_DAYS,
+    }
+    return render(request, "gallery/photo_detail.html", context)
+
+
+@login_required
+@require_POST
+def photo_edit(request, public_id):
+    """Rename and/or move a photo; only the fields present in the POST change."""
+    photo = selectors.photo_for_owner(user=request.user, public_id=public_id)
+    form = PhotoEditForm(request.POST, albums=selectors.albums_for_owner(user=request.user))
+    detail_url = reverse("photo_detail", args=[photo.public_id])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(_next_url(request, detail_url))
+    changes = {}
+    if "title" in request.POST:
+        changes["title"] = form.cleaned_data["title"]
+    if request.POST.get("album"):
+        changes["album"] = form.cleaned_data["album"]
+    try:
+        photo = services.photo_update(user=request.user, photo=photo, **changes)
+    except ValidationError as exc:
+        messages.error(request, _error_messages(exc))
+        return HttpResponseRedirect(_next_url(request, detail_url))
+    if "album" in changes:
+        messages.success(request, f"Moved to “{photo.album.title}”.")
+        # The album context of the old page no longer holds this photo.
+        return redirect("photo_detail", public_id=photo.public_id)
+    messages.success(request, "Title saved." if photo.title else "Title removed.")
+    return HttpResponseRedirect(_next_url(request, detail_url))
+
+
+@login_required
+@require_POST
+def photo_trash(request, public_id):
+    photo = selectors.photo_for_owner(user=request.user, public_id=public_id)
+    services.photo_trash(user=request.user, photo=photo)
+    request.session[UNDO_SESSION_KEY] = str(photo.public_id)
+    return HttpResponseRedirect(_next_url(request, reverse("home")))
+
+
+@login_required
+@require_POST
+def photo_restore(request, public_id):
+    photo = selectors.photo_for_owner(user=request.user, public_id=public_id, include_trashed=True)
+    if photo.in_trash:
+        photo = services.photo_restore(user=request.user, photo=photo)
+        messages.success(request, f"Photo restored to “{photo.album.title}”.")
+    request.session.pop(UNDO_SESSION_KEY, None)
+    return HttpResponseRedirect(_next_url(request, reverse("trash")))
+
+
+@login_required
+@require_POST
+def photo_delete_forever(request, public_id):
+    photo = selectors.photo_for_owner(user=request.user, public_id=public_id, include_trashed=True)
+    if not photo.in_trash:
+        # Only photos already in the trash are deleted for good; the viewer trashes first.
+        raise Http404("No such photo in the trash.")
+    services.photo_delete_forever(user=request.user, photo=photo)
+    messages.success(request, "Photo deleted for good.")
+    return redirect("trash")
+
+
+# --- Trash ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def trash(request):
+    photos = list(selectors.trash_for_owner(user=request.user))
+    context = {"photos": photos, "trash_days": settings.PIKOSHI_TRASH_DAYS}
+    return render(request, "gallery/trash.html", context)
+
+
+@login_required
+@require_POST
+def trash_empty(request):
+    deleted = services.trash_empty(user=request.user)
+    if deleted:
+        messages.success(request, f"{deleted} photo{'s' if deleted != 1 else ''} deleted for good.")
+    else:
+        messages.info(request, "The trash was already empty.")
+    return redirect("trash")

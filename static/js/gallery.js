@@ -167,7 +167,8 @@
           finish(ui, "done", "Uploaded");
           if (body.html) results.insertAdjacentHTML("beforeend", body.html);
         } else if (xhr.status === 200) {
-          finish(ui, "duplicate", "Already in your library", body.photo && body.photo.url);
+          const text = body.restored ? "Was in the trash — restored" : "Already in your library";
+          finish(ui, "duplicate", text, body.photo && body.photo.url);
         } else if (xhr.status === 403) {
           finish(ui, "error", "Your session expired. Reload the page and try again.");
         } else {

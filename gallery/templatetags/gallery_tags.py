@@ -1,0 +1,75 @@
+"""Template helpers for the gallery pages.
+
+Media URLs are signed for the person viewing the page, so the tags read the user from
+the request in the template context instead of trusting a variable the view passed in.
+"""
+
+from datetime import timedelta
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from gallery import media
+
+register = template.Library()
+
+# Nominal widths of the variants, used when a photo's stored size is not known yet.
+NOMINAL_WIDTHS = {"thumb": 300, "mobile": 480, "display": 1600}
+
+
+@register.simple_tag(takes_context=True)
+def media_url(context, photo, variant):
+    """{% media_url photo "thumb" %}: a signed URL for this viewer."""
+    return media.media_url(photo=photo, variant=variant, user=context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def photo_urls(context, photo):
+    """{% photo_urls photo as urls %}: every URL this viewer may use for the photo."""
+    return media.media_urls(photo=photo, user=context["request"].user)
+
+
+@register.simple_tag
+def srcset(photo, urls, *variants):
+    """{% srcset photo urls "thumb" "mobile" %} -> "url 300w, url 480w"."""
+    parts = []
+    for name in variants:
+        url = urls.get(name)
+        if not url:
+            continue
+        width = getattr(photo, f"{name}_width", 0) or NOMINAL_WIDTHS[name]
+        parts.append(f"{url} {width}w")
+    return ", ".join(parts)
+
+
+@register.filter
+def photo_alt(photo):
+    """Alt text: the title when there is one, else when it was taken."""
+    if photo.title:
+        return photo.title
+    taken = timezone.localtime(photo.taken_at) if timezone.is_aware(photo.taken_at) else None
+    return f"Photo taken {(taken or photo.taken_at):%-d %B %Y}"
+
+
+@register.filter
+def days_left(photo):
+    """Whole days before a trashed photo is deleted for good (0 = today)."""
+    if photo.deleted_at is None:
+        return None
+    ends = photo.deleted_at + timedelta(days=settings.PIKOSHI_TRASH_DAYS)
+    remaining = ends - timezone.now()
+    return max(0, remaining.days + (1 if remaining.seconds else 0))
+
+
+@register.filter
+def filesize(num_bytes):
+    """1536 -> "1.5 KB"; decimal units like the file managers people use."""
+    size = float(num_bytes or 0)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            if unit == "bytes":
+                return f"{int(size)} bytes"
+            return f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"

@@ -1,0 +1,579 @@
+"""The gallery pages, through the Django test client with real uploads (Pillow, storage)."""
+
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from gallery import services
+from gallery.models import Album, Photo
+
+XSS = '<script>alert("boo")</script>'
+
+
+def jpeg_bytes(seed: int, size=(60, 40)) -> bytes:
+    """A small JPEG whose bytes differ for every seed, so uploads are never duplicates."""
+    image = Image.new("RGB", size, ((seed * 37) % 256, (seed * 91) % 256, (seed * 13) % 256))
+    image.putpixel((seed % size[0], (seed // size[0]) % size[1]), (255 - seed % 256, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def upload_file(seed: int, name: str | None = None, size=(60, 40)) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name or f"photo-{seed}.jpg", jpeg_bytes(seed, size), content_type="image/jpeg"
+    )
+
+
+@pytest.fixture
+def make_photo(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": None},
+        },
+    }
+    counter = iter(range(1, 10_000))
+
+    def make(owner, *, album=None, taken_at=None, title="") -> Photo:
+        seed = next(counter)
+        result = services.photo_upload(
+            owner=owner, file=upload_file(seed), album=album, title=title
+        )
+        photo = result.photo
+        if taken_at is not None:
+            Photo.objects.filter(pk=photo.pk).update(taken_at=taken_at)
+            photo.refresh_from_db()
+        return photo
+
+    return make
+
+
+@pytest.fixture
+def media_dir(make_photo, settings):
+    return settings.STORAGES["default"]["OPTIONS"]["location"]
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+def when(year, month, day=1, hour=12) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def default_album(user) -> Album:
+    return Album.objects.get(owner=user, is_default=True)
+
+
+# --- Timeline -----------------------------------------------------------------------------------
+
+
+def test_timeline_shows_photos_newest_first_grouped_by_month(owner_client, owner, make_photo):
+    older = make_photo(owner, taken_at=when(2026, 10, 3))
+    newer = make_photo(owner, taken_at=when(2026, 11, 20), title="Harbour at dusk")
+    response = owner_client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("November 2026") < html.index("October 2026")
+    assert html.index(str(newer.public_id)) < html.index(str(older.public_id))
+    assert 'alt="Harbour at dusk"' in html
+    assert 'alt="Photo taken 3 October 2026"' in html
+    assert 'loading="lazy"' in html
+    assert f'width="{newer.thumb_width}" height="{newer.thumb_height}"' in html
+    assert "srcset=" in html and "sizes=" in html
+    assert "More photos" not in html
+
+
+def test_timeline_srcset_offers_the_three_variants_and_small_sizes(owner_client, owner, make_photo):
+    make_photo(owner)
+    html = owner_client.get(reverse("home")).content.decode()
+    srcset = html.split('srcset="', 1)[1].split('"', 1)[0]
+    assert srcset.count("w,") == 2 and srcset.count("/media/") == 3
+    # A phone's tiles are a third of the screen: never the 1600 px display variant.
+    assert 'sizes="(max-width: 640px) 34vw, 220px"' in html
+
+
+def test_new_person_sees_an_empty_timeline_that_points_to_upload(owner_client):
+    response = owner_client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"No photos yet" in response.content
+    assert reverse("upload").encode() in response.content
+
+
+def test_timeline_pages_by_thirty_with_a_more_link_and_a_fragment(owner_client, owner, make_photo):
+    start = when(2026, 1, 1)
+    photos = [make_photo(owner, taken_at=start + timedelta(days=i)) for i in range(32)]
+    response = owner_client.get(reverse("home"))
+    html = response.content.decode()
+    assert html.count('class="tile"') == 30
+    more = html.split('data-more href="', 1)[1].split('"', 1)[0]
+    assert more.startswith("?cursor=")
+
+    fragment = owner_client.get(reverse("home") + more.replace("&amp;", "&") + "&fragment=1")
+    assert fragment.status_code == 200
+    part = fragment.content.decode()
+    assert "<html" not in part
+    assert part.count('class="tile"') == 2
+    assert str(photos[0].public_id) in part and str(photos[1].public_id) in part
+    assert "data-more" not in part
+
+    # Without JS the same link is a full page.
+    full = owner_client.get(reverse("home") + more.replace("&amp;", "&"))
+    assert b"<html" in full.content and full.content.count(b'class="tile"') == 2
+
+
+def test_tampered_cursor_is_a_400(owner_client):
+    response = owner_client.get(reverse("home") + "?cursor=not-a-cursor")
+    assert response.status_code == 400
+    assert b"start again" in response.content.lower()
+
+
+def test_timeline_query_count_does_not_grow_with_photos(client, make_user, make_photo):
+    few, many = make_user("few@example.com"), make_user("many@example.com")
+    for _ in range(3):
+        make_photo(few)
+    for _ in range(30):
+        make_photo(many)
+
+    def count_for(user):
+        client.force_login(user)
+        client.get(reverse("home"))  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return len(queries)
+
+    assert count_for(few) == count_for(many)
+
+
+def test_timeline_shows_only_the_owners_photos(client, owner, stranger, make_photo):
+    mine = make_photo(owner)
+    theirs = make_photo(stranger)
+    client.force_login(owner)
+    html = client.get(reverse("home")).content.decode()
+    assert str(mine.public_id) in html
+    assert str(theirs.public_id) not in html
+
+
+# --- Albums -------------------------------------------------------------------------------------
+
+
+def test_album_list_shows_covers_counts_and_the_default_album(owner_client, owner, make_photo):
+    make_photo(owner)
+    make_photo(owner)
+    response = owner_client.get(reverse("album_list"))
+    assert response.status_code == 200
+    assert b"My photos" in response.content
+    assert b"2 photos" in response.content
+    assert reverse("album_create").encode() in response.content
+
+
+def test_album_create_edit_and_delete_sends_photos_to_trash(owner_client, owner, make_photo):
+    response = owner_client.post(
+        reverse("album_create"), {"title": "Lisbon 2026", "description": "Tiles and trams"}
+    )
+    album = Album.objects.get(owner=owner, title="Lisbon 2026")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("album_detail", args=[album.public_id])
+
+    page = owner_client.get(response["Location"])
+    assert b"Lisbon 2026" in page.content and b"Tiles and trams" in page.content
+    assert b"This album is empty" in page.content
+
+    response = owner_client.post(
+        reverse("album_edit", args=[album.public_id]), {"title": "Lisbon", "description": ""}
+    )
+    assert response.status_code == 302
+    album.refresh_from_db()
+    assert (album.title, album.description) == ("Lisbon", "")
+
+    make_photo(owner, album=album)
+    make_photo(owner, album=album)
+    confirm = owner_client.get(reverse("album_delete", args=[album.public_id]))
+    assert confirm.status_code == 200
+    assert b"2 photos" in confirm.content and b"trash" in confirm.content
+
+    response = owner_client.post(reverse("album_delete", args=[album.public_id]), follow=True)
+    assert not Album.objects.filter(pk=album.pk).exists()
+    assert Photo.objects.filter(owner=owner, deleted_at__isnull=False).count() == 2
+    assert b"2 photos moved to the trash" in response.content
+
+
+def test_album_create_requires_a_title(owner_client, owner):
+    response = owner_client.post(reverse("album_create"), {"title": "   ", "description": ""})
+    assert response.status_code == 200
+    assert b"Give the album a title" in response.content
+    assert Album.objects.filter(owner=owner).count() == 1
+
+
+def test_default_album_cannot_be_deleted(owner_client, owner):
+    album = default_album(owner)
+    page = owner_client.get(reverse("album_detail", args=[album.public_id]))
+    assert reverse("album_delete", args=[album.public_id]).encode() not in page.content
+
+    confirm = owner_client.get(reverse("album_delete", args=[album.public_id]))
+    assert confirm.status_code == 200
+    assert "can’t be deleted" in confirm.content.decode()
+    assert b'type="submit" class="danger"' not in confirm.content
+
+    owner_client.post(reverse("album_delete", args=[album.public_id]))
+    assert Album.objects.filter(pk=album.pk).exists()
+
+
+def test_album_page_lists_its_photos_with_album_context(owner_client, owner, make_photo):
+    album = services.album_create(owner=owner, title="Hikes")
+    inside = make_photo(owner, album=album)
+    outside = make_photo(owner)
+    html = owner_client.get(reverse("album_detail", args=[album.public_id])).content.decode()
+    assert f"{reverse('photo_detail', args=[inside.public_id])}?album={album.public_id}" in html
+    assert str(outside.public_id) not in html
+    assert "1 photo " in html or "1 photo<" in html
+
+
+# --- Upload -------------------------------------------------------------------------------------
+
+
+def test_upload_page_offers_the_owners_albums(owner_client, owner):
+    services.album_create(owner=owner, title="Garden")
+    response = owner_client.get(reverse("upload"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'type="file"' in html and "multiple" in html and 'accept="image/*"' in html
+    assert "Garden" in html and "My photos" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_upload_without_js_stores_every_file_and_redirects(owner_client, owner, media_dir):
+    album = services.album_create(owner=owner, title="Garden")
+    response = owner_client.post(
+        reverse("upload"),
+        {"album": str(album.public_id), "file": [upload_file(1), upload_file(2)]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("album_detail", args=[album.public_id])
+    assert Photo.objects.filter(owner=owner, album=album).count() == 2
+    page = owner_client.get(response["Location"])
+    assert b"Uploaded 2 photos" in page.content
+
+
+def test_upload_without_js_reports_bad_files_by_name(owner_client, owner, media_dir):
+    bad = SimpleUploadedFile("notes.txt", b"just some text", content_type="text/plain")
+    response = owner_client.post(reverse("upload"), {"file": [upload_file(1), bad]}, follow=True)
+    assert response.status_code == 200
+    assert b"notes.txt:" in response.content
+    assert Photo.objects.filter(owner=owner).count() == 1
+
+
+def test_upload_without_files_shows_an_error(owner_client):
+    response = owner_client.post(reverse("upload"), {})
+    assert response.status_code == 400
+    assert b"Choose one or more photos" in response.content
+
+
+def post_json_upload(client, file, album=None):
+    data = {"file": file}
+    if album is not None:
+        data["album"] = str(album.public_id)
+    return client.post(reverse("upload"), data, headers={"accept": "application/json"})
+
+
+def test_json_upload_created_then_duplicate_then_rejected(owner_client, owner, media_dir):
+    from pathlib import Path
+
+    first = post_json_upload(owner_client, upload_file(7, "beach.jpg"))
+    assert first.status_code == 201
+    body = first.json()
+    photo = Photo.objects.get(owner=owner)
+    assert body["created"] is True
+    assert body["photo"]["id"] == str(photo.public_id)
+    assert body["photo"]["url"] == reverse("photo_detail", args=[photo.public_id])
+    assert 'class="tile"' in body["html"] and str(photo.public_id) in body["html"]
+
+    again = post_json_upload(owner_client, upload_file(7, "beach-copy.jpg"))
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    assert again.json()["photo"]["url"] == body["photo"]["url"]
+
+    files_before = sorted(p for p in Path(media_dir).rglob("*") if p.is_file())
+    text = SimpleUploadedFile("readme.txt", b"hello, not an image", content_type="image/jpeg")
+    rejected = post_json_upload(owner_client, text)
+    assert rejected.status_code == 415
+    assert rejected.json()["code"] == "unsupported_type"
+    assert len(rejected.json()["detail"]) > 10
+    assert Photo.objects.filter(owner=owner).count() == 1
+    assert sorted(p for p in Path(media_dir).rglob("*") if p.is_file()) == files_before
+
+
+def test_json_upload_goes_to_the_chosen_album(owner_client, owner, media_dir):
+    album = services.album_create(owner=owner, title="Garden")
+    response = post_json_upload(owner_client, upload_file(3), album=album)
+    assert response.status_code == 201
+    assert Photo.objects.get(owner=owner).album == album
+
+
+def test_json_upload_into_someone_elses_album_is_refused(client, owner, stranger, media_dir):
+    client.force_login(stranger)
+    response = post_json_upload(client, upload_file(3), album=default_album(owner))
+    assert response.status_code == 404
+    assert json.loads(response.content)["code"] == "album_not_found"
+    assert not Photo.objects.exists()
+
+
+# --- Viewer -------------------------------------------------------------------------------------
+
+
+def test_viewer_links_to_newer_and_older_photos(owner_client, owner, make_photo):
+    old = make_photo(owner, taken_at=when(2026, 1, 1))
+    middle = make_photo(owner, taken_at=when(2026, 2, 1))
+    new = make_photo(owner, taken_at=when(2026, 3, 1))
+    html = owner_client.get(reverse("photo_detail", args=[middle.public_id])).content.decode()
+    assert f'rel="prev" href="{reverse("photo_detail", args=[new.public_id])}"' in html
+    assert f'rel="next" href="{reverse("photo_detail", args=[old.public_id])}"' in html
+    assert f'href="{reverse("home")}" data-back' in html
+
+    first = owner_client.get(reverse("photo_detail", args=[new.public_id])).content.decode()
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+
+
+def test_viewer_in_album_context_stays_in_the_album(owner_client, owner, make_photo):
+    album = services.album_create(owner=owner, title="Trip")
+    a = make_photo(owner, album=album, taken_at=when(2026, 1, 1))
+    make_photo(owner, taken_at=when(2026, 1, 2))  # in the timeline between them, not the album
+    b = make_photo(owner, album=album, taken_at=when(2026, 1, 3))
+    url = reverse("photo_detail", args=[b.public_id]) + f"?album={album.public_id}"
+    html = owner_client.get(url).content.decode()
+    expected = f"{reverse('photo_detail', args=[a.public_id])}?album={album.public_id}"
+    assert f'rel="next" href="{expected}"' in html
+    assert f'href="{reverse("album_detail", args=[album.public_id])}" data-back' in html
+
+
+def test_viewer_shows_details_and_original_download_to_the_owner(owner_client, owner, make_photo):
+    photo = make_photo(owner, taken_at=when(2026, 5, 4, 15))
+    Photo.objects.filter(pk=photo.pk).update(
+        camera_make="Fujifilm", camera_model="X100V", latitude=38.71234, longitude=-9.13901
+    )
+    response = owner_client.get(reverse("photo_detail", args=[photo.public_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "4 May 2026" in html
+    assert f"{photo.width} × {photo.height}" in html
+    assert "Fujifilm X100V" in html
+    assert "38.71234, -9.13901" in html
+    assert "Download original" in html
+    assert 'media="(max-width: 800px)"' in html  # phones get the mobile variant only
+
+
+def test_owner_moves_and_renames_a_photo(owner_client, owner, make_photo):
+    photo = make_photo(owner)
+    album = services.album_create(owner=owner, title="Best of")
+    response = owner_client.post(
+        reverse("photo_edit", args=[photo.public_id]), {"album": str(album.public_id)}
+    )
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.album == album
+
+    owner_client.post(reverse("photo_edit", args=[photo.public_id]), {"title": "Sunset"})
+    photo.refresh_from_db()
+    assert photo.title == "Sunset"
+    assert photo.album == album
+
+
+def test_moving_to_someone_elses_album_is_refused(owner_client, owner, stranger, make_photo):
+    photo = make_photo(owner)
+    owner_client.post(
+        reverse("photo_edit", args=[photo.public_id]),
+        {"album": str(default_album(stranger).public_id)},
+    )
+    photo.refresh_from_db()
+    assert photo.album == default_album(owner)
+
+
+def test_trash_from_viewer_offers_undo(owner_client, owner, make_photo):
+    photo = make_photo(owner)
+    response = owner_client.post(
+        reverse("photo_trash", args=[photo.public_id]), {"next": reverse("home")}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    photo.refresh_from_db()
+    assert photo.in_trash
+    page = owner_client.get(reverse("home")).content.decode()
+    assert "Moved to trash" in page
+    assert reverse("photo_restore", args=[photo.public_id]) in page
+
+    owner_client.post(reverse("photo_restore", args=[photo.public_id]), {"next": reverse("home")})
+    photo.refresh_from_db()
+    assert not photo.in_trash
+
+
+# --- Trash --------------------------------------------------------------------------------------
+
+
+def test_trash_lists_days_left_and_restores(owner_client, owner, make_photo):
+    photo = make_photo(owner)
+    services.photo_trash(user=owner, photo=photo)
+    Photo.objects.filter(pk=photo.pk).update(deleted_at=timezone.now() - timedelta(days=10))
+    page = owner_client.get(reverse("trash"))
+    assert page.status_code == 200
+    assert b"20 days left" in page.content
+    assert b"Empty trash" in page.content
+
+    response = owner_client.post(reverse("photo_restore", args=[photo.public_id]))
+    assert response.status_code == 302 and response["Location"] == reverse("trash")
+    photo.refresh_from_db()
+    assert not photo.in_trash
+
+
+def test_delete_forever_and_empty_trash(owner_client, owner, make_photo):
+    photos = [make_photo(owner) for _ in range(3)]
+    for photo in photos:
+        services.photo_trash(user=owner, photo=photo)
+    page = owner_client.get(reverse("trash")).content.decode()
+    assert "Delete all <strong>3 photos</strong>" in page
+
+    owner_client.post(reverse("photo_delete_forever", args=[photos[0].public_id]))
+    assert not Photo.objects.filter(pk=photos[0].pk).exists()
+
+    response = owner_client.post(reverse("trash_empty"), follow=True)
+    assert b"2 photos deleted for good" in response.content
+    assert not Photo.objects.filter(owner=owner).exists()
+    assert b"The trash is empty" in response.content
+
+
+def test_delete_forever_needs_the_photo_in_the_trash(owner_client, owner, make_photo):
+    photo = make_photo(owner)
+    response = owner_client.post(reverse("photo_delete_forever", args=[photo.public_id]))
+    assert response.status_code == 404
+    assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+def test_empty_trash_page(owner_client):
+    response = owner_client.get(reverse("trash"))
+    assert response.status_code == 200
+    assert b"The trash is empty" in response.content
+
+
+# --- Who may see what -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def owner_things(owner, make_photo):
+    album = services.album_create(owner=owner, title="Private trip")
+    photo = make_photo(owner, album=album)
+    trashed = make_photo(owner, album=album)
+    services.photo_trash(user=owner, photo=trashed)
+    return {"album": album, "photo": photo, "trashed": trashed}
+
+
+def id_urls(things):
+    album, photo, trashed = things["album"], things["photo"], things["trashed"]
+    return [
+        ("get", reverse("album_detail", args=[album.public_id])),
+        ("get", reverse("album_edit", args=[album.public_id])),
+        ("post", reverse("album_edit", args=[album.public_id])),
+        ("get", reverse("album_delete", args=[album.public_id])),
+        ("post", reverse("album_delete", args=[album.public_id])),
+        ("get", reverse("photo_detail", args=[photo.public_id])),
+        ("get", reverse("photo_detail", args=[photo.public_id]) + f"?album={album.public_id}"),
+        ("post", reverse("photo_edit", args=[photo.public_id])),
+        ("post", reverse("photo_trash", args=[photo.public_id])),
+        ("post", reverse("photo_restore", args=[trashed.public_id])),
+        ("post", reverse("photo_delete_forever", args=[trashed.public_id])),
+    ]
+
+
+def test_stranger_gets_404_for_every_url_with_an_id(client, stranger, owner_things):
+    client.force_login(stranger)
+    for method, url in id_urls(owner_things):
+        data = {"title": "pwned", "album": str(default_album(stranger).public_id)}
+        response = getattr(client, method)(url, data if method == "post" else None)
+        assert response.status_code == 404, (method, url)
+    assert Album.objects.filter(pk=owner_things["album"].pk, title="Private trip").exists()
+    assert Photo.objects.filter(pk=owner_things["trashed"].pk).exists()
+    assert not Photo.objects.get(pk=owner_things["photo"].pk).in_trash
+
+
+def test_album_context_of_someone_elses_album_is_404(client, stranger, owner_things, make_photo):
+    client.force_login(stranger)
+    own = make_photo(stranger)
+    album = owner_things["album"]
+    url = reverse("photo_detail", args=[own.public_id]) + f"?album={album.public_id}"
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("photo_detail", args=[own.public_id])).status_code == 200
+
+
+def test_owners_trashed_photo_is_404_in_the_viewer(owner_client, owner_things):
+    trashed = owner_things["trashed"]
+    assert owner_client.get(reverse("photo_detail", args=[trashed.public_id])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, owner_things):
+    urls = [(m, u) for m, u in id_urls(owner_things)] + [
+        ("get", reverse("home")),
+        ("get", reverse("album_list")),
+        ("get", reverse("album_create")),
+        ("get", reverse("upload")),
+        ("post", reverse("upload")),
+        ("get", reverse("trash")),
+        ("post", reverse("trash_empty")),
+    ]
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, (method, url)
+        assert response["Location"].startswith(reverse("account_login")), url
+
+
+def test_post_only_actions_refuse_get(owner_client, owner_things):
+    photo, trashed = owner_things["photo"], owner_things["trashed"]
+    for url in [
+        reverse("photo_edit", args=[photo.public_id]),
+        reverse("photo_trash", args=[photo.public_id]),
+        reverse("photo_restore", args=[trashed.public_id]),
+        reverse("photo_delete_forever", args=[trashed.public_id]),
+        reverse("trash_empty"),
+    ]:
+        assert owner_client.get(url).status_code == 405, url
+    assert Photo.objects.filter(pk=trashed.pk).exists()
+
+
+def test_unknown_ids_are_404(owner_client):
+    missing = "00000000-0000-4000-8000-000000000000"
+    assert owner_client.get(f"/albums/{missing}/").status_code == 404
+    assert owner_client.get(f"/photos/{missing}/").status_code == 404
+    assert owner_client.get("/photos/not-a-uuid/").status_code == 404
+
+
+# --- Escaping -----------------------------------------------------------------------------------
+
+
+def test_titles_with_script_are_escaped_everywhere(owner_client, owner, make_photo):
+    album = services.album_create(owner=owner, title=XSS, description=XSS)
+    photo = make_photo(owner, album=album, title=XSS)
+    pages = [
+        reverse("home"),
+        reverse("album_list"),
+        reverse("album_detail", args=[album.public_id]),
+        reverse("album_edit", args=[album.public_id]),
+        reverse("album_delete", args=[album.public_id]),
+        reverse("photo_detail", args=[photo.public_id]),
+        reverse("upload"),
+    ]
+    for url in pages:
+        html = owner_client.get(url).content.decode()
+        assert XSS not in html, url
+        assert "&lt;script&gt;" in html, url
+    services.photo_trash(user=owner, photo=photo)
+    html = owner_client.get(reverse("trash")).content.decode()
+    assert XSS not in html and "&lt;script&gt;" in html
