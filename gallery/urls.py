@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gallery import views
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("trash/", views.trash, name="trash"),
     path("trash/empty/", views.trash_empty, name="trash_empty"),
+    path("", include("gallery.sharing.urls")),
 ]

@@ -1,0 +1,233 @@
+"""Sharing pages: share dialog, connections, shared-with-me, overview and /s/ link pages."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
+from gallery.sharing import services
+from gallery.tests.factories import make_album, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def connect(a, b, circle=Circle.FRIEND):
+    Connection.objects.create(user=a, contact=b, circle=circle)
+    Connection.objects.create(user=b, contact=a, circle=circle)
+
+
+def body(response) -> str:
+    return response.content.decode()
+
+
+# --- share dialog ---------------------------------------------------------------------------
+
+
+def test_owner_sets_audience_names_a_person_and_makes_a_link(client, owner, guest):
+    connect(owner, guest)
+    album = make_album(owner, title="Summer")
+    client.force_login(owner)
+    page = client.get(reverse("album_share", args=[album.public_id]))
+    assert page.status_code == 200
+    assert "Gabriel Guest" in body(page)
+
+    client.post(
+        reverse("album_share_audience", args=[album.public_id]),
+        {"audience": "family", "share_camera": "on"},
+    )
+    album.refresh_from_db()
+    assert (album.audience, album.share_camera, album.share_location) == ("family", True, False)
+
+    until = (timezone.localdate() + timedelta(days=3)).isoformat()
+    client.post(
+        reverse("album_member_add", args=[album.public_id]),
+        {"user": str(guest.uuid), "role": "contributor", "until": until},
+    )
+    member = AlbumMember.objects.get(album=album, user=guest)
+    assert member.role == "contributor" and member.until > timezone.now()
+
+    response = client.post(
+        reverse("share_link_create", args=[album.public_id]),
+        {"label": "Grandma", "expires": "", "password": ""},
+        follow=True,
+    )
+    link = ShareLink.objects.get(album=album)
+    assert link.label == "Grandma"
+    assert abs((link.expires_at - timezone.now()) - timedelta(days=30)) < timedelta(minutes=1)
+    shown = re.search(r'value="(http://testserver/s/[^"]+/)"', body(response)).group(1)
+    # Shown once: the next visit of the dialog no longer has it.
+    again = client.get(reverse("album_share", args=[album.public_id]))
+    assert shown not in body(again)
+    assert client.get(shown).status_code == 200
+
+
+def test_share_dialog_is_404_for_everyone_but_the_owner(client, owner, guest, stranger):
+    connect(owner, guest)
+    album = make_album(owner, audience=Audience.FRIENDS)
+    services.album_member_add(
+        user=owner, album=album, member=guest, role=AlbumMember.Role.CONTRIBUTOR
+    )
+    for person in (guest, stranger):
+        client.force_login(person)
+        assert client.get(reverse("album_share", args=[album.public_id])).status_code == 404
+        response = client.post(
+            reverse("album_share_audience", args=[album.public_id]), {"audience": "public"}
+        )
+        assert response.status_code == 404
+    album.refresh_from_db()
+    assert album.audience == Audience.FRIENDS
+
+
+# --- connections ---------------------------------------------------------------------------
+
+
+def test_invite_accept_move_and_remove_through_the_pages(
+    client, owner, guest, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("connection_invite"), {"email": guest.email, "circle": "family"})
+    assert len(mail.outbox) == 1
+    invitation = Invitation.objects.get()
+
+    client.force_login(guest)
+    page = client.get(reverse("sharing_connections"))
+    assert "Olivia Owner" in body(page)
+    client.post(reverse("invitation_accept", args=[invitation.public_id]), {"circle": "friend"})
+    assert Connection.objects.get(user=owner, contact=guest).circle == "family"
+
+    client.force_login(owner)
+    client.post(reverse("connection_update", args=[guest.uuid]), {"circle": "friend"})
+    assert Connection.objects.get(user=owner, contact=guest).circle == "friend"
+    client.post(reverse("connection_remove", args=[guest.uuid]))
+    assert not Connection.objects.exists()
+
+
+def test_strangers_cannot_answer_or_withdraw_invitations(client, owner, guest, stranger):
+    invitation = services.invitation_create(inviter=owner, email=guest.email)
+    client.force_login(stranger)
+    for name in ("invitation_accept", "invitation_decline", "invitation_cancel"):
+        assert client.post(reverse(name, args=[invitation.public_id])).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+# --- shared with me and overview -------------------------------------------------------
+
+
+def test_shared_with_me_lists_albums_by_person(client, owner, guest):
+    connect(owner, guest)
+    make_album(owner, title="Beach", audience=Audience.FRIENDS)
+    make_album(owner, title="Secret")
+    client.force_login(guest)
+    page = body(client.get(reverse("shared_with_me")))
+    assert "Olivia Owner" in page and "Beach" in page and "Secret" not in page
+
+
+def test_overview_shows_shares_and_make_private_needs_confirmation(client, owner, guest):
+    connect(owner, guest)
+    album = make_album(owner, title="Beach", audience=Audience.PUBLIC)
+    services.album_member_add(user=owner, album=album, member=guest)
+    services.share_link_create(user=owner, album=album, label="Grandma")
+    client.force_login(owner)
+    page = body(client.get(reverse("sharing_overview")))
+    assert "Beach" in page and "Gabriel Guest" in page and "Grandma" in page
+
+    confirm = client.get(reverse("sharing_make_private"))
+    assert confirm.status_code == 200
+    client.post(reverse("sharing_make_private"))  # no confirm field: nothing happens
+    album.refresh_from_db()
+    assert album.audience == Audience.PUBLIC
+
+    client.post(reverse("sharing_make_private"), {"confirm": "yes"})
+    album.refresh_from_db()
+    assert album.audience == Audience.PRIVATE
+    assert not AlbumMember.objects.exists()
+    assert not ShareLink.objects.filter(revoked_at__isnull=True).exists()
+
+
+# --- link pages -------------------------------------------------------------------------------
+
+
+def test_link_landing_shows_the_album_read_only_and_counts_views(client, owner):
+    album = make_album(owner, title="Harbour")
+    photo = make_photo(owner, album=album)
+    created = services.share_link_create(user=owner, album=album)
+    response = client.get(created.path)
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert '<meta name="robots" content="noindex' in body(response)
+    assert "Harbour" in body(response)
+    assert "upload" not in body(response).lower()
+    created.link.refresh_from_db()
+    assert created.link.view_count == 1 and created.link.last_accessed_at is not None
+
+    photo_page = client.get(reverse("share_link_photo", args=[created.token, photo.public_id]))
+    assert photo_page.status_code == 200
+    assert "Download original" not in body(photo_page)
+
+
+def test_password_prompt_then_remembered_in_the_session(client, owner):
+    album = make_album(owner, title="Locked")
+    make_photo(owner, album=album)
+    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    first = client.get(created.path)
+    assert first.status_code == 200 and "Locked" not in body(first)
+    wrong = client.post(created.path, {"password": "nope"})
+    assert wrong.status_code == 403 and "Locked" not in body(wrong)
+    right = client.post(created.path, {"password": "open sesame"})
+    assert right.status_code == 302
+    assert "Locked" in body(client.get(created.path))
+    # A new password locks out sessions that knew the old one.
+    services.share_link_update(user=owner, link=created.link, password="new secret")
+    assert "Locked" not in body(client.get(created.path))
+
+
+def test_password_guessing_is_stopped(client, owner):
+    album = make_album(owner)
+    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    for _ in range(services.LINK_PASSWORD_ATTEMPTS):
+        client.post(created.path, {"password": "guess"})
+    response = client.post(created.path, {"password": "open sesame"})
+    assert response.status_code == 429
+
+
+def test_link_photo_of_another_album_is_404(client, owner):
+    album = make_album(owner)
+    other = make_photo(owner, album=make_album(owner, title="Other"))
+    created = services.share_link_create(user=owner, album=album)
+    url = reverse("share_link_photo", args=[created.token, other.public_id])
+    assert client.get(url).status_code == 404
+
+
+def gps_jpeg() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "Pixelmaker"
+    exif[0x0110] = "P7"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (59.0, 54.0, 50.0), "E", (10.0, 45.0, 8.0)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_details_on_the_link_photo_page_follow_the_link_switches(client, owner):
+    album = make_album(owner)
+    photo = make_photo(owner, album=album)
+    photo.camera_make, photo.camera_model = "Pixelmaker", "P7"
+    photo.latitude, photo.longitude = 59.9139, 10.7522
+    photo.save()
+    hidden = services.share_link_create(user=owner, album=album)
+    page = body(client.get(reverse("share_link_photo", args=[hidden.token, photo.public_id])))
+    assert "Pixelmaker" not in page and "59.9139" not in page
+    shown = services.share_link_create(
+        user=owner, album=album, share_camera=True, share_location=True
+    )
+    page = body(client.get(reverse("share_link_photo", args=[shown.token, photo.public_id])))
+    assert "Pixelmaker" in page and "59.9139" in page
