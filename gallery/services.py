@@ -1,8 +1,95 @@
-from django.db import IntegrityError, transaction
+"""Every write to albums and photos: one function per thing a person means to do.
 
-from gallery.models import Album
+Services take keyword-only arguments, check permissions.py before changing anything
+(Http404 when the person may not), validate with full_clean and run in a transaction.
+Files go through Django's storage API only, so S3 can replace the local folder.
+"""
+
+import hashlib
+import logging
+import secrets
+import weakref
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from gallery import permissions
+from gallery.images import check_size, process_image
+from gallery.models import Album, Photo
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ALBUM_TITLE = "My photos"
+VARIANTS = ("thumb", "mobile", "display")
+FILE_FIELDS = ("original", *VARIANTS)
+
+
+@dataclass
+class UploadResult:
+    photo: Photo
+    created: bool  # False: the same bytes were already in the library
+    restored: bool = False  # True: that copy was in the trash and is back in its album
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+def _storage():
+    return Photo._meta.get_field("original").storage
+
+
+def _delete_files(names) -> None:
+    """Remove stored files; a missing or stubborn file is logged, never fatal."""
+    storage = _storage()
+    for name in names:
+        if not name:
+            continue
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete stored file %s", name)
+
+
+def _photo_files(photo: Photo) -> list[str]:
+    return [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
+
+
+def _delete_files_after_commit(names) -> None:
+    """Delete files once the row is gone for good; a rollback keeps both row and files."""
+    names = list(names)
+    if names:
+        transaction.on_commit(lambda: _delete_files(names), robust=True)
+
+
+class _UnlessCommitted:
+    """Deletes freshly written files unless the transaction that recorded them commits.
+
+    Django has no on-rollback hook, but it drops the on_commit callbacks of a transaction
+    (or savepoint) that rolls back. This object is registered as such a callback: called
+    on commit, it forgets the files; dropped uncalled, its finalizer deletes them. So an
+    upload made inside someone else's transaction leaves nothing behind if that outer
+    transaction rolls back after the upload itself succeeded.
+    """
+
+    def __init__(self, names: list[str]):
+        self._finalizer = weakref.finalize(self, _delete_files, names)
+
+    def __call__(self) -> None:
+        self._finalizer.detach()
+
+    def delete_now(self) -> None:
+        self._finalizer()
+
+
+# --- Albums -----------------------------------------------------------------------------------
 
 
 def album_ensure_default(*, owner) -> Album:
@@ -19,3 +106,295 @@ def album_ensure_default(*, owner) -> Album:
     except IntegrityError:
         # Two requests raced to create it; the other one won.
         return Album.objects.get(owner=owner, is_default=True)
+
+
+def album_create(*, owner, title: str, description: str = "") -> Album:
+    """A new, private album."""
+    album = Album(owner=owner, title=(title or "").strip(), description=(description or "").strip())
+    with transaction.atomic():
+        album.full_clean()
+        album.save()
+    return album
+
+
+def album_update(
+    *, user, album: Album, title: str | None = None, description: str | None = None
+) -> Album:
+    """Rename an album or change its description."""
+    if not permissions.can_edit_album(user, album):
+        raise Http404("No such album.")
+    if title is not None:
+        album.title = title.strip()
+    if description is not None:
+        album.description = description.strip()
+    with transaction.atomic():
+        album.full_clean()
+        album.save(update_fields=["title", "description", "updated_at"])
+    return album
+
+
+def album_delete(*, user, album: Album) -> int:
+    """Delete an album; its photos go to the trash. Returns how many were trashed.
+
+    Each photo is filed under its owner's "My photos" while in the trash (a contributor's
+    photo goes to the contributor's), so restoring it always has an album to go back to
+    and the purge still finds it after PIKOSHI_TRASH_DAYS. Photos already in the trash
+    move along and keep their date. "My photos" itself cannot be deleted.
+    """
+    if not permissions.can_edit_album(user, album):
+        raise Http404("No such album.")
+    if album.is_default:
+        raise ValidationError(
+            f"“{album.title}” is where your photos live by default, so it cannot be deleted."
+        )
+    owners = get_user_model().objects.filter(
+        pk__in=Photo.objects.filter(album=album).values("owner_id")
+    )
+    defaults = {person.pk: album_ensure_default(owner=person) for person in owners}
+    now = timezone.now()
+    trashed = 0
+    with transaction.atomic():
+        locked = Album.objects.select_for_update().filter(pk=album.pk).first()
+        if locked is None:
+            raise Http404("No such album.")
+        for owner_id, default in defaults.items():
+            photos = Photo.objects.filter(album=locked, owner_id=owner_id)
+            trashed += photos.filter(deleted_at__isnull=True).update(deleted_at=now, album=default)
+            photos.update(album=default)
+        # A contributor who uploaded after `defaults` was read would otherwise lose the
+        # photo with the album: refuse and let the person try again.
+        if Photo.objects.filter(album=locked).exists():
+            raise ValidationError("Photos were just added to this album; please try again.")
+        locked.delete()
+    return trashed
+
+
+def _album_fix_cover(album_id: int) -> None:
+    """Keep the cover a photo of this album that is not in the trash, or none at all.
+
+    Runs inside the caller's transaction and locks the album row, so two changes at once
+    cannot both decide on a cover and lose one update.
+    """
+    album = Album.objects.select_for_update().filter(pk=album_id).first()
+    if album is None:
+        return
+    live = Photo.objects.filter(album_id=album.pk, deleted_at__isnull=True)
+    if album.cover_id is not None and live.filter(pk=album.cover_id).exists():
+        return
+    cover_id = live.order_by("-taken_at", "-id").values_list("pk", flat=True).first()
+    if cover_id != album.cover_id:
+        Album.objects.filter(pk=album.pk).update(cover_id=cover_id)
+
+
+# --- Upload -----------------------------------------------------------------------------------
+
+
+def _sha256(file) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _variant_name(owner, photo: Photo, variant: str) -> str:
+    # Random per file: knowing a photo's public id is not enough to guess where it is stored.
+    return f"variants/{owner.uuid}/{photo.public_id}/{variant}-{secrets.token_urlsafe(16)}.webp"
+
+
+def _original_name(file) -> str:
+    name = PurePath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
+    return "".join(ch for ch in name if ch.isprintable())[:255]
+
+
+def _existing(owner, sha256: str) -> UploadResult | None:
+    photo = Photo.objects.select_related("album").filter(owner=owner, sha256=sha256).first()
+    if photo is None:
+        return None
+    restored = photo.in_trash
+    if restored:
+        photo = _restore(photo)
+    return UploadResult(photo=photo, created=False, restored=restored)
+
+
+def photo_upload(*, owner, file, album: Album | None = None, title: str = "") -> UploadResult:
+    """Store an uploaded image once: the original byte for byte plus three WebP variants.
+
+    Uploading bytes the owner already has returns that photo (back from the trash if it
+    was there) and stores nothing new. A failure half-way leaves neither a row nor a file.
+    """
+    check_size(file.size, max_bytes=settings.PIKOSHI_MAX_UPLOAD_BYTES)
+    if album is None:
+        album = album_ensure_default(owner=owner)
+    elif not permissions.can_contribute(owner, album):
+        raise Http404("No such album.")
+
+    sha256 = _sha256(file)
+    existing = _existing(owner, sha256)
+    if existing is not None:
+        return existing
+
+    file.seek(0)
+    image = process_image(file, max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
+    now = timezone.now()
+    taken_at = image.taken_at
+    if taken_at is not None and timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)
+    photo = Photo(
+        owner=owner,
+        album=album,
+        title=(title or "").strip(),
+        original_name=_original_name(file),
+        sha256=sha256,
+        mime_type=image.mime_type,
+        bytes=file.size,
+        width=image.width,
+        height=image.height,
+        taken_at=taken_at or now,
+        taken_at_from_exif=taken_at is not None,
+        camera_make=(image.camera_make or "")[:100],
+        camera_model=(image.camera_model or "")[:100],
+        latitude=image.latitude,
+        longitude=image.longitude,
+    )
+    for name in VARIANTS:
+        rendered = image.variants[name]
+        setattr(photo, f"{name}_width", rendered.width)
+        setattr(photo, f"{name}_height", rendered.height)
+
+    written: list[str] = []
+    guard = _UnlessCommitted(written)
+    storage = _storage()
+    try:
+        with transaction.atomic():
+            transaction.on_commit(guard)
+            file.seek(0)
+            photo.original.save(photo.original_extension or ".bin", file, save=False)
+            written.append(photo.original.name)
+            for name in VARIANTS:
+                stored = storage.save(
+                    _variant_name(owner, photo, name), ContentFile(image.variants[name].data)
+                )
+                written.append(stored)
+                setattr(photo, name, stored)
+            # Uniqueness is left to the database: only it settles two uploads racing.
+            photo.full_clean(validate_unique=False, validate_constraints=False)
+            photo.save()
+            # The first photo of an album without a cover becomes it; a concurrent upload
+            # that got there first wins, nothing is overwritten.
+            Album.objects.filter(pk=album.pk, cover__isnull=True).update(cover=photo)
+            Album.objects.filter(pk=album.pk).update(updated_at=now)
+    except IntegrityError:
+        guard.delete_now()
+        existing = _existing(owner, sha256)
+        if existing is None:
+            raise
+        return existing
+    except BaseException:
+        guard.delete_now()
+        raise
+    return UploadResult(photo=photo, created=True)
+
+
+# --- Photos -----------------------------------------------------------------------------------
+
+
+def _check_photo_editor(user, photo: Photo) -> None:
+    if not permissions.can_edit_photo(user, photo):
+        raise Http404("No such photo.")
+
+
+def photo_update(
+    *, user, photo: Photo, title: str | None = None, album: Album | None = None
+) -> Photo:
+    """Retitle a photo or move it to another of the owner's albums."""
+    _check_photo_editor(user, photo)
+    if photo.in_trash:
+        raise ValidationError("This photo is in the trash; restore it before changing it.")
+    if album is not None and album.pk != photo.album_id:
+        if not permissions.can_edit_album(user, album) or album.owner_id != photo.owner_id:
+            raise Http404("No such album.")
+    with transaction.atomic():
+        fields = []
+        if title is not None:
+            photo.title = title.strip()
+            fields.append("title")
+        old_album_id = photo.album_id
+        if album is not None and album.pk != old_album_id:
+            photo.album = album
+            fields.append("album")
+        photo.full_clean(validate_unique=False, validate_constraints=False)
+        if fields:
+            photo.save(update_fields=fields)
+        if photo.album_id != old_album_id:
+            # Lock in a fixed order so two moves in opposite directions cannot deadlock.
+            for album_id in sorted([old_album_id, photo.album_id]):
+                _album_fix_cover(album_id)
+    return photo
+
+
+def photo_trash(*, user, photo: Photo) -> Photo:
+    """Move a photo to the trash; it can be restored for PIKOSHI_TRASH_DAYS days."""
+    _check_photo_editor(user, photo)
+    with transaction.atomic():
+        now = timezone.now()
+        if Photo.objects.filter(pk=photo.pk, deleted_at__isnull=True).update(deleted_at=now):
+            photo.deleted_at = now
+        _album_fix_cover(photo.album_id)
+    return photo
+
+
+def _restore(photo: Photo) -> Photo:
+    with transaction.atomic():
+        Photo.objects.filter(pk=photo.pk).update(deleted_at=None)
+        photo.deleted_at = None
+        _album_fix_cover(photo.album_id)
+    return photo
+
+
+def photo_restore(*, user, photo: Photo) -> Photo:
+    """Take a photo out of the trash, back into its album.
+
+    Its album always exists: deleting an album files its photos under "My photos".
+    """
+    _check_photo_editor(user, photo)
+    if not photo.in_trash:
+        return photo
+    return _restore(photo)
+
+
+def photo_delete_forever(*, user, photo: Photo) -> None:
+    """Delete the row now and every stored file (original and variants) once that commits."""
+    _check_photo_editor(user, photo)
+    files = _photo_files(photo)
+    with transaction.atomic():
+        album_id = photo.album_id
+        Photo.objects.filter(pk=photo.pk).delete()
+        _album_fix_cover(album_id)
+        _delete_files_after_commit(files)
+
+
+def _delete_photos(photos) -> int:
+    """Delete these photos for good, in batches, with their files after commit."""
+    count = 0
+    while True:
+        batch = list(photos.order_by("pk")[:200])
+        if not batch:
+            return count
+        with transaction.atomic():
+            files = [name for photo in batch for name in _photo_files(photo)]
+            Photo.objects.filter(pk__in=[photo.pk for photo in batch]).delete()
+            for album_id in sorted({photo.album_id for photo in batch}):
+                _album_fix_cover(album_id)
+            _delete_files_after_commit(files)
+        count += len(batch)
+
+
+def trash_empty(*, user) -> int:
+    """Delete everything in this person's trash for good; returns how many photos."""
+    return _delete_photos(permissions.owned_photos(user).filter(deleted_at__isnull=False))
+
+
+def trash_purge(*, older_than: timedelta) -> int:
+    """Delete, for everyone, photos that have been in the trash longer than `older_than`."""
+    cutoff = timezone.now() - older_than
+    return _delete_photos(Photo.objects.filter(deleted_at__lt=cutoff))

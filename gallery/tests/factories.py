@@ -33,6 +33,18 @@ def jpeg_bytes(
     return out.getvalue()
 
 
+def jpeg_with_gps_bytes() -> bytes:
+    """A small JPEG that says where and with what it was taken."""
+    exif = Image.Exif()
+    exif[0x010F] = "Pixelmaker"  # Make
+    exif[0x0110] = "P7"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (59.0, 54.0, 50.0), "E", (10.0, 45.0, 8.0)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 140, 90)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
 def jpeg_upload(name: str = "holiday.jpg", **kwargs) -> SimpleUploadedFile:
     """A JPEG as the upload handlers hand it to a view."""
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
@@ -56,12 +68,13 @@ def make_photo(
     taken_at: datetime | None = None,
     deleted_at: datetime | None = None,
     title: str = "",
+    original: bytes | None = None,
 ) -> Photo:
     """A photo row with real files in storage (a JPEG original and WebP variants)."""
     from django.core.files.storage import default_storage
 
     album = album or album_ensure_default(owner=owner)
-    original = jpeg_bytes(color=tuple(secrets.randbelow(256) for _ in range(3)))
+    original = original or jpeg_bytes(color=tuple(secrets.randbelow(256) for _ in range(3)))
     photo = Photo(
         owner=owner,
         album=album,
@@ -97,8 +110,8 @@ def make_photos(owner, count: int, *, album: Album | None = None, start=None) ->
     return photos
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
+@pytest.fixture(name="media_root")
+def media_root_fixture(settings, tmp_path):
     """A fresh, empty storage folder for one test, so it can check exactly which files exist."""
     root = tmp_path / "media"
     root.mkdir()
@@ -111,6 +124,9 @@ def media_root(settings, tmp_path):
         },
     }
     return root
+
+
+# Test modules import `media_root_fixture` to make the `media_root` fixture available.
 
 
 def stored_files(root) -> list[str]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gallery import selectors
 from gallery.selectors import InvalidCursor
 from gallery.services import album_ensure_default
-from gallery.tests.factories import make_album, make_photo, make_photos, media_root  # noqa: F401
+from gallery.tests.factories import make_album, make_photo, make_photos, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
