@@ -1,8 +1,9 @@
 from django.urls import include, path
 
-from gallery import views
+from gallery import media, views
 
 urlpatterns = [
+    path("media/<str:token>/", media.media_view, name="media"),
     path("photos/", views.home, name="home"),
     path("photos/<uuid:public_id>/", views.photo_detail, name="photo_detail"),
     path("photos/<uuid:public_id>/edit/", views.photo_edit, name="photo_edit"),

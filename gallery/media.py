@@ -1,0 +1,243 @@
+"""Signed, expiring media URLs and the view that serves them.
+
+A photo's bytes never sit behind a public, guessable URL. `media_url` signs
+"this photo, this variant, for this subject" (a person, or a share link) with a
+timestamp; the URL itself is the credential because an <img> cannot send a Bearer
+header. The view re-runs the permission check for that subject on every request, so
+revoking access (or trashing the photo) breaks URLs already handed out at once, and
+an old URL stops working after PIKOSHI_MEDIA_URL_MAX_AGE seconds anyway.
+
+Files are read through the storage API only: streamed with FileResponse by default,
+or handed to nginx with X-Accel-Redirect when PIKOSHI_X_ACCEL_REDIRECT names the
+internal location.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+from pathlib import PurePath
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.urls import reverse
+from django.utils.cache import parse_etags
+from django.utils.http import content_disposition_header
+from django.utils.text import get_valid_filename
+from django.views.decorators.http import require_safe
+
+from gallery import permissions, selectors
+from gallery.images import MetadataError, strip_metadata
+from gallery.models import Photo, ShareLink
+
+logger = logging.getLogger(__name__)
+
+SALT = "pikoshi.media"
+VARIANTS = ("thumb", "mobile", "display")
+ORIGINAL = "original"
+# URLs signed within the same minute are identical, so a browser that saw a thumbnail a
+# moment ago finds it in its cache instead of asking again with a new URL.
+SIGNING_BUCKET_SECONDS = 60
+# Originals are served as the type sniffed at upload; anything else would be a bug, and
+# is sent as an opaque download rather than something a browser might render as a page.
+SAFE_ORIGINAL_TYPES = frozenset(
+    {"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif"}
+)
+
+
+class _MediaSigner(signing.TimestampSigner):
+    def timestamp(self):
+        now = int(time.time())
+        return signing.b62_encode(now - now % SIGNING_BUCKET_SECONDS)
+
+
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def _signer() -> _MediaSigner:
+    return _MediaSigner(salt=SALT)
+
+
+def media_url(*, photo: Photo, variant: str, user=None, link=None) -> str:
+    """A signed URL for `variant` of `photo`, issued to `user` (or to a share `link`).
+
+    The URL names its subject; the media view checks that subject's access on each
+    request. Nobody to issue it to (an anonymous visitor) gives "".
+    """
+    if variant not in (*VARIANTS, ORIGINAL):
+        raise ValueError(f"Unknown variant {variant!r}.")
+    if link is not None:
+        subject = f"l{link.public_id.hex}"
+    elif _signed_in(user):
+        subject = f"u{user.uuid.hex}"
+    else:
+        return ""
+    token = _signer().sign(f"{photo.public_id.hex}.{variant}.{subject}")
+    return reverse("media", kwargs={"token": token})
+
+
+def media_urls(*, photo: Photo, user) -> dict[str, str]:
+    """thumb, mobile and display URLs for this viewer, plus the original for its owner."""
+    if not _signed_in(user):
+        return {}
+    urls = {variant: media_url(photo=photo, variant=variant, user=user) for variant in VARIANTS}
+    if permissions.can_view_original(user, photo):
+        urls[ORIGINAL] = media_url(photo=photo, variant=ORIGINAL, user=user)
+    return urls
+
+
+# --- The view ---------------------------------------------------------------------------------
+
+
+def _read_token(token: str) -> tuple[uuid.UUID, str, str, uuid.UUID, int]:
+    """(photo id, variant, subject kind, subject id, seconds left) or Http404."""
+    max_age = settings.PIKOSHI_MEDIA_URL_MAX_AGE
+    signer = _signer()
+    try:
+        value = signer.unsign(token, max_age=max_age)
+        signed_at = signing.b62_decode(token.rsplit(signer.sep, 2)[1])
+        photo_hex, variant, subject = value.split(".")
+        photo_id = uuid.UUID(hex=photo_hex)
+        kind, subject_id = subject[:1], uuid.UUID(hex=subject[1:])
+    except (signing.BadSignature, ValueError, IndexError):
+        raise Http404("No such file.") from None
+    if variant not in (*VARIANTS, ORIGINAL) or kind not in {"u", "l"}:
+        raise Http404("No such file.")
+    remaining = max(0, int(max_age - (time.time() - signed_at)))
+    return photo_id, variant, kind, subject_id, remaining
+
+
+def _photo_for_person(subject_id: uuid.UUID, photo_id: uuid.UUID, variant: str) -> Photo:
+    user = get_user_model().objects.filter(uuid=subject_id, is_active=True).first()
+    if user is None:
+        raise Http404("No such file.")
+    photo = selectors.photo_for_viewer(user=user, public_id=photo_id)
+    if variant == ORIGINAL and not permissions.can_view_original(user, photo):
+        raise Http404("No such file.")
+    return photo
+
+
+def _photo_for_link(
+    subject_id: uuid.UUID, photo_id: uuid.UUID, variant: str
+) -> tuple[Photo, ShareLink]:
+    link = ShareLink.objects.filter(public_id=subject_id).first()
+    if link is None:
+        raise Http404("No such file.")
+    photo = permissions.link_photos(link).filter(public_id=photo_id).first()
+    if photo is None:
+        raise Http404("No such file.")
+    if variant == ORIGINAL and not permissions.can_download_via_link(link, photo):
+        raise Http404("No such file.")
+    return photo, link
+
+
+def _etag(photo: Photo, variant: str, name: str, link: ShareLink | None) -> str:
+    """Strong and per variant: the owner's original is its SHA-256; the rest name their bytes."""
+    if variant == ORIGINAL and link is None:
+        return f'"{photo.sha256}"'
+    if variant == ORIGINAL:
+        # A link's copy of the original loses what its switches hold back: other bytes.
+        name = f"{name}:camera={link.share_camera}:location={link.share_location}"
+    digest = hashlib.sha256(f"{photo.sha256}:{variant}:{name}".encode()).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+def _file_name(photo: Photo, variant: str, *, owner: bool) -> str:
+    """A harmless name for the browser: the uploaded name only for its owner, else the id."""
+    if variant != ORIGINAL:
+        return f"{photo.public_id}-{variant}.webp"
+    stem = ""
+    if owner:
+        try:
+            stem = get_valid_filename(PurePath(photo.original_name or "x").stem)[:100]
+        except SuspiciousFileOperation:
+            stem = ""
+    return f"{stem or f'photo-{photo.public_id}'}{photo.original_extension}"
+
+
+def _not_modified(request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    etags = parse_etags(header)
+    return "*" in etags or etag in etags or f"W/{etag}" in etags
+
+
+def _open(photo: Photo, field):
+    try:
+        return field.storage.open(field.name, "rb")
+    except FileNotFoundError:
+        logger.error("Stored file missing for photo %s: %s", photo.public_id, field.name)
+        raise Http404("No such file.") from None
+
+
+def _stripped_original(photo: Photo, field, link: ShareLink) -> bytes:
+    """The original as a link holder gets it: camera and location only if the link allows."""
+    with _open(photo, field) as stream:
+        data = stream.read()
+    try:
+        return strip_metadata(
+            data,
+            photo.mime_type,
+            keep_camera=link.share_camera,
+            keep_location=link.share_location,
+        )
+    except MetadataError:
+        # Never hand out bytes we could not clean.
+        logger.warning("Could not strip metadata of photo %s", photo.public_id)
+        raise Http404("No such file.") from None
+
+
+@require_safe
+def media_view(request, token: str):
+    """Serve one file after checking the token's subject may see it; 404 for anything else."""
+    photo_id, variant, kind, subject_id, remaining = _read_token(token)
+    link = None
+    if kind == "u":
+        photo = _photo_for_person(subject_id, photo_id, variant)
+    else:
+        photo, link = _photo_for_link(subject_id, photo_id, variant)
+
+    field = photo.original if variant == ORIGINAL else photo.variant_file(variant)
+    if not field.name:
+        raise Http404("No such file.")
+    etag = _etag(photo, variant, field.name, link)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"private, max-age={remaining}",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if _not_modified(request, etag):
+        response = HttpResponseNotModified()
+        for key, value in headers.items():
+            response[key] = value
+        return response
+
+    if variant == ORIGINAL:
+        content_type = (
+            photo.mime_type
+            if photo.mime_type in SAFE_ORIGINAL_TYPES
+            else "application/octet-stream"
+        )
+    else:
+        content_type = "image/webp"
+    headers["Content-Disposition"] = content_disposition_header(
+        variant == ORIGINAL, _file_name(photo, variant, owner=link is None)
+    )
+
+    accel = settings.PIKOSHI_X_ACCEL_REDIRECT
+    if variant == ORIGINAL and link is not None:
+        response = HttpResponse(_stripped_original(photo, field, link), content_type=content_type)
+    elif accel:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(field.name.lstrip("/"))
+    else:
+        response = FileResponse(_open(photo, field), content_type=content_type)
+    for key, value in headers.items():
+        response[key] = value
+    return response
