@@ -1,0 +1,116 @@
+"""Settings come from the environment and refuse to run in production unsafely."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "k7Qz-3vR9pL2xW8mN4tY6uB1cE5hJ0aS_dF7gH2jK9lP3oI8uT"  # noqa: S105 - 50 chars
+
+
+def load_settings(env: dict, expression: str = "None") -> subprocess.CompletedProcess:
+    """Import pikoshi.settings in a fresh interpreter with only `env` set, print `expression`."""
+    code = f"import json; import pikoshi.settings as s; print(json.dumps({expression}))"
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", ""), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_custom_user_model_is_in_use():
+    from accounts.models import User
+
+    assert get_user_model() is User
+    assert User.USERNAME_FIELD == "email"
+    assert User._meta.get_field("uuid").unique
+    assert User._meta.get_field("email").unique
+    with pytest.raises(FieldDoesNotExist):
+        User._meta.get_field("username")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings({"ALLOWED_HOSTS": "photos.example.org"})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is missing or is the development key" in result.stderr
+
+
+def test_production_refuses_the_development_secret_key():
+    from pikoshi.settings import DEV_SECRET_KEY
+
+    result = load_settings({"SECRET_KEY": DEV_SECRET_KEY, "ALLOWED_HOSTS": "photos.example.org"})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing or is the development key" in result.stderr
+
+
+def test_production_refuses_empty_allowed_hosts():
+    result = load_settings({"SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": ""})
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is empty" in result.stderr
+
+
+def test_production_starts_with_a_key_and_hosts():
+    result = load_settings(
+        {"SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "photos.example.org"},
+        "[s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL]",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [False, ["photos.example.org"], True, "https"]
+
+
+def test_google_sign_in_is_configured_only_by_its_environment_variables():
+    expression = '[s.SOCIALACCOUNT_PROVIDERS["google"]["APPS"], s.SECURE_CSP["form-action"]]'
+    without = load_settings({"DEBUG": "1"}, expression)
+    with_google = load_settings(
+        {
+            "DEBUG": "1",
+            "GOOGLE_CLIENT_ID": "id.apps.googleusercontent.com",
+            "GOOGLE_CLIENT_SECRET": "s",
+        },
+        expression,
+    )
+
+    assert json.loads(without.stdout) == [[], ["'self'"]]
+    apps, form_action = json.loads(with_google.stdout)
+    assert apps == [{"client_id": "id.apps.googleusercontent.com", "secret": "s", "key": ""}]
+    assert form_action == ["'self'", "https://accounts.google.com"]
+
+
+def test_rate_limits_and_sessions_use_redis_when_it_is_named():
+    expression = '[s.CACHES["default"]["BACKEND"], s.SESSION_ENGINE]'
+    embedded = load_settings({"DEBUG": "1"}, expression)
+    redis = load_settings({"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/1"}, expression)
+
+    assert json.loads(embedded.stdout)[0] == "django.core.cache.backends.locmem.LocMemCache"
+    assert json.loads(redis.stdout) == [
+        "django_redis.cache.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+
+
+def test_allauth_runs_mandatory_verification_without_enumeration():
+    from django.conf import settings
+
+    assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+    assert settings.ACCOUNT_PREVENT_ENUMERATION is True
+    assert settings.ACCOUNT_LOGIN_METHODS == {"email"}
+    assert set(settings.ACCOUNT_RATE_LIMITS) >= {
+        "login",
+        "login_failed",
+        "signup",
+        "reset_password",
+    }
