@@ -59,7 +59,10 @@ def test_verification_sent_page_tells_where_to_paste_the_code(client, signup):
     response = client.get(signup(NEWCOMER)["Location"])
 
     assert response.status_code == 200
-    assert "Verify Your Email Address" in main_text(response)
+    text = main_text(response)
+    assert "Check your email" in text
+    assert "enter the code here" in text
+    assert 'href="/accounts/confirm-email/code/"' in response.content.decode()
 
 
 @pytest.mark.django_db
