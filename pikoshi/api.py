@@ -1,15 +1,58 @@
 """Pieces shared by every API endpoint: the error shape and its documentation."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+GENERIC_SERIALIZER_NAMES = ("Input", "Output", "Filter", "Query", "Update", "Create")
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Schema components named after their view when the serializer is a nested `Input`.
+
+    One APIView per operation with nested Input/Output serializers means many classes
+    share a name; `AlbumSharingApi.Input` becomes the component `AlbumSharingInput`.
+    """
+
+    def get_serializer_name(self, serializer, direction):
+        cls = serializer.__class__
+        outer, _, inner = cls.__qualname__.rpartition(".")
+        if outer and "<locals>" not in outer and inner.startswith(GENERIC_SERIALIZER_NAMES):
+            view = outer.split(".")[-1]
+            for suffix in ("APIView", "Api", "View"):
+                view = view.removesuffix(suffix)
+            return f"{view}{inner}"
+        return super().get_serializer_name(serializer, direction)
 
 
 class InvalidInput(exceptions.APIException):
     status_code = 400
     default_detail = "Some of the values sent are not valid."
     default_code = "invalid"
+
+
+class Rejected(exceptions.APIException):
+    """An upload the image pipeline refused, with its own status (413/415/422) and code."""
+
+    def __init__(self, message: str, *, status: int, code: str):
+        super().__init__(message, code)
+        self.status_code = status
+
+
+def _translate(exc):
+    """Domain exceptions -> DRF exceptions, so every one answers {"detail", "code"}."""
+    from gallery.images import ImageRejected
+    from gallery.selectors import InvalidCursor
+
+    if isinstance(exc, DjangoValidationError):
+        return InvalidInput(" ".join(exc.messages))
+    if isinstance(exc, ImageRejected):
+        return Rejected(str(exc), status=exc.status, code=exc.code)
+    if isinstance(exc, InvalidCursor):
+        return InvalidInput(str(exc), code="invalid_cursor")
+    return exc
 
 
 def exception_handler(exc, context):
@@ -19,8 +62,7 @@ def exception_handler(exc, context):
     beside the right input. Services raise Django's ValidationError with sentences a
     person understands; they become 400s here rather than 500s.
     """
-    if isinstance(exc, DjangoValidationError):
-        exc = InvalidInput(" ".join(exc.messages))
+    exc = _translate(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

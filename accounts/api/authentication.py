@@ -1,9 +1,12 @@
 """How the API knows who is calling: a simplejwt access token, from a header or a cookie."""
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import exceptions
 from rest_framework.authentication import CSRFCheck
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 
 
 def enforce_csrf(request) -> None:
@@ -34,6 +37,12 @@ class JWTBearerOrCookieAuthentication(JWTAuthentication):
             if raw_token is not None:
                 validated = self.get_validated_token(raw_token)
                 return self.get_user(validated), validated
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if getattr(view, "renews_access_cookie", False):
+            return self._authenticate_cookie_or_renew(request)
+        return self._authenticate_cookie(request)
+
+    def _authenticate_cookie(self, request):
         raw_cookie = request.COOKIES.get(settings.JWT_COOKIE_ACCESS)
         if not raw_cookie:
             return None
@@ -41,6 +50,34 @@ class JWTBearerOrCookieAuthentication(JWTAuthentication):
         user = self.get_user(validated)
         enforce_csrf(request)
         return user, validated
+
+    def _authenticate_cookie_or_renew(self, request):
+        """For the auth-context endpoint: an expired or missing access cookie is renewed
+        from a valid refresh cookie instead of refused. The new pair waits on the request
+        for the view to set as cookies."""
+        from accounts.api.tokens import token_pair_rotate
+
+        try:
+            result = self._authenticate_cookie(request)
+        except (InvalidToken, AuthenticationFailed):
+            result = None
+        if result is not None:
+            return result
+        raw = request.COOKIES.get(settings.JWT_COOKIE_REFRESH)
+        if not raw:
+            return None
+        enforce_csrf(request)
+        try:
+            pair, user = token_pair_rotate(refresh=raw)
+        except TokenError as exc:
+            raise InvalidToken(
+                {
+                    "detail": "The refresh cookie is expired, revoked or invalid.",
+                    "code": "token_not_valid",
+                }
+            ) from exc
+        request._request.pikoshi_renewed_pair = pair
+        return user, None
 
 
 class RefreshTokenCredential(JWTBearerOrCookieAuthentication):
@@ -52,3 +89,48 @@ class RefreshTokenCredential(JWTBearerOrCookieAuthentication):
 
     def authenticate(self, request):
         return None
+
+
+# --- OpenAPI: how each authenticator appears in the schema ------------------------------------
+
+
+class JWTBearerOrCookieScheme(OpenApiAuthenticationExtension):
+    target_class = JWTBearerOrCookieAuthentication
+    match_subclasses = True
+    name = ["jwtBearer", "jwtCookie"]
+
+    def get_security_requirement(self, auto_schema):
+        # Either one is enough: a list means "or" in OpenAPI.
+        return [{"jwtBearer": []}, {"jwtCookie": []}]
+
+    def get_security_definition(self, auto_schema):
+        bearer = build_bearer_security_scheme_object(
+            header_name="AUTHORIZATION",
+            token_prefix="Bearer",  # noqa: S106 - the scheme's name, not a secret
+            bearer_format="JWT",
+        )
+        bearer["description"] = (
+            "simplejwt access token from the allauth headless app flow "
+            "(meta.access_token of /_allauth/app/v1/auth/login, .../email/verify or "
+            ".../provider/token)."
+        )
+        cookie = {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.JWT_COOKIE_ACCESS,
+            "description": "HttpOnly access cookie set by /api/auth/cookie/ (SPAs). Unsafe "
+            "methods also need the X-CSRFToken header.",
+        }
+        return [bearer, cookie]
+
+
+class RefreshTokenCredentialScheme(OpenApiAuthenticationExtension):
+    target_class = RefreshTokenCredential
+    name = []
+    priority = 1
+
+    def get_security_requirement(self, auto_schema):
+        return None  # the refresh token travels in the body or its cookie
+
+    def get_security_definition(self, auto_schema):
+        return []

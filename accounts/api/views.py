@@ -15,10 +15,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from accounts.api.authentication import (
-    JWTBearerOrCookieAuthentication,
     RefreshTokenCredential,
     enforce_csrf,
 )
@@ -37,7 +36,7 @@ AUTH_TAG = ["auth"]
 TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI...signature"  # noqa: S105 - documentation example
 
 
-class _RefreshInput(serializers.Serializer):
+class RefreshInput(serializers.Serializer):
     refresh = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -48,7 +47,7 @@ class _RefreshInput(serializers.Serializer):
 
 def _refresh_from(request) -> tuple[str, bool]:
     """The refresh token from the body, else from the cookie (then CSRF applies)."""
-    body = _RefreshInput(data=request.data)
+    body = RefreshInput(data=request.data)
     body.is_valid(raise_exception=True)
     raw = body.validated_data.get("refresh") or ""
     if raw:
@@ -79,7 +78,7 @@ class TokenRefreshApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    Input = _RefreshInput
+    Input = RefreshInput
     Output = TokenPairSerializer
 
     @extend_schema(
@@ -138,7 +137,7 @@ class LogoutApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    Input = _RefreshInput
+    Input = RefreshInput
 
     @extend_schema(
         tags=AUTH_TAG,
@@ -164,22 +163,16 @@ class LogoutApi(APIView):
         return response
 
 
-class _SessionAuthentication(SessionAuthentication):
-    """Browser session (with CSRF) whose refusals still answer 401."""
-
-    def authenticate_header(self, request):
-        return 'Bearer realm="api"'
-
-
 class CookieLoginApi(APIView):
     """Move a token pair into HttpOnly cookies, so a single-page app never holds tokens."""
 
-    authentication_classes = [_SessionAuthentication]
+    # RefreshTokenCredential first: its WWW-Authenticate header keeps refusals at 401.
+    authentication_classes = [RefreshTokenCredential, SessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    Input = _RefreshInput
+    Input = RefreshInput
     Output = UserContextSerializer
 
     @extend_schema(
@@ -213,34 +206,11 @@ class CookieLoginApi(APIView):
         return response
 
 
-class _RenewingCookieAuthentication(JWTBearerOrCookieAuthentication):
-    """Like the API's default, but an expired or missing access cookie is renewed
-    from a valid refresh cookie instead of refused."""
-
-    def authenticate(self, request):
-        has_header = self.get_header(request) is not None
-        try:
-            result = super().authenticate(request)
-        except (InvalidToken, AuthenticationFailed):
-            if has_header:
-                raise
-            result = None
-        if result is not None or has_header:
-            return result
-        raw = request.COOKIES.get(settings.JWT_COOKIE_REFRESH)
-        if not raw:
-            return None
-        enforce_csrf(request)
-        pair, user = _rotate_or_401(raw)
-        request._request.pikoshi_renewed_pair = pair
-        return user, None
-
-
 class AuthContextApi(APIView):
     """Who am I. Also renews an expired access cookie from the refresh cookie."""
 
-    authentication_classes = [_RenewingCookieAuthentication, _SessionAuthentication]
     permission_classes = [IsAuthenticated]
+    renews_access_cookie = True  # see JWTBearerOrCookieAuthentication
 
     Output = UserContextSerializer
 

@@ -1,0 +1,132 @@
+"""JSON shapes of albums and photos. Output only: writes use the views' Input serializers."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from gallery.media import media_urls
+
+
+def absolute_media_urls(*, request, photo, original: bool = True) -> dict[str, str]:
+    """Signed, expiring media URLs made absolute: apps load them without the API's host."""
+    urls = media_urls(photo=photo, user=request.user)
+    if not original:
+        urls.pop("original", None)
+    return {name: request.build_absolute_uri(url) for name, url in urls.items()}
+
+
+class PhotoUrlsSerializer(serializers.Serializer):
+    thumb = serializers.URLField(help_text="WebP fitting 300×200, for grids.")
+    mobile = serializers.URLField(help_text="WebP fitting 480×320, for phones.")
+    display = serializers.URLField(help_text="WebP fitting 1600×1600, for the viewer.")
+    original = serializers.URLField(
+        required=False, help_text="The file as uploaded; only for the owner."
+    )
+
+
+class CoverUrlsSerializer(serializers.Serializer):
+    thumb = serializers.URLField()
+    mobile = serializers.URLField()
+    display = serializers.URLField()
+
+
+class CameraSerializer(serializers.Serializer):
+    make = serializers.CharField(allow_blank=True)
+    model = serializers.CharField(allow_blank=True)
+
+
+class LocationSerializer(serializers.Serializer):
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+
+@extend_schema_field(CameraSerializer)
+class CameraField(serializers.Field):
+    """Owner only: EXIF camera make and model."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, **kwargs)
+
+    def to_representation(self, photo):
+        return {"make": photo.camera_make, "model": photo.camera_model}
+
+
+@extend_schema_field(LocationSerializer(allow_null=True))
+class LocationField(serializers.Field):
+    """Owner only: EXIF GPS position, null when the photo has none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, allow_null=True, **kwargs)
+
+    def to_representation(self, photo):
+        if photo.latitude is None or photo.longitude is None:
+            return None
+        return {"latitude": photo.latitude, "longitude": photo.longitude}
+
+
+class PhotoSerializer(serializers.Serializer):
+    """A photo as its viewer may see it. Camera and location only reach the owner."""
+
+    id = serializers.UUIDField(source="public_id")
+    title = serializers.CharField(allow_blank=True)
+    album = serializers.UUIDField(source="album.public_id")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    taken_at = serializers.DateTimeField()
+    uploaded_at = serializers.DateTimeField()
+    mime_type = serializers.CharField()
+    bytes = serializers.IntegerField()
+    deleted_at = serializers.DateTimeField(
+        allow_null=True, help_text="Set while the photo is in the trash."
+    )
+    urls = serializers.SerializerMethodField()
+    # Not in the answer at all unless the caller owns the photo.
+    camera = CameraField(help_text="Owner only: EXIF camera make and model.")
+    location = LocationField(help_text="Owner only: EXIF GPS position, null when absent.")
+
+    OWNER_ONLY = ("camera", "location")
+
+    @extend_schema_field(PhotoUrlsSerializer)
+    def get_urls(self, photo) -> dict:
+        return absolute_media_urls(request=self.context["request"], photo=photo)
+
+    def to_representation(self, photo):
+        data = super().to_representation(photo)
+        # Where a photo was taken and with what is the owner's business alone.
+        if photo.owner_id != self.context["request"].user.pk:
+            for name in self.OWNER_ONLY:
+                data.pop(name, None)
+        return data
+
+
+class AlbumSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    audience = serializers.CharField(
+        help_text="private | family | friends | public. Albums are private by default."
+    )
+    is_default = serializers.BooleanField(help_text="'My photos': it cannot be deleted.")
+    photo_count = serializers.SerializerMethodField()
+    cover = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_photo_count(self, album) -> int:
+        count = getattr(album, "photo_count", None)
+        if count is None:
+            count = album.photos.filter(deleted_at__isnull=True).count()
+        return count
+
+    @extend_schema_field(CoverUrlsSerializer(allow_null=True))
+    def get_cover(self, album) -> dict | None:
+        cover = album.cover
+        if cover is None or cover.deleted_at is not None:
+            return None
+        return absolute_media_urls(request=self.context["request"], photo=cover, original=False)
+
+
+class PhotoPageSerializer(serializers.Serializer):
+    results = PhotoSerializer(many=True)
+    next = serializers.URLField(
+        allow_null=True, help_text="Absolute URL of the next page; null on the last page."
+    )
