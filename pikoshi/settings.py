@@ -315,7 +315,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "pikoshi.api.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "upload": env_str("THROTTLE_UPLOAD", "120/min"),
         "auth": env_str("THROTTLE_AUTH", "30/min"),
