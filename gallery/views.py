@@ -22,6 +22,7 @@ from gallery import permissions, selectors, services
 from gallery.forms import AlbumForm, PhotoEditForm, UploadForm
 from gallery.images import ImageRejected
 from gallery.media import media_url
+from gallery.sharing.selectors import albums_for_upload
 
 UNDO_SESSION_KEY = "gallery_undo_trash"
 
@@ -139,6 +140,7 @@ def album_detail(request, public_id):
         "album": album,
         "album_context": album,
         "can_edit": permissions.can_edit_album(request.user, album),
+        "can_contribute": permissions.can_contribute(request.user, album),
         "photo_count": permissions.visible_photos(request.user).filter(album=album).count(),
     }
     return _photo_grid(request, template="gallery/album_detail.html", page=page, context=context)
@@ -193,7 +195,8 @@ def album_delete(request, public_id):
 def upload(request):
     """Upload page. The JS uploader posts one file per request and reads JSON; the plain
     form posts many files at once and gets a redirect with messages."""
-    albums = selectors.albums_for_owner(user=request.user)
+    # Own albums plus those shared with the uploader as a contributor.
+    albums = albums_for_upload(user=request.user)
     if request.method == "POST" and _wants_json(request):
         return _upload_one_json(request)
     if request.method == "POST":
@@ -218,7 +221,9 @@ def _upload_one_json(request):
     album = None
     if request.POST.get("album"):
         try:
-            album = selectors.album_for_editor(user=request.user, public_id=request.POST["album"])
+            # Whether the uploader may add photos there (owner or contributor) is
+            # photo_upload's decision.
+            album = selectors.album_for_viewer(user=request.user, public_id=request.POST["album"])
         except Http404:
             detail = "That album does not exist any more. Reload the page and choose another."
             return JsonResponse({"detail": detail, "code": "album_not_found"}, status=404)

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -139,6 +139,19 @@ def link_for_sharer(*, user, public_id) -> ShareLink:
     if link is None or not permissions.can_share_album(user, link.album):
         raise Http404("No such link.")
     return link
+
+
+def albums_for_upload(*, user) -> QuerySet[Album]:
+    """Albums this person may add photos to: their own and those they contribute to."""
+    if not _person(user):
+        return Album.objects.none()
+    contributing = permissions.active_memberships(user).filter(role=AlbumMember.Role.CONTRIBUTOR)
+    return (
+        Album.objects.filter(Q(owner=user) | Q(pk__in=contributing.values("album_id")))
+        .select_related("owner")
+        # Own albums first, so the uploader's own "My photos" is the default choice.
+        .order_by(Case(When(owner=user, then=0), default=1), "-is_default", "owner_id", "title")
+    )
 
 
 def shareable_contacts(*, user, album: Album) -> QuerySet[Connection]:
