@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gallery.api import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
         name="api_photo_restore",
     ),
     path("trash/", views.TrashApi.as_view(), name="api_trash"),
+    path("", include("gallery.sharing.api_urls")),
 ]
