@@ -108,6 +108,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "pikoshi.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "gallery.sharing.middleware.NoIndexMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

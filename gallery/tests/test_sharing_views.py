@@ -231,3 +231,28 @@ def test_details_on_the_link_photo_page_follow_the_link_switches(client, owner):
     )
     page = body(client.get(reverse("share_link_photo", args=[shown.token, photo.public_id])))
     assert "Pixelmaker" in page and "59.9139" in page
+
+
+# --- public albums are never indexed ------------------------------------------------------
+
+
+def test_public_album_pages_and_media_say_noindex(client, owner, stranger):
+    album = make_album(owner, title="Open", audience=Audience.PUBLIC)
+    photo = make_photo(owner, album=album)
+    client.force_login(stranger)
+    for url in (
+        reverse("album_detail", args=[album.public_id]),
+        reverse("photo_detail", args=[photo.public_id]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert '<meta name="robots" content="noindex, nofollow">' in body(response)
+    api = client.get(reverse("api_album_detail", args=[album.public_id]))
+    assert api["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_front_page_stays_indexable(client):
+    response = client.get("/")
+    assert "X-Robots-Tag" not in response
+    assert 'name="robots"' not in body(response)
