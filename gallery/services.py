@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_ALBUM_TITLE = "My photos"
 VARIANTS = ("thumb", "mobile", "display")
 FILE_FIELDS = ("original", *VARIANTS)
+DELETE_BATCH = 200  # rows per transaction when deleting many photos for good
 
 
 @dataclass
@@ -373,11 +375,14 @@ def photo_delete_forever(*, user, photo: Photo) -> None:
         _delete_files_after_commit(files)
 
 
-def _delete_photos(photos) -> int:
-    """Delete these photos for good, in batches, with their files after commit."""
+def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
+    """Delete these photos for good, in batches, with their files after commit.
+
+    No permission check: for the purge, the admin and callers that have already decided.
+    """
     count = 0
     while True:
-        batch = list(photos.order_by("pk")[:200])
+        batch = list(photos.order_by("pk")[:DELETE_BATCH])
         if not batch:
             return count
         with transaction.atomic():
@@ -391,10 +396,12 @@ def _delete_photos(photos) -> int:
 
 def trash_empty(*, user) -> int:
     """Delete everything in this person's trash for good; returns how many photos."""
-    return _delete_photos(permissions.owned_photos(user).filter(deleted_at__isnull=False))
+    return photos_delete_forever(
+        photos=permissions.owned_photos(user).filter(deleted_at__isnull=False)
+    )
 
 
 def trash_purge(*, older_than: timedelta) -> int:
     """Delete, for everyone, photos that have been in the trash longer than `older_than`."""
     cutoff = timezone.now() - older_than
-    return _delete_photos(Photo.objects.filter(deleted_at__lt=cutoff))
+    return photos_delete_forever(photos=Photo.objects.filter(deleted_at__lt=cutoff))

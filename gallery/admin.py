@@ -1,0 +1,186 @@
+"""The admin for albums and photos.
+
+Previews: admins are not owners, and nothing in permissions.py lets them see other
+people's photos. The admin shows a thumbnail anyway, through a media URL issued for the
+photo's OWNER as subject, because only staff reach the admin and moderating a report
+needs to see the picture. The URL still expires after PIKOSHI_MEDIA_URL_MAX_AGE, still
+404s once the photo is trashed, and never covers the original (GPS and all). Files are
+never edited here: uploads go through photo_upload, and deleting a photo here removes
+its files too, like the purge does.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.html import format_html
+
+from gallery import services
+from gallery.media import media_url
+from gallery.models import Album, Photo
+
+
+def _preview(photo: Photo | None, size: int):
+    if photo is None or not photo.thumb.name:
+        return "—"
+    if photo.in_trash:
+        return "in trash"
+    return format_html(
+        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px" loading="lazy">',
+        media_url(photo=photo, variant="thumb", user=photo.owner),
+        size,
+        size,
+    )
+
+
+@admin.register(Album)
+class AlbumAdmin(admin.ModelAdmin):
+    list_display = [
+        "cover_preview",
+        "title",
+        "owner",
+        "audience",
+        "is_default",
+        "photo_count",
+        "trashed_count",
+        "updated_at",
+    ]
+    list_display_links = ["cover_preview", "title"]
+    list_filter = ["audience", "is_default", "created_at"]
+    search_fields = ["title", "owner__email", "owner__display_name", "=public_id"]
+    list_select_related = ["owner", "cover", "cover__owner"]
+    fields = [
+        "public_id",
+        "owner",
+        "title",
+        "description",
+        "audience",
+        "share_camera",
+        "share_location",
+        "is_default",
+        "cover_preview",
+        "cover",
+        "created_at",
+        "updated_at",
+    ]
+    # Who sees an album is the owner's decision alone; staff may only fix a title.
+    readonly_fields = [name for name in fields if name not in {"title", "description"}]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                photo_total=Count("photos", filter=Q(photos__deleted_at__isnull=True)),
+                trashed_total=Count("photos", filter=Q(photos__deleted_at__isnull=False)),
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False  # albums belong to a person: they make them in the app
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting here would take the photo rows with it and leave their files behind;
+        # owners delete albums in the app, which sends the photos to the trash.
+        return False
+
+    @admin.display(description="Photos", ordering="photo_total")
+    def photo_count(self, album):
+        return album.photo_total
+
+    @admin.display(description="In trash", ordering="trashed_total")
+    def trashed_count(self, album):
+        return album.trashed_total
+
+    @admin.display(description="Cover")
+    def cover_preview(self, album):
+        return _preview(album.cover, 80)
+
+
+class InTrashFilter(admin.SimpleListFilter):
+    title = "trash"
+    parameter_name = "trash"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not in trash"), ("yes", "In trash")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        return queryset
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = [
+        "preview",
+        "__str__",
+        "owner",
+        "album",
+        "mime_type",
+        "size",
+        "dimensions",
+        "taken_at",
+        "uploaded_at",
+        "deleted_at",
+    ]
+    list_display_links = ["preview", "__str__"]
+    list_filter = [InTrashFilter, "mime_type", "taken_at_from_exif", "uploaded_at"]
+    search_fields = [
+        "title",
+        "original_name",
+        "owner__email",
+        "album__title",
+        "=public_id",
+        "=sha256",
+    ]
+    list_select_related = ["owner", "album"]
+    date_hierarchy = "taken_at"
+    ordering = ["-uploaded_at"]
+    fields = [
+        "preview",
+        "public_id",
+        "owner",
+        "album",
+        "title",
+        "original_name",
+        "mime_type",
+        "bytes",
+        "width",
+        "height",
+        "sha256",
+        "taken_at",
+        "taken_at_from_exif",
+        "uploaded_at",
+        "deleted_at",
+        "camera_make",
+        "camera_model",
+        "latitude",
+        "longitude",
+    ]
+    readonly_fields = [name for name in fields if name != "title"]
+
+    def has_add_permission(self, request):
+        return False  # photos arrive through photo_upload, which makes the variants
+
+    # Both the delete button and the "delete selected" action come here: rows and files go.
+    def delete_model(self, request, obj):
+        services.photos_delete_forever(photos=Photo.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.photos_delete_forever(photos=queryset)
+
+    @admin.display(description="Preview")
+    def preview(self, photo):
+        return _preview(photo, 80)
+
+    @admin.display(description="Size", ordering="bytes")
+    def size(self, photo):
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(photo.bytes)
+
+    @admin.display(description="Pixels")
+    def dimensions(self, photo):
+        return f"{photo.width}×{photo.height}"
