@@ -291,6 +291,7 @@ def photo_detail(request, public_id):
         "back_label": album.title if album else "All photos",
         "can_edit": can_edit,
         "show_private_details": permissions.can_view_original(request.user, photo),
+        "details": permissions.details_policy(user=request.user, album=photo.album, photo=photo),
         "albums": selectors.albums_for_owner(user=request.user) if can_edit else [],
         "trash_days": settings.PIKOSHI_TRASH_DAYS,
     }

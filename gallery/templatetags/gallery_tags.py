@@ -31,14 +31,21 @@ def photo_urls(context, photo):
 
 
 @register.simple_tag
-def srcset(photo, urls, *variants):
-    """{% srcset photo urls "thumb" "mobile" %} -> "url 300w, url 480w"."""
+def srcset(photo, urls, *variants, square=False):
+    """{% srcset photo urls "thumb" "mobile" %} -> "url 300w, url 480w".
+
+    With square=True the descriptor is the variant's shorter side: a square tile with
+    object-fit: cover shows that many source pixels across its width, so the browser's
+    choice of file stays honest for portrait and landscape photos alike.
+    """
     parts = []
     for name in variants:
         url = urls.get(name)
         if not url:
             continue
         width = getattr(photo, f"{name}_width", 0) or NOMINAL_WIDTHS[name]
+        if square:
+            width = min(width, getattr(photo, f"{name}_height", 0) or width)
         parts.append(f"{url} {width}w")
     return ", ".join(parts)
 

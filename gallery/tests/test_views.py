@@ -96,13 +96,15 @@ def test_timeline_shows_photos_newest_first_grouped_by_month(owner_client, owner
     assert "More photos" not in html
 
 
-def test_timeline_srcset_offers_the_three_variants_and_small_sizes(owner_client, owner, make_photo):
+def test_timeline_tiles_never_offer_the_display_variant(owner_client, owner, make_photo):
     make_photo(owner)
     html = owner_client.get(reverse("home")).content.decode()
     srcset = html.split('srcset="', 1)[1].split('"', 1)[0]
-    assert srcset.count("w,") == 2 and srcset.count("/media/") == 3
-    # A phone's tiles are a third of the screen: never the 1600 px display variant.
-    assert 'sizes="(max-width: 640px) 34vw, 220px"' in html
+    assert srcset.count("/media/") == 2
+    assert ".thumb." in srcset and ".mobile." in srcset
+    # A phone's tiles are a third of the screen: the 1600 px variant is never offered.
+    assert ".display." not in html
+    assert 'sizes="(max-width: 640px) 34vw, 180px"' in html
 
 
 def test_new_person_sees_an_empty_timeline_that_points_to_upload(owner_client):

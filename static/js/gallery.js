@@ -163,7 +163,10 @@
       };
       xhr.onload = () => {
         const body = xhr.response || {};
-        if (xhr.status === 201) {
+        if (xhr.status < 300 && !body.photo) {
+          // Redirected to the sign-in page: the session ended while the page was open.
+          finish(ui, "error", "You were signed out. Reload the page, sign in and try again.");
+        } else if (xhr.status === 201) {
           finish(ui, "done", "Uploaded");
           if (body.html) results.insertAdjacentHTML("beforeend", body.html);
         } else if (xhr.status === 200) {
@@ -171,8 +174,12 @@
           finish(ui, "duplicate", text, body.photo && body.photo.url);
         } else if (xhr.status === 403) {
           finish(ui, "error", "Your session expired. Reload the page and try again.");
+        } else if (body.detail) {
+          finish(ui, "error", body.detail);
+        } else if (xhr.status === 413) {
+          finish(ui, "error", "This file is too large to upload.");
         } else {
-          finish(ui, "error", body.detail || `The server refused this file (error ${xhr.status}).`);
+          finish(ui, "error", `The server could not take this file (error ${xhr.status}). Try again later.`);
         }
       };
       xhr.onerror = () => finish(ui, "error", "The upload failed: check your connection and try again.");
