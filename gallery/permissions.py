@@ -156,10 +156,17 @@ class DetailsPolicy:
     location: bool
 
 
-def details_policy(*, user, album: Album, link: ShareLink | None = None) -> DetailsPolicy:
-    """The owner sees everything; a link follows its own switches; people, the album's."""
+def details_policy(
+    *, user, album: Album, link: ShareLink | None = None, photo: Photo | None = None
+) -> DetailsPolicy:
+    """Whose camera and location a viewer sees.
+
+    A photo's owner sees everything about it; without a photo, the album's owner does.
+    Everyone else follows the album's switches, and a link holder the link's.
+    """
     if link is not None:
         return DetailsPolicy(camera=link.share_camera, location=link.share_location)
-    if _is_person(user) and album.owner_id == user.pk:
+    owner_id = photo.owner_id if photo is not None else album.owner_id
+    if _is_person(user) and owner_id == user.pk:
         return DetailsPolicy(camera=True, location=True)
     return DetailsPolicy(camera=album.share_camera, location=album.share_location)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gallery.media import media_urls
+from gallery.permissions import details_policy
 
 
 def absolute_media_urls(*, request, photo, original: bool = True) -> dict[str, str]:
@@ -80,10 +81,14 @@ class PhotoSerializer(serializers.Serializer):
     )
     urls = serializers.SerializerMethodField()
     # Not in the answer at all unless the caller owns the photo.
-    camera = CameraField(help_text="Owner only: EXIF camera make and model.")
-    location = LocationField(help_text="Owner only: EXIF GPS position, null when absent.")
-
-    OWNER_ONLY = ("camera", "location")
+    camera = CameraField(
+        help_text="EXIF camera make and model: for the owner, and for others only when "
+        "the album shares the camera."
+    )
+    location = LocationField(
+        help_text="EXIF GPS position, null when absent: for the owner, and for others only "
+        "when the album shares the location."
+    )
 
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo) -> dict:
@@ -91,10 +96,13 @@ class PhotoSerializer(serializers.Serializer):
 
     def to_representation(self, photo):
         data = super().to_representation(photo)
-        # Where a photo was taken and with what is the owner's business alone.
-        if photo.owner_id != self.context["request"].user.pk:
-            for name in self.OWNER_ONLY:
-                data.pop(name, None)
+        # Where a photo was taken and with what is the owner's business, unless the
+        # album's owner switched them on for the people it is shared with.
+        policy = details_policy(user=self.context["request"].user, album=photo.album, photo=photo)
+        if not policy.camera:
+            data.pop("camera", None)
+        if not policy.location:
+            data.pop("location", None)
         return data
 
 

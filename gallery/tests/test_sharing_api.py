@@ -192,3 +192,22 @@ def test_openapi_schema_includes_sharing_and_is_valid(api, owner):
     validate_schema(schema)
     assert "/api/albums/{public_id}/members/" in schema["paths"]
     assert "/api/sharing/make-private/" in schema["paths"]
+
+
+def test_photo_details_follow_the_albums_switches(api, owner, guest):
+    connect(owner, guest)
+    album = make_album(owner, audience=Audience.FRIENDS)
+    photo = make_photo(owner, album=album)
+    photo.camera_make, photo.latitude, photo.longitude = "Pixelmaker", 59.9, 10.7
+    photo.save()
+    url = reverse("api_photo_detail", args=[photo.public_id])
+    as_user(api, guest)
+    data = api.get(url).json()
+    assert "camera" not in data and "location" not in data
+    assert "original" not in data["urls"]
+    services.album_sharing_update(user=owner, album=album, share_location=True)
+    data = api.get(url).json()
+    assert data["location"] == {"latitude": 59.9, "longitude": 10.7}
+    assert "camera" not in data
+    as_user(api, owner)
+    assert api.get(url).json()["camera"]["make"] == "Pixelmaker"

@@ -256,3 +256,19 @@ def test_front_page_stays_indexable(client):
     response = client.get("/")
     assert "X-Robots-Tag" not in response
     assert 'name="robots"' not in body(response)
+
+
+def test_photo_page_shows_camera_and_place_only_when_the_album_shares_them(client, owner, guest):
+    connect(owner, guest)
+    album = make_album(owner, audience=Audience.FRIENDS)
+    photo = make_photo(owner, album=album)
+    photo.camera_make, photo.camera_model = "Pixelmaker", "P7"
+    photo.latitude, photo.longitude = 59.9139, 10.7522
+    photo.save()
+    client.force_login(guest)
+    url = reverse("photo_detail", args=[photo.public_id])
+    page = body(client.get(url))
+    assert "Pixelmaker" not in page and "59.9139" not in page and "IMG_0001" not in page
+    services.album_sharing_update(user=owner, album=album, share_camera=True)
+    page = body(client.get(url))
+    assert "Pixelmaker" in page and "59.9139" not in page
