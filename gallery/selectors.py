@@ -155,8 +155,10 @@ def _photo_page(photos: QuerySet[Photo], *, cursor: str | None, limit) -> PhotoP
 
 
 def _timeline(user) -> QuerySet[Photo]:
-    # The timeline is the person's own library; albums shared with them are browsed as albums.
-    return permissions.visible_photos(user).filter(owner=user)
+    # The timeline is the person's own library (their contributions to others' albums too);
+    # albums shared with them are browsed as albums. Filtering on the owner alone lets the
+    # (owner, taken_at, id) index serve the page.
+    return permissions.owned_photos(user).filter(deleted_at__isnull=True)
 
 
 def timeline_page(*, user, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE) -> PhotoPage:
