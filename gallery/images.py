@@ -31,10 +31,21 @@ pillow_heif.register_heif_opener(thumbnails=False)
 
 VARIANT_SIZES = {"thumb": (300, 200), "mobile": (480, 320), "display": (1600, 1600)}
 
-# WebP settings. Encoding the 1600 px display variant is most of the per-upload cost;
-# `method` trades encoder effort for size (see benchmarks/variants.py for the numbers).
+# WebP settings. Encoding the 1600 px display variant is most of the per-upload cost.
+# `method` trades encoder effort for size: on a 12 MP photo method 2 costs ~40 % of
+# method 4's CPU for files ~3 % larger; 0-1 are barely faster and ~20 % larger
+# (benchmarks/variants.py measures it).
 WEBP_QUALITY = 80
-WEBP_METHOD = 4
+WEBP_METHOD = 2
+
+# The display step is the one big resize (from the draft-decoded JPEG, about 1.25x, or
+# from the full image otherwise). Hamming costs half of Lanczos there and stays within
+# ~0.2 dB PSNR of a full-resolution Lanczos reference after WebP encoding; the small
+# variants keep Lanczos, after a cheap 2x box reduction when the ratio allows it.
+_DISPLAY_FILTER = Image.Resampling.HAMMING
+_DISPLAY_REDUCING_GAP = 2.0
+_SMALL_FILTER = Image.Resampling.LANCZOS
+_SMALL_REDUCING_GAP = 1.5
 
 ACCEPTED_DESCRIPTION = "JPEG, PNG, WebP, GIF or HEIC/HEIF"
 
@@ -121,9 +132,12 @@ def process_image(source: BinaryIO, *, max_pixels: int) -> ProcessedImage:
             raise ImageRejected("The file is empty.", status=422, code="empty_file")
         pillow_format, mime_type = _sniff(head)
         with _open(fp, pillow_format, max_pixels) as im:
-            return _process(im, mime_type)
+            return _process(im, mime_type, max_pixels)
     finally:
-        fp.seek(0)
+        try:
+            fp.seek(0)
+        except (OSError, ValueError):
+            pass
 
 
 # --- sniffing and opening -------------------------------------------------------------------
@@ -193,7 +207,9 @@ def _open(fp: BinaryIO, pillow_format: str, max_pixels: int) -> Image.Image:
     """Open lazily (header only) and enforce the pixel limit before anything is decoded.
 
     Pillow's own bomb check is a warning below twice its global limit; it is turned into an
-    error here so it cannot slip through, and our own limit is checked right after.
+    error here so it cannot slip through, and our own limit is checked right after, so even
+    if another thread's catch_warnings() races with ours (the filter list is process-wide
+    on Python 3.12) nothing above max_pixels is ever decoded.
     """
     try:
         with warnings.catch_warnings():
@@ -229,26 +245,30 @@ def _open(fp: BinaryIO, pillow_format: str, max_pixels: int) -> Image.Image:
     return im
 
 
-def _load(im: Image.Image) -> None:
-    """Decode the pixels; truncated data is an error (LOAD_TRUNCATED_IMAGES stays False)."""
+def _load(im: Image.Image, max_pixels: int) -> None:
+    """Decode the pixels; truncated data is an error (LOAD_TRUNCATED_IMAGES stays False).
+
+    The limit was checked on the header already; checking again afterwards covers decoders
+    that only learn the real size while decoding (libheif may).
+    """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im.load()
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise _too_many_pixels(None, Image.MAX_IMAGE_PIXELS or 0) from None
+        im.load()
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(None, max_pixels) from None
     except (*_DECODE_ERRORS, *_HEIF_ERRORS):
         raise _corrupt() from None
+    if im.width * im.height > max_pixels:
+        raise _too_many_pixels(im.size, max_pixels)
 
 
 # --- the pipeline ---------------------------------------------------------------------------
 
 
-def _process(im: Image.Image, mime_type: str) -> ProcessedImage:
+def _process(im: Image.Image, mime_type: str, max_pixels: int) -> ProcessedImage:
     draftable = im.format in _JPEG_FORMATS
     if not draftable:
         # Some formats (PNG's eXIf after the pixels) only reveal metadata once decoded.
-        _load(im)
+        _load(im, max_pixels)
     exif = _read_exif(im)
     orientation = _orientation(exif)
 
@@ -263,16 +283,16 @@ def _process(im: Image.Image, mime_type: str) -> ProcessedImage:
     if draftable:
         # DCT-domain downscaling: decode at 1/2, 1/4 or 1/8 while still covering display.
         im.draft(im.mode, stored_targets["display"])
-        _load(im)
+        _load(im, max_pixels)
 
     icc_profile = im.info.get("icc_profile") or None
     base = _workable_mode(im)
 
-    display = _resize(base, stored_targets["display"])
+    display = _resize(base, stored_targets["display"], _DISPLAY_FILTER, _DISPLAY_REDUCING_GAP)
     display = _to_srgb(display, icc_profile)
     display = _drop_opaque_alpha(display)
-    mobile = _resize(display, stored_targets["mobile"])
-    thumb = _resize(mobile, stored_targets["thumb"])
+    mobile = _resize(display, stored_targets["mobile"], _SMALL_FILTER, _SMALL_REDUCING_GAP)
+    thumb = _resize(mobile, stored_targets["thumb"], _SMALL_FILTER, _SMALL_REDUCING_GAP)
 
     method = _TRANSPOSE.get(orientation)
     variants = {}
@@ -305,10 +325,10 @@ def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     return max(1, min(box_w, round(w * box_h / h))), box_h
 
 
-def _resize(im: Image.Image, size: tuple[int, int]) -> Image.Image:
+def _resize(im: Image.Image, size: tuple[int, int], resample, reducing_gap: float) -> Image.Image:
     if im.size == size:
         return im
-    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return im.resize(size, resample, reducing_gap=reducing_gap)
 
 
 def _workable_mode(im: Image.Image) -> Image.Image:

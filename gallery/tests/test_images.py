@@ -243,6 +243,16 @@ def test_transparency_is_kept():
     assert abs(im.getpixel((32, 24))[3] - 128) <= 4
 
 
+def test_colour_conversion_keeps_transparency():
+    picture = imagegen.solid((64, 48), (100, 200, 100, 128), mode="RGBA")
+    data = imagegen.png(image=picture, icc_profile=imagegen.display_p3_profile())
+
+    pixel = decoded(process(data).variants["display"]).getpixel((32, 24))
+
+    assert imagegen.close(pixel[:3], imagegen.p3_to_srgb((100, 200, 100)), tolerance=8)
+    assert abs(pixel[3] - 128) <= 4
+
+
 def test_palette_png_with_transparent_index_keeps_alpha():
     palette = Image.new("P", (64, 48), 1)
     palette.putpalette([0, 0, 0, 200, 30, 30] + [0] * 762)
