@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture
-def admin_client(client, make_user):
+def staff_client(client, make_user):
     staff = make_user("admin@example.com")
     staff.is_staff = staff.is_superuser = True
     staff.save()
@@ -16,13 +16,13 @@ def admin_client(client, make_user):
     return client
 
 
-def test_album_list_shows_owner_counts_and_cover(admin_client, owner):
+def test_album_list_shows_owner_counts_and_cover(staff_client, owner):
     album = make_album(owner, title="Holidays")
     photo = make_photo(owner, album=album)
     make_photo(owner, album=album, deleted_at=timezone.now())
     album.cover = photo
     album.save()
-    response = admin_client.get("/admin/gallery/album/")
+    response = staff_client.get("/admin/gallery/album/")
     assert response.status_code == 200
     rows = response.context["cl"].result_list
     row = next(a for a in rows if a.pk == album.pk)
@@ -30,57 +30,57 @@ def test_album_list_shows_owner_counts_and_cover(admin_client, owner):
     assert b'<img src="/media/' in response.content
 
 
-def test_album_search_by_owner_email(admin_client, owner, stranger):
+def test_album_search_by_owner_email(staff_client, owner, stranger):
     mine = make_album(owner, title="Holidays")
     make_album(stranger, title="Holidays too")
-    response = admin_client.get("/admin/gallery/album/", {"q": "olivia@"})
+    response = staff_client.get("/admin/gallery/album/", {"q": "olivia@"})
     assert mine in response.context["cl"].result_list
     assert all(a.owner == owner for a in response.context["cl"].result_list)
 
 
-def test_photo_list_query_count_does_not_grow_with_photos(admin_client, owner):
+def test_photo_list_query_count_does_not_grow_with_photos(staff_client, owner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     make_photo(owner)
     with CaptureQueriesContext(connection) as few:
-        admin_client.get("/admin/gallery/photo/")
+        staff_client.get("/admin/gallery/photo/")
     for _ in range(5):
         make_photo(owner)
     with CaptureQueriesContext(connection) as many:
-        response = admin_client.get("/admin/gallery/photo/")
+        response = staff_client.get("/admin/gallery/photo/")
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_photo_preview_is_a_signed_thumbnail_url_that_works(admin_client, owner):
+def test_photo_preview_is_a_signed_thumbnail_url_that_works(staff_client, owner):
     photo = make_photo(owner, title="Sunset")
-    response = admin_client.get(f"/admin/gallery/photo/{photo.pk}/change/")
+    response = staff_client.get(f"/admin/gallery/photo/{photo.pk}/change/")
     assert response.status_code == 200
     html = response.content.decode()
     src = html.split('<img src="', 1)[1].split('"', 1)[0]
     assert src.startswith("/media/")
-    assert admin_client.get(src).status_code == 200
+    assert staff_client.get(src).status_code == 200
     assert photo.original.name not in html
 
 
-def test_photo_search_and_trash_filter(admin_client, owner, stranger):
+def test_photo_search_and_trash_filter(staff_client, owner, stranger):
     kept = make_photo(owner, title="Sunset")
     trashed = make_photo(owner, deleted_at=timezone.now())
     make_photo(stranger)
-    response = admin_client.get("/admin/gallery/photo/", {"q": "olivia@example.com"})
+    response = staff_client.get("/admin/gallery/photo/", {"q": "olivia@example.com"})
     assert set(response.context["cl"].result_list) == {kept, trashed}
-    response = admin_client.get("/admin/gallery/photo/", {"trash": "yes"})
+    response = staff_client.get("/admin/gallery/photo/", {"trash": "yes"})
     assert list(response.context["cl"].result_list) == [trashed]
 
 
 def test_deleting_photos_in_the_admin_removes_their_files(
-    admin_client, owner, media_root, django_capture_on_commit_callbacks
+    staff_client, owner, media_root, django_capture_on_commit_callbacks
 ):
     photo = make_photo(owner)
     keep = make_photo(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
+        response = staff_client.post(
             "/admin/gallery/photo/",
             {"action": "delete_selected", "_selected_action": [photo.pk], "post": "yes"},
         )
@@ -90,10 +90,10 @@ def test_deleting_photos_in_the_admin_removes_their_files(
     assert len(stored_files(media_root)) == 4
 
 
-def test_admin_cannot_add_photos_or_delete_albums(admin_client, owner):
+def test_admin_cannot_add_photos_or_delete_albums(staff_client, owner):
     album = make_album(owner)
-    assert admin_client.get("/admin/gallery/photo/add/").status_code == 403
-    assert admin_client.get(f"/admin/gallery/album/{album.pk}/delete/").status_code == 403
+    assert staff_client.get("/admin/gallery/photo/add/").status_code == 403
+    assert staff_client.get(f"/admin/gallery/album/{album.pk}/delete/").status_code == 403
 
 
 def test_non_staff_cannot_reach_the_admin(client, owner):
@@ -103,19 +103,19 @@ def test_non_staff_cannot_reach_the_admin(client, owner):
 
 
 def test_delete_button_on_a_photo_removes_its_files(
-    admin_client, owner, media_root, django_capture_on_commit_callbacks
+    staff_client, owner, media_root, django_capture_on_commit_callbacks
 ):
     photo = make_photo(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"/admin/gallery/photo/{photo.pk}/delete/", {"post": "yes"})
+        response = staff_client.post(f"/admin/gallery/photo/{photo.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Photo.objects.exists()
     assert stored_files(media_root) == []
 
 
-def test_staff_cannot_change_who_sees_an_album(admin_client, owner):
+def test_staff_cannot_change_who_sees_an_album(staff_client, owner):
     album = make_album(owner, title="Holidays")
-    response = admin_client.post(
+    response = staff_client.post(
         f"/admin/gallery/album/{album.pk}/change/",
         {"title": "Holidays 2026", "description": "", "audience": "public"},
     )
