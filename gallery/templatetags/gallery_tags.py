@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from gallery import media
 
@@ -55,8 +55,10 @@ def photo_alt(photo):
     """Alt text: the title when there is one, else when it was taken."""
     if photo.title:
         return photo.title
-    taken = timezone.localtime(photo.taken_at) if timezone.is_aware(photo.taken_at) else None
-    return f"Photo taken {(taken or photo.taken_at):%-d %B %Y}"
+    taken = photo.taken_at
+    if timezone.is_aware(taken):
+        taken = timezone.localtime(taken)
+    return f"Photo taken {dateformat.format(taken, 'j F Y')}"
 
 
 @register.filter

@@ -579,3 +579,22 @@ def test_titles_with_script_are_escaped_everywhere(owner_client, owner, make_pho
     services.photo_trash(user=owner, photo=photo)
     html = owner_client.get(reverse("trash")).content.decode()
     assert XSS not in html and "&lt;script&gt;" in html
+
+
+def test_upload_page_preselects_the_album_it_was_opened_from(owner_client, owner):
+    album = services.album_create(owner=owner, title="Garden")
+    html = owner_client.get(reverse("upload") + f"?album={album.public_id}").content.decode()
+    assert f'<option value="{album.public_id}" selected>Garden</option>' in html
+
+
+def test_album_page_more_link_keeps_album_context(owner_client, owner, make_photo):
+    album = services.album_create(owner=owner, title="Big trip")
+    start = when(2026, 3, 1)
+    for i in range(31):
+        make_photo(owner, album=album, taken_at=start + timedelta(hours=i))
+    url = reverse("album_detail", args=[album.public_id])
+    html = owner_client.get(url).content.decode()
+    more = html.split('data-more href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    part = owner_client.get(url + more + "&fragment=1").content.decode()
+    assert part.count('class="tile"') == 1
+    assert f"?album={album.public_id}" in part
