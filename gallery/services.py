@@ -8,6 +8,7 @@ Files go through Django's storage API only, so S3 can replace the local folder.
 import hashlib
 import logging
 import secrets
+import threading
 import weakref
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,24 +72,59 @@ def _delete_files_after_commit(names) -> None:
         transaction.on_commit(lambda: _delete_files(names), robust=True)
 
 
+# Files written by uploads whose transaction never committed, waiting for files_sweep().
+_unclaimed: set[str] = set()
+_unclaimed_lock = threading.Lock()
+
+
+def _queue_unclaimed(names: list[str]) -> None:
+    with _unclaimed_lock:
+        _unclaimed.update(name for name in names if name)
+
+
 class _UnlessCommitted:
-    """Deletes freshly written files unless the transaction that recorded them commits.
+    """Marks freshly written files for removal unless the transaction recording them commits.
 
     Django has no on-rollback hook, but it drops the on_commit callbacks of a transaction
     (or savepoint) that rolls back. This object is registered as such a callback: called
-    on commit, it forgets the files; dropped uncalled, its finalizer deletes them. So an
-    upload made inside someone else's transaction leaves nothing behind if that outer
-    transaction rolls back after the upload itself succeeded.
+    on commit, it forgets the files; dropped uncalled, its finalizer queues them for
+    files_sweep(). The sweep deletes only files no photo row refers to, because callbacks
+    are also dropped when an earlier callback raises after a successful commit, and the
+    files of a committed photo must never go.
     """
 
     def __init__(self, names: list[str]):
-        self._finalizer = weakref.finalize(self, _delete_files, names)
+        self._names = names
+        self._finalizer = weakref.finalize(self, _queue_unclaimed, names)
 
     def __call__(self) -> None:
         self._finalizer.detach()
 
     def delete_now(self) -> None:
-        self._finalizer()
+        """For our own failed block: nothing was committed, the files go at once."""
+        self._finalizer.detach()
+        _delete_files(self._names)
+
+
+def files_sweep() -> int:
+    """Delete files left by uploads that were rolled back; returns how many were removed.
+
+    Runs at the start of every upload and in purge_trash, so leftovers do not pile up.
+    """
+    with _unclaimed_lock:
+        names = set(_unclaimed)
+        _unclaimed.clear()
+    if not names:
+        return 0
+    in_use = Q()
+    for field in FILE_FIELDS:
+        in_use |= Q(**{f"{field}__in": names})
+    used = set()
+    for row in Photo.objects.filter(in_use).values_list(*FILE_FIELDS):
+        used.update(row)
+    orphans = sorted(names - used)
+    _delete_files(orphans)
+    return len(orphans)
 
 
 # --- Albums -----------------------------------------------------------------------------------
@@ -225,6 +261,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
     was there) and stores nothing new. A failure half-way leaves neither a row nor a file.
     """
     check_size(file.size, max_bytes=settings.PIKOSHI_MAX_UPLOAD_BYTES)
+    files_sweep()
     if album is None:
         album = album_ensure_default(owner=owner)
     elif not permissions.can_contribute(owner, album):
