@@ -90,6 +90,60 @@ def test_signup_gives_no_tokens_until_the_email_is_verified(client):
     RefreshToken(meta["refresh_token"])  # simplejwt's own format, verifies
 
 
+@pytest.mark.django_db
+def test_a_mobile_clients_whole_life(client):
+    """Sign up, verify by the emailed key, upload, list, refresh, log out: refresh refused."""
+    from gallery.tests import imagegen
+
+    signup = client.post(
+        f"{HEADLESS}/auth/signup",
+        {"email": "mo@example.com", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert signup.status_code == 401
+    session_token = signup.json()["meta"]["session_token"]
+    assert "access_token" not in signup.json()["meta"]
+
+    verified = client.post(
+        f"{HEADLESS}/auth/email/verify",
+        {"key": key_from_last_email()},
+        content_type="application/json",
+        HTTP_X_SESSION_TOKEN=session_token,
+    )
+    assert verified.status_code == 200
+    access = verified.json()["meta"]["access_token"]
+    refresh = verified.json()["meta"]["refresh_token"]
+
+    upload = client.post(
+        "/api/photos/",
+        {"file": imagegen.uploaded(imagegen.jpeg((64, 48)), "first.jpg")},
+        **bearer(access),
+    )
+    assert upload.status_code == 201, upload.content
+    photo_id = upload.json()["id"]
+    listed = client.get("/api/photos/", **bearer(access))
+    assert [p["id"] for p in listed.json()["results"]] == [photo_id]
+    assert listed.json()["next"] is None
+
+    refreshed = client.post(
+        "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
+    )
+    assert refreshed.status_code == 200
+    new_access, new_refresh = refreshed.json()["access"], refreshed.json()["refresh"]
+    albums = client.get("/api/albums/", **bearer(new_access))
+    assert [a["title"] for a in albums.json()] == ["My photos"]
+
+    logout = client.post(
+        "/api/auth/logout/", {"refresh": new_refresh}, content_type="application/json"
+    )
+    assert logout.status_code == 204
+    refused = client.post(
+        "/api/auth/token/refresh/", {"refresh": new_refresh}, content_type="application/json"
+    )
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "token_not_valid"
+
+
 def test_login_answers_with_a_simplejwt_pair_that_the_api_accepts(client, owner):
     access, _refresh = tokens_for(client, owner)
     response = client.get("/api/auth/context/", **bearer(access))
@@ -279,7 +333,8 @@ def test_context_renews_an_expired_access_cookie_from_the_refresh_cookie(csrf_cl
     expired = AccessToken.for_user(owner)
     expired.set_exp(lifetime=-timedelta(seconds=1))
     csrf_client.cookies[ACCESS] = str(expired)
-    # The refresh endpoint ignores access cookies; context renews the expired one.
+    # Other endpoints refuse the expired cookie; the context endpoint renews it.
+    assert csrf_client.get("/api/photos/").status_code == 401
     response = csrf_client.post("/api/auth/context/", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 200
     new_access = response.cookies[ACCESS].value

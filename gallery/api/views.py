@@ -35,7 +35,7 @@ PAGE_PARAMETERS = [
     ),
     OpenApiParameter(
         "limit",
-        OpenApiTypes.INT,
+        {"type": "integer", "minimum": 1, "maximum": selectors.MAX_PAGE_SIZE},
         description="Photos per page, 1–100 (default 30).",
     ),
 ]
@@ -115,6 +115,8 @@ def _page_response(request, page) -> Response:
 class AlbumListApi(APIView):
     """The caller's albums; create a new one."""
 
+    parser_classes = [JSONParser]
+
     class AlbumCreateInput(serializers.Serializer):
         title = serializers.CharField(max_length=200)
         description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -157,6 +159,9 @@ class AlbumListApi(APIView):
 
 class AlbumDetailApi(APIView):
     """One album: read it, rename it, delete it (its photos go to the trash)."""
+
+    # JSON only: in form data DRF reads an empty optional field as "not sent".
+    parser_classes = [JSONParser]
 
     class AlbumUpdateInput(serializers.Serializer):
         title = serializers.CharField(max_length=200, required=False)
@@ -318,7 +323,7 @@ class PhotoListApi(APIView):
 class PhotoDetailApi(APIView):
     """One photo: read, retitle or move (PATCH), put in the trash (DELETE)."""
 
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONParser]
 
     class PhotoUpdateInput(serializers.Serializer):
         title = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -220,6 +220,18 @@ def test_too_large_upload_is_413(api, settings):
     assert_error(response, 413, "file_too_large")
 
 
+def test_album_changes_take_json_only(api, album):
+    # In form data an empty optional field reads as "not sent"; JSON says what it means.
+    response = api.client.patch(
+        f"/api/albums/{album.public_id}/",
+        "title=",
+        content_type="application/x-www-form-urlencoded",
+        **api.headers,
+    )
+    assert_error(response, 415, "unsupported_media_type")
+    assert_error(api.json("patch", f"/api/albums/{album.public_id}/", {"title": ""}), 400)
+
+
 def test_upload_as_json_is_415(api):
     response = api.json("post", "/api/photos/", {"file": "aGVsbG8="})
     assert_error(response, 415, "unsupported_media_type")
@@ -414,7 +426,11 @@ def test_anonymous_gets_401_everywhere(album, photo):
 
 def test_malformed_ids_are_404(api):
     for url in ("/api/albums/not-a-uuid/", "/api/photos/123/", "/api/photos/123/restore/"):
-        assert api.get(url).status_code == 404
+        assert_error(api.get(url), 404, "not_found")
+    # Unsafe methods too, without a CSRF page in the way.
+    assert_error(api.delete("/api/photos/123/"), 404, "not_found")
+    assert_error(api.json("patch", "/api/albums/x/", {"title": "t"}), 404, "not_found")
+    assert_error(api.get("/api/albums/a%0Ab/"), 404, "not_found")
 
 
 def test_unknown_ids_are_404(api):
