@@ -347,7 +347,7 @@ def main() -> None:
     print()
     print("PSNR vs full-resolution LANCZOS reference (dB; 'ref' = same WebP settings on the")
     print("reference itself; the pipeline's shortcuts should cost < 0.5 dB):")
-    for name in [n for n in ("jpeg12", "jpeg24") if n in names]:
+    for name in [n for n in ("jpeg12", "jpeg24", "png") if n in names]:
         out = subprocess.run(  # noqa: S603 - our own script
             [sys.executable, __file__, "--quality-worker", name],
             capture_output=True,
