@@ -8,8 +8,10 @@ revoking access (or trashing the photo) breaks URLs already handed out at once, 
 an old URL stops working after PIKOSHI_MEDIA_URL_MAX_AGE seconds anyway.
 
 Files are read through the storage API only: streamed with FileResponse by default,
-or handed to nginx with X-Accel-Redirect when PIKOSHI_X_ACCEL_REDIRECT names the
-internal location.
+handed to nginx with X-Accel-Redirect when PIKOSHI_X_ACCEL_REDIRECT names the
+internal location, or, with an S3 bucket, answered by a redirect to a presigned URL
+that lives a few minutes (PIKOSHI_S3_URL_MAX_AGE) and forces the content type and
+disposition, issued only after the same check.
 """
 
 import hashlib
@@ -23,7 +25,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.urls import reverse
 from django.utils.cache import parse_etags
 from django.utils.http import content_disposition_header
@@ -116,7 +124,11 @@ def _photo_for_person(subject_id: uuid.UUID, photo_id: uuid.UUID, variant: str) 
     user = get_user_model().objects.filter(uuid=subject_id, is_active=True).first()
     if user is None:
         raise Http404("No such file.")
-    photo = selectors.photo_for_viewer(user=user, public_id=photo_id)
+    try:
+        photo = selectors.photo_for_viewer(user=user, public_id=photo_id)
+    except Http404:
+        # The trash page shows the owner what would be lost; nobody else sees trashed photos.
+        photo = selectors.photo_for_owner(user=user, public_id=photo_id, include_trashed=True)
     if variant == ORIGINAL and not permissions.can_view_original(user, photo):
         raise Http404("No such file.")
     return photo
@@ -193,6 +205,40 @@ def _stripped_original(photo: Photo, field, link: ShareLink) -> bytes:
         raise Http404("No such file.") from None
 
 
+def _redirects(storage) -> bool:
+    """Object storage answers viewers itself; the local folder is streamed by us or nginx."""
+    return settings.PIKOSHI_MEDIA_REDIRECT or hasattr(storage, "bucket_name")
+
+
+def _presigned_redirect(field, *, content_type: str, disposition: str, remaining: int):
+    """302 to a URL the bucket honours for a few minutes, with our type and disposition.
+
+    The redirect itself may be cached by the browser only while the URL it names still
+    works, so the same <img> does not come back to us on every paint.
+    """
+    storage = field.storage
+    if not hasattr(storage, "bucket_name"):
+        url = storage.url(field.name)
+        cache = f"private, max-age={remaining}"
+    else:
+        expire = max(1, min(settings.PIKOSHI_S3_URL_MAX_AGE, 600))
+        max_age = max(0, min(remaining, expire - 60))
+        url = storage.url(
+            field.name,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": disposition,
+                "ResponseCacheControl": f"private, max-age={max_age}",
+            },
+            expire=expire,
+        )
+        cache = f"private, max-age={max_age}"
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = cache
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @require_safe
 def media_view(request, token: str):
     """Serve one file after checking the token's subject may see it; 404 for anything else."""
@@ -233,6 +279,15 @@ def media_view(request, token: str):
     accel = settings.PIKOSHI_X_ACCEL_REDIRECT
     if variant == ORIGINAL and link is not None:
         response = HttpResponse(_stripped_original(photo, field, link), content_type=content_type)
+    elif _redirects(field.storage):
+        response = _presigned_redirect(
+            field,
+            content_type=content_type,
+            disposition=headers.pop("Content-Disposition"),
+            remaining=remaining,
+        )
+        headers.pop("Cache-Control")
+        headers.pop("ETag")
     elif accel:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(field.name.lstrip("/"))

@@ -207,10 +207,16 @@ def test_url_near_its_end_is_cached_only_for_what_is_left(client, owner, photo, 
     assert response["Cache-Control"] == "private, max-age=10"
 
 
-def test_trashed_photo_is_404_at_once(client, owner, photo):
-    url = media.media_url(photo=photo, variant="thumb", user=owner)
+def test_trashed_photo_is_404_at_once_for_everyone_but_its_owner(
+    client, owner, guest, photo, shared_with_guest
+):
+    guest_url = media.media_url(photo=photo, variant="thumb", user=guest)
+    owner_url = media.media_url(photo=photo, variant="thumb", user=owner)
+    assert get(client, guest_url).status_code == 200
     photo_trash(user=owner, photo=photo)
-    assert get(client, url).status_code == 404
+    assert get(client, guest_url).status_code == 404
+    # The owner's trash page still shows what would be lost.
+    assert get(client, owner_url).status_code == 200
 
 
 def test_deleted_photo_is_404(client, owner, photo):
@@ -232,9 +238,13 @@ def test_missing_file_in_storage_is_404(client, owner, photo):
     assert get(client, url).status_code == 404
 
 
-def test_photo_from_old_trash_stays_hidden(client, owner):
+def test_photo_in_the_trash_stays_hidden_from_strangers(client, owner, stranger):
     trashed = make_photo(owner, deleted_at=timezone.now())
-    url = media.media_url(photo=trashed, variant="original", user=owner)
+    assert (
+        get(client, media.media_url(photo=trashed, variant="original", user=owner)).status_code
+        == 200
+    )
+    url = media.media_url(photo=trashed, variant="thumb", user=stranger)
     assert get(client, url).status_code == 404
 
 
