@@ -36,3 +36,12 @@ def test_each_request_is_logged_as_one_json_line(client, owner, caplog):
     assert line["status"] == 200
     assert line["user"] == str(owner.uuid)
     assert "secret" not in caplog.text
+
+
+def test_tokens_in_media_and_share_link_paths_are_not_logged(client, db, caplog):
+    with caplog.at_level(logging.INFO, logger="pikoshi.requests"):
+        client.get("/media/SECRETTOKEN/")
+        client.get("/s/SECRETLINK/photos/abc/")
+    paths = [json.loads(record.getMessage())["path"] for record in caplog.records]
+    assert paths[-2:] == ["/media/<token>/", "/s/<token>/photos/abc/"]
+    assert "SECRET" not in caplog.text
