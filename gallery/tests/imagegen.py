@@ -4,6 +4,7 @@ Every builder returns the file's bytes (wrap them with `uploaded()` for Django t
 Django is not imported at module level so the benchmark can use `photo_like()` too.
 
     jpeg((640, 480), orientation=6, taken_at="2024:05:01 12:00:00", gps=(48.85, 2.35))
+    mpo(orientation=6)    # multi-picture JPEG, which Pillow calls "MPO"
     oriented_jpeg(6)      # upright picture stored the way a camera would for orientation 6
     png(mode="I;16"), webp(alpha=True), animated_gif(), heic(), cmyk_jpeg(), p3_jpeg()
     truncated_jpeg(), bomb_png(), svg(), html_disguised_as_jpeg(), pdf(), tiff(), bmp()
@@ -328,6 +329,13 @@ def oriented_jpeg(orientation: int, size: tuple[int, int] = (90, 60), **kwargs) 
     return jpeg(image=stored, orientation=orientation, **kwargs)
 
 
+def mpo(size: tuple[int, int] = (64, 48), *, color: Color = (200, 120, 40), **meta) -> bytes:
+    """Multi-picture JPEG (as many phones write: main picture + a second frame)."""
+    frames = [solid(size, color), solid(size, (0, 0, 0))]
+    exif = _exif_bytes(None, meta) or None
+    return _save(frames[0], "MPO", save_all=True, append_images=frames[1:], exif=exif)
+
+
 def cmyk_jpeg(size: tuple[int, int] = (64, 48), cmyk: Color = (0, 255, 255, 0)) -> bytes:
     """CMYK JPEG without a profile (default colour: pure red ink mix)."""
     return _save(solid(size, cmyk, mode="CMYK"), "JPEG", quality=95)
@@ -451,3 +459,168 @@ def uploaded(data: bytes, name: str = "photo.jpg", content_type: str = "image/jp
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+# --- hostile files ----------------------------------------------------------------------------
+# What a careless client or an attacker sends instead of a photo. Each builder is small and
+# deterministic; the 60 MB noise of the upload-limit test is streamed, not built here.
+
+
+def _png_chunk(kind: bytes, body: bytes, *, crc: int | None = None) -> bytes:
+    value = zlib.crc32(kind + body) & 0xFFFFFFFF if crc is None else crc
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", value)
+
+
+def png_bad_crc() -> bytes:
+    """A real PNG whose IHDR checksum is wrong (a flipped bit in transit)."""
+    data = bytearray(png((16, 16)))
+    data[29] ^= 0xFF  # last byte of the IHDR CRC (8 signature + 4 + 4 + 13 body)
+    return bytes(data)
+
+
+def png_text_bomb() -> bytes:
+    """A tiny PNG carrying a zTXt chunk that inflates to 16 MB of zeros (Pillow stops at 1 MB)."""
+    data = png((8, 8))
+    body = b"Comment\x00\x00" + zlib.compress(b"\x00" * (16 * 1024 * 1024), 9)
+    iend = data.rindex(b"IEND") - 4
+    return data[:iend] + _png_chunk(b"zTXt", body) + data[iend:]
+
+
+def png_truncated() -> bytes:
+    data = png((128, 96), image=photo_like((128, 96), seed=5))
+    return data[: len(data) * 2 // 3]
+
+
+def jpeg_with_header_size(width: int, height: int) -> bytes:
+    """A small real JPEG whose SOF header claims width×height pixels."""
+    data = bytearray(jpeg((16, 16)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def jpeg_polyglot_html() -> bytes:
+    """A valid JPEG whose comment segment is an HTML page (a browser sniffing it finds HTML)."""
+    page = b"<html><body><script>alert(document.domain)</script></body></html>"
+    data = jpeg((32, 32))
+    return data[:2] + b"\xff\xfe" + struct.pack(">H", len(page) + 2) + page + data[2:]
+
+
+def html_then_jpeg() -> bytes:
+    """HTML first, a JPEG appended: a browser would render the page."""
+    return html_disguised_as_jpeg() + jpeg((16, 16))
+
+
+def jpeg_huge_exif() -> bytes:
+    """A JPEG whose EXIF fills the whole 64 KB APP1 segment (a 60 KB UserComment)."""
+    exif = make_exif(make="Pixelmaker", exif_raw={0x9286: b"ASCII\x00\x00\x00" + b"A" * 60_000})
+    return jpeg((32, 24), exif=exif)
+
+
+def jpeg_bogus_exif() -> bytes:
+    """Orientation 99, a date of month 13, a GPS fix with zero denominators and a bad ref."""
+    zero = TiffImagePlugin.IFDRational(1, 0)
+    exif = make_exif(
+        orientation=99,
+        taken_at="2024:13:45 25:61:61",
+        offset="+99:99",
+        gps_raw={1: "Q", 2: (zero, zero, zero), 3: "E", 4: (_rational(400), 0, 0)},
+    )
+    return jpeg((40, 30), exif=exif)
+
+
+def jpeg_ancient_date() -> bytes:
+    return jpeg((40, 30), taken_at="0000:00:00 00:00:00", orientation=0)
+
+
+def jpeg_trailing_garbage() -> bytes:
+    return jpeg((40, 30)) + b"\x00garbage after the end of image\xff" * 100
+
+
+def jpeg_magic_only() -> bytes:
+    return b"\xff\xd8\xff"
+
+
+def jpeg_zero_width() -> bytes:
+    return jpeg_with_header_size(0, 16)
+
+
+def many_frames_gif(frames: int = 1000, size: tuple[int, int] = (16, 12)) -> bytes:
+    colors = [((i * 7) % 256, (i * 13) % 256, (i * 29) % 256) for i in range(frames)]
+    return animated_gif(size, colors)
+
+
+def gif_header_size(width: int, height: int) -> bytes:
+    data = bytearray(_save(solid((16, 16)), "GIF"))
+    data[6:10] = struct.pack("<HH", width, height)
+    return bytes(data)
+
+
+def gif_truncated() -> bytes:
+    data = _save(photo_like((128, 96), seed=7).convert("P"), "GIF")
+    return data[: len(data) // 2]
+
+
+def gif_php() -> bytes:
+    """The classic: a GIF signature in front of a PHP script."""
+    return b"GIF89a<?php system($_GET['c']); ?>"
+
+
+def webp_truncated() -> bytes:
+    data = webp((128, 96))
+    return data[: len(data) // 2]
+
+
+def webp_huge_canvas() -> bytes:
+    """A VP8X header claiming a 16384×16384 canvas and no image data."""
+    vp8x = b"VP8X" + struct.pack("<I", 10) + b"\x00\x00\x00\x00"
+    vp8x += (16383).to_bytes(3, "little") + (16383).to_bytes(3, "little")
+    return b"RIFF" + struct.pack("<I", 4 + len(vp8x)) + b"WEBP" + vp8x
+
+
+def heic_header_only() -> bytes:
+    """An ftyp box naming HEIC and nothing after it."""
+    return struct.pack(">I", 24) + b"ftypheic" + b"\x00\x00\x00\x00" + b"mif1heic"
+
+
+def avif_header() -> bytes:
+    """AVIF's ftyp (mif1 + avif): not a HEVC image, so not one we can decode."""
+    return struct.pack(">I", 24) + b"ftypavif" + b"\x00\x00\x00\x00" + b"mif1avif" + b"\x00" * 40
+
+
+def ico() -> bytes:
+    return _save(solid((32, 32)), "ICO")
+
+
+def zip_file() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("photo.jpg", jpeg((16, 16)))
+    return buffer.getvalue()
+
+
+def text() -> bytes:
+    return b"These are my holiday notes, not a photo.\n" * 20
+
+
+def exe() -> bytes:
+    return b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00" + bytes(range(256))
+
+
+def noise(size: int = 4096, seed: int = 1) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+def png_16bit_rgb() -> bytes:
+    """48-bit colour PNG written by hand (Pillow cannot save RGB;16)."""
+    width, height = 8, 4
+    row = b"\x00" + b"".join(struct.pack(">HHH", 65535, x * 8000, 1000) for x in range(width))
+    ihdr = struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", zlib.compress(row * height))
+        + _png_chunk(b"IEND", b"")
+    )

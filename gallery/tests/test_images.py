@@ -78,6 +78,16 @@ def test_each_supported_format_is_accepted_and_rendered_as_webp(data, mime_type)
         assert decoded(variant).size == (64, 48)
 
 
+def test_multi_picture_jpeg_is_a_jpeg():
+    data = imagegen.mpo((64, 48), orientation=6)
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+
+    result = process(data)
+
+    assert result.mime_type == "image/jpeg"
+    assert (result.width, result.height) == (48, 64)
+
+
 def test_heif_with_mif1_major_brand_is_reported_as_heif():
     data = imagegen.heic()
     assert data[8:12] == b"heic"
