@@ -334,6 +334,9 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "sub",
     "AUTH_HEADER_TYPES": ("Bearer",),
     "SIGNING_KEY": SECRET_KEY,
+    # Tokens carry a digest of the password hash: a password change or reset ends every
+    # token pair handed out before it (a lost phone stops working once the password changes).
+    "CHECK_REVOKE_TOKEN": True,
 }
 JWT_COOKIE_ACCESS = "pikoshi_access"
 JWT_COOKIE_REFRESH = "pikoshi_refresh"

@@ -22,6 +22,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ def user_for_refresh(raw: str):
         user = None
     if not may_hold_tokens(user):
         raise TokenError("No active account found for the given token.")
+    if jwt_settings.CHECK_REVOKE_TOKEN and refresh.payload.get(
+        jwt_settings.REVOKE_TOKEN_CLAIM
+    ) != get_md5_hash_password(user.password):
+        raise TokenError("The password has changed since this token was issued.")
     return refresh, user
 
 
@@ -104,6 +109,13 @@ def token_revoke(*, refresh: str) -> None:
         _blacklist_once(token)
     except TokenError:
         pass
+
+
+def allauth_session_end(*, session_token: str) -> None:
+    """Logout also ends the headless app session the sign-in flow ran in, if named."""
+    session = SimpleJWTTokenStrategy().lookup_session(session_token)
+    if session is not None:
+        session.flush()
 
 
 # --- cookies (SPA mode) -----------------------------------------------------------------

@@ -23,6 +23,7 @@ from accounts.api.authentication import (
 )
 from accounts.api.serializers import TokenPairSerializer, UserContextSerializer, token_pair_data
 from accounts.api.tokens import (
+    allauth_session_end,
     clear_auth_cookies,
     may_hold_tokens,
     set_auth_cookies,
@@ -151,13 +152,17 @@ class LogoutApi(APIView):
         description=(
             "Blacklists the refresh token from the body or the refresh cookie and clears the "
             "auth cookies. Access tokens already handed out expire on their own within "
-            "minutes. End the allauth session with DELETE /_allauth/app/v1/auth/session."
+            "minutes. Send the app's `X-Session-Token` header too and its allauth session ends "
+            "as well (same as DELETE /_allauth/app/v1/auth/session)."
         ),
     )
     def post(self, request):
         raw, _cookie_mode = _refresh_from(request)
         if raw:
             token_revoke(refresh=raw)
+        session_token = request.headers.get("X-Session-Token")
+        if session_token:
+            allauth_session_end(session_token=session_token)
         response = Response(status=status.HTTP_204_NO_CONTENT)
         clear_auth_cookies(response)
         return response

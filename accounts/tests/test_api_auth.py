@@ -176,6 +176,59 @@ def test_allauth_refresh_endpoint_rotates_simplejwt_tokens_too(client, owner):
     assert again.status_code == 401
 
 
+def test_password_reset_through_the_app_then_login_gives_tokens(client, owner):
+    _old_access, old_refresh = tokens_for(client, owner)
+    response = client.post(
+        f"{HEADLESS}/auth/password/request", {"email": owner.email}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    match = re.search(r"/password/reset/key/([^/\s]+)/", mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    new_password = "Another-Horse-73!"
+    response = client.post(
+        f"{HEADLESS}/auth/password/reset",
+        {"key": match.group(1), "password": new_password},
+        content_type="application/json",
+    )
+    # ACCOUNT_LOGIN_ON_PASSWORD_RESET is off: a reset alone hands out no tokens.
+    assert response.status_code == 401
+    assert "access_token" not in response.json().get("meta", {})
+
+    # The pair from before the reset is dead: a lost phone stops working.
+    refused = client.post(
+        "/api/auth/token/refresh/", {"refresh": old_refresh}, content_type="application/json"
+    )
+    assert refused.status_code == 401
+    assert app_login(client, owner.email).status_code == 400
+    access = app_login(client, owner.email, new_password).json()["meta"]["access_token"]
+    assert client.get("/api/auth/context/", **bearer(access)).status_code == 200
+
+
+def test_access_token_from_before_a_password_change_is_refused(client, owner):
+    access, _refresh = tokens_for(client, owner)
+    owner.set_password("Changed-Horse-99!")
+    owner.save()
+    response = client.get("/api/auth/context/", **bearer(access))
+    assert response.status_code == 401
+
+
+def error_codes(response) -> list[str]:
+    return [error["code"] for error in response.json().get("errors", [])]
+
+
+def test_allauth_rate_limits_failed_app_logins(client, owner):
+    for _ in range(5):
+        assert error_codes(app_login(client, owner.email, "wrong-password")) == [
+            "email_password_mismatch"
+        ]
+    locked = app_login(client, owner.email, "wrong-password")
+    assert error_codes(locked) == ["too_many_login_attempts"]
+    # While locked, even the right password gets no tokens.
+    right = app_login(client, owner.email)
+    assert error_codes(right) == ["too_many_login_attempts"]
+    assert "access_token" not in right.json().get("meta", {})
+
+
 # --- refresh and logout ----------------------------------------------------------------------
 
 
@@ -213,6 +266,25 @@ def test_logout_revokes_the_refresh_token(client, owner):
         "/api/auth/token/refresh/", {"refresh": refresh}, content_type="application/json"
     )
     assert refused.status_code == 401
+
+
+def test_logout_with_session_token_also_ends_the_allauth_session(client, owner):
+    login = app_login(client, owner.email)
+    meta = login.json()["meta"]
+    session_token = meta["session_token"]
+    assert (
+        client.get(f"{HEADLESS}/auth/session", HTTP_X_SESSION_TOKEN=session_token).status_code
+        == 200
+    )
+    response = client.post(
+        "/api/auth/logout/",
+        {"refresh": meta["refresh_token"]},
+        content_type="application/json",
+        HTTP_X_SESSION_TOKEN=session_token,
+    )
+    assert response.status_code == 204
+    gone = client.get(f"{HEADLESS}/auth/session", HTTP_X_SESSION_TOKEN=session_token)
+    assert gone.status_code == 410
 
 
 def test_refresh_token_of_a_deactivated_account_is_refused(client, owner):
@@ -284,6 +356,7 @@ def cookie_session(csrf_client, user) -> str:
         morsel = response.cookies[name]
         assert morsel["httponly"]
         assert morsel["samesite"] == "Lax"
+        assert morsel["secure"]  # pytest runs with DEBUG off, as production does
     assert response.cookies[REFRESH]["path"] == "/api/auth/"
     # The pair that was in the script's hands is dead now.
     assert (
