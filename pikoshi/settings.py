@@ -280,6 +280,34 @@ STORAGES = {
         ),
     },
 }
+# A private S3-compatible bucket when one is named: no ACL on objects (nothing public-read),
+# every URL presigned, short-lived and issued only after the media view's access check, and
+# an existing object is never overwritten.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+# Lifetime of a presigned S3 URL handed out by the media view; at most 10 minutes.
+PIKOSHI_S3_URL_MAX_AGE = min(env_int("PIKOSHI_S3_URL_MAX_AGE", 300), 600)
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "location": env_str("AWS_LOCATION"),
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": PIKOSHI_S3_URL_MAX_AGE,
+            "custom_domain": None,
+            "file_overwrite": False,
+        },
+    }
+# Redirect media requests to the storage's own (presigned) URLs instead of streaming them;
+# on by default for S3.
+PIKOSHI_MEDIA_REDIRECT = env_bool("PIKOSHI_MEDIA_REDIRECT", bool(AWS_STORAGE_BUCKET_NAME))
 
 # --- Email ------------------------------------------------------------------------
 
