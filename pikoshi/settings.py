@@ -379,8 +379,23 @@ HEADLESS_ADAPTER = "accounts.api.headless.HeadlessAdapter"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pikoshi API",
-    "DESCRIPTION": "Photo albums, private by default. Authenticate with a Bearer token from "
-    "the allauth headless app flow (/_allauth/app/v1/) or the SPA cookies.",
+    "DESCRIPTION": (
+        "Photo albums, private by default: anything you may not see answers 404.\n\n"
+        "**Signing in (apps).** Every account flow runs through allauth's headless app API "
+        "under `/_allauth/app/v1/`: `auth/signup` then `auth/email/verify` with the key from "
+        "the email, `auth/login`, `auth/password/request` + `auth/password/reset`, and Google "
+        "via `auth/provider/token` with the Google ID token. Multi-step flows carry allauth's "
+        "`X-Session-Token`; once fully signed in the answer's `meta` holds `access_token` and "
+        "`refresh_token` — a simplejwt pair, the only credential this API takes. Send "
+        "`Authorization: Bearer <access>`; renew with `POST /api/auth/token/refresh/`; "
+        "`POST /api/auth/logout/` revokes the refresh token.\n\n"
+        "**Single-page apps.** Post the refresh token to `POST /api/auth/cookie/` to move "
+        "the pair into HttpOnly cookies, then call the API with those cookies and the "
+        "`X-CSRFToken` header (from the `csrftoken` cookie) on unsafe methods. "
+        "`/api/auth/context/` says who is signed in and renews an expired access cookie.\n\n"
+        '**Errors** are always `{"detail": "...", "code": "..."}` (validation errors '
+        "add per-field `errors`). Media URLs in answers are absolute, signed and expire."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
