@@ -38,3 +38,59 @@ class RequestLogMiddleware:
             )
         )
         return response
+
+
+DATABASE_RETRY_AFTER = 5  # seconds; a restarting PostgreSQL is usually back within that
+DATABASE_UNAVAILABLE = "Pikoshi cannot reach its database right now. Please try again in a moment."
+_UNAVAILABLE_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Back in a moment — Pikoshi</title>"
+    '<link rel="stylesheet" href="/static/css/pikoshi.css"></head>\n'
+    '<body><main id="main"><section class="empty-state"><h1>Back in a moment</h1>\n'
+    f"<p>{DATABASE_UNAVAILABLE} Nothing you stored was lost.</p>"
+    '<p><a class="button" href="">Try again</a></p>\n'
+    "</section></main></body></html>\n"
+)
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (a restart, a failover) answers 503 with Retry-After.
+
+    Without this the person sees the generic 500 page and a client does not know that
+    trying again shortly is the right move. Only connection-level errors qualify: a bad
+    query (ProgrammingError, IntegrityError) is still a bug and still a 500. The next
+    request gets a fresh connection (CONN_HEALTH_CHECKS), so the outage heals by itself.
+    The answer is built without touching the database or templates that might.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning(
+            json.dumps({"path": request.path, "database_unavailable": str(exception)[:200]})
+        )
+        wants_json = request.path.startswith(("/api/", "/_allauth/")) or (
+            "application/json" in request.headers.get("Accept", "")
+        )
+        if wants_json:
+            from django.http import JsonResponse
+
+            response = JsonResponse(
+                {"detail": DATABASE_UNAVAILABLE, "code": "database_unavailable"}, status=503
+            )
+        else:
+            from django.http import HttpResponse
+
+            response = HttpResponse(_UNAVAILABLE_PAGE, status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response

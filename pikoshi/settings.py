@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gallery.sharing.middleware.NoIndexMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A lost database connection answers 503 + Retry-After instead of a 500.
+    "pikoshi.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,7 +165,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis whose `add` fails open while Redis is down (see pikoshi/cache.py).
+            "BACKEND": "pikoshi.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pikoshi"),
             "OPTIONS": {
