@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -41,6 +42,18 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     display_name = models.CharField(max_length=150, blank=True)
+    storage_quota_bytes = models.PositiveBigIntegerField(
+        "storage quota (bytes)",
+        null=True,
+        blank=True,
+        help_text="Empty: the site default (PIKOSHI_DEFAULT_QUOTA_BYTES). 0: unlimited.",
+    )
+    deletion_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The person asked to delete the account; it is purged after the grace "
+        "period unless they sign in again.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -58,3 +71,39 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@", 1)[0]
+
+
+def export_upload_to(export: "Export", filename: str) -> str:
+    # Random per file, like photo variants: a guessed name finds nothing.
+    return f"exports/{export.user.uuid}/{export.public_id}.zip"
+
+
+class Export(models.Model):
+    """One "download everything" archive: every original plus a JSON description.
+
+    Built in the background; the file is deleted once the link has expired.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=export_upload_to, max_length=255, blank=True)
+    bytes = models.PositiveBigIntegerField(default=0)
+    photo_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Export {self.public_id} ({self.status})"

@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.services import storage_check_quota
 from gallery import permissions
 from gallery.images import check_size, process_image
 from gallery.models import Album, Photo
@@ -271,6 +272,8 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
     existing = _existing(owner, sha256)
     if existing is not None:
         return existing
+    # Early answer before the costly decode; checked again under a lock below.
+    storage_check_quota(user=owner, adding=file.size)
 
     file.seek(0)
     image = process_image(file, max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
@@ -306,6 +309,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
     try:
         with transaction.atomic():
             transaction.on_commit(guard)
+            storage_check_quota(user=owner, adding=file.size)
             file.seek(0)
             photo.original.save(photo.original_extension or ".bin", file, save=False)
             written.append(photo.original.name)

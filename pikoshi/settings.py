@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.headless",
+    "allauth.mfa",
+    "allauth.usersessions",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
@@ -120,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "pikoshi.urls"
@@ -239,6 +242,15 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
+
+# Two-factor: an authenticator app (TOTP) with recovery codes for a lost device, and passkeys.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+# WebAuthn demands https except on localhost during development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# "Where am I signed in": last seen time and address per session.
+USERSESSIONS_TRACK_ACTIVITY = True
 
 GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET")
@@ -414,9 +426,24 @@ PIKOSHI_MAX_IMAGE_PIXELS = env_int("PIKOSHI_MAX_IMAGE_PIXELS", 100_000_000)
 PIKOSHI_TRASH_DAYS = env_int("PIKOSHI_TRASH_DAYS", 30)
 PIKOSHI_MEDIA_URL_MAX_AGE = env_int("PIKOSHI_MEDIA_URL_MAX_AGE", 600)
 PIKOSHI_X_ACCEL_REDIRECT = env_str("PIKOSHI_X_ACCEL_REDIRECT")  # e.g. "/protected-media/"
+# Storage per person when an admin has set none; 0 means unlimited.
+PIKOSHI_DEFAULT_QUOTA_BYTES = env_int("PIKOSHI_DEFAULT_QUOTA_BYTES", 0)
+# "Download everything" links work this many days; a deleted account waits this long.
+PIKOSHI_EXPORT_DAYS = env_int("PIKOSHI_EXPORT_DAYS", 7)
+PIKOSHI_DELETION_GRACE_DAYS = env_int("PIKOSHI_DELETION_GRACE_DAYS", 7)
 # Uploads above this spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Background work ----------------------------------------------------------------------------
+
+# Runs tasks inline by default; name a worker backend (e.g. django-tasks-rq) to move them off
+# the request.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+    }
+}
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from accounts.api.tokens import (
     token_pair_rotate,
     token_revoke,
 )
+from accounts.services import user_sessions, user_sign_out_everywhere
 from pikoshi.api import error_responses
 
 AUTH_TAG = ["auth"]
@@ -265,3 +266,68 @@ class AuthContextApi(APIView):
         if pair is not None:
             set_auth_cookies(response, pair)
         return response
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+
+class SessionsApi(APIView):
+    """Where the account is signed in: browsers and app sign-in flows."""
+
+    class Output(serializers.Serializer):
+        id = serializers.CharField(source="public_id", help_text="Opaque; not the session key.")
+        ip = serializers.CharField()
+        user_agent = serializers.CharField()
+        created_at = serializers.DateTimeField()
+        last_seen_at = serializers.DateTimeField()
+        is_current = serializers.BooleanField(
+            help_text="The browser session this request came with (cookie callers only)."
+        )
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_sessions_list",
+        responses={200: Output(many=True), **error_responses(401, 403)},
+        description=(
+            "Sessions of the calling account, most recently seen first. API tokens are not "
+            "sessions: revoke them all with POST /api/auth/sessions/sign-out-everywhere/."
+        ),
+    )
+    def get(self, request):
+        session = getattr(request._request, "session", None)
+        rows = user_sessions(
+            user=request.user, current_session_key=getattr(session, "session_key", None)
+        )
+        return Response(self.Output(rows, many=True).data)
+
+
+class SignOutEverywhereApi(APIView):
+    """End every session and revoke every refresh token of the calling account."""
+
+    class Output(serializers.Serializer):
+        sessions_ended = serializers.IntegerField()
+        refresh_tokens_revoked = serializers.IntegerField()
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_sign_out_everywhere",
+        request=None,
+        responses={200: Output, **error_responses(401, 403)},
+        description=(
+            "Every refresh token of the account is blacklisted (this app's too: sign in "
+            "again) and every browser and app session ends, except the browser session of "
+            "a caller authenticated by session cookie. Access tokens already issued stop at "
+            "their short expiry."
+        ),
+    )
+    def post(self, request):
+        session = getattr(request._request, "session", None)
+        keep = None
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            keep = getattr(session, "session_key", None)
+        result = user_sign_out_everywhere(user=request.user, keep_session=keep)
+        return Response(
+            self.Output(
+                {"sessions_ended": result.sessions, "refresh_tokens_revoked": result.tokens}
+            ).data
+        )

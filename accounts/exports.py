@@ -1,0 +1,322 @@
+"""ZIP exports: "download everything" as one archive of the originals plus a JSON file.
+
+The archive is written to a local temporary file in chunks and handed to the storage
+API in chunks, so a library of any size never sits in memory. The link in the email is
+signed and expires; the download view also checks that the caller owns the export.
+"""
+
+import json
+import logging
+import re
+import shutil
+import tempfile
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Export, User
+
+logger = logging.getLogger(__name__)
+
+SIGNING_SALT = "pikoshi.export"
+MANIFEST_NAME = "pikoshi.json"
+COPY_CHUNK = 1024 * 1024
+# Photos are already compressed: storing them is as small and far cheaper than deflating.
+STORED_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif"}
+
+
+def _storage():
+    return Export._meta.get_field("file").storage
+
+
+def export_request(*, user: User) -> Export:
+    """Start building an archive of everything the person owns; an email follows."""
+    from accounts.tasks import export_build_task
+
+    with transaction.atomic():
+        export = Export(user=user)
+        export.full_clean()
+        export.save()
+        transaction.on_commit(lambda: export_build_task.enqueue(export_id=export.pk))
+    logger.info("Export requested: user %s, export %s", user.uuid, export.public_id)
+    return export
+
+
+def _folder(name: str) -> str:
+    """A folder or file name that works on every desktop (no slashes, no control chars)."""
+    cleaned = re.sub(r'[\x00-\x1f<>:"/\\|?*]+', "_", name).strip(" .")
+    return cleaned[:100] or "Untitled"
+
+
+def _zip_time(moment) -> tuple:
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    if local.year < 1980:  # the ZIP format starts in 1980
+        return (1980, 1, 1, 0, 0, 0)
+    return (local.year, local.month, local.day, local.hour, local.minute, local.second)
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _album_folders(albums) -> dict[int, str]:
+    folders, used = {}, set()
+    for album in albums:
+        base = _folder(album.title)
+        if album.owner_id != album._exporter_id:
+            base = _folder(f"{album.title} (shared by {album.owner})")
+        name, n = base, 2
+        while name.lower() in used:
+            name, n = f"{base} ({n})", n + 1
+        used.add(name.lower())
+        folders[album.pk] = name
+    return folders
+
+
+def _manifest_and_entries(user: User):
+    """What goes in the archive: the JSON description and (photo, path in zip) pairs."""
+    from gallery.models import Album, AlbumMember, Connection, Photo, ShareLink
+
+    photos = list(Photo.objects.filter(owner=user).select_related("album", "album__owner"))
+    album_ids = {photo.album_id for photo in photos}
+    albums = list(
+        Album.objects.filter(pk__in=album_ids).select_related("owner").order_by("created_at")
+    )
+    own_albums = list(Album.objects.filter(owner=user).order_by("created_at"))
+    all_albums = {album.pk: album for album in [*own_albums, *albums]}
+    for album in all_albums.values():
+        album._exporter_id = user.pk
+    folders = _album_folders(all_albums.values())
+
+    entries, used_paths = [], set()
+    for photo in sorted(photos, key=lambda p: (p.taken_at, p.pk)):
+        folder = "Trash" if photo.in_trash else folders[photo.album_id]
+        stem = _folder(photo.original_name.rsplit(".", 1)[0] if photo.original_name else "")
+        if stem == "Untitled":
+            stem = str(photo.public_id)
+        path = f"{folder}/{stem}{photo.original_extension}"
+        if path.lower() in used_paths:
+            path = f"{folder}/{stem}-{str(photo.public_id)[:8]}{photo.original_extension}"
+        used_paths.add(path.lower())
+        entries.append((photo, path))
+
+    manifest = {
+        "format": "pikoshi-export/1",
+        "exported_at": _iso(timezone.now()),
+        "account": {
+            "uuid": str(user.uuid),
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": _iso(user.date_joined),
+        },
+        "albums": [
+            {
+                "id": str(album.public_id),
+                "title": album.title,
+                "description": album.description,
+                "folder": folders[album.pk],
+                "owner": "me" if album.owner_id == user.pk else str(album.owner),
+                "audience": album.audience if album.owner_id == user.pk else None,
+                "is_default": album.is_default,
+                "created_at": _iso(album.created_at),
+            }
+            for album in all_albums.values()
+        ],
+        "photos": [
+            {
+                "id": str(photo.public_id),
+                "file": path,
+                "album": str(photo.album.public_id),
+                "title": photo.title,
+                "original_name": photo.original_name,
+                "mime_type": photo.mime_type,
+                "bytes": photo.bytes,
+                "sha256": photo.sha256,
+                "width": photo.width,
+                "height": photo.height,
+                "taken_at": _iso(photo.taken_at),
+                "taken_at_from_exif": photo.taken_at_from_exif,
+                "uploaded_at": _iso(photo.uploaded_at),
+                "camera_make": photo.camera_make,
+                "camera_model": photo.camera_model,
+                "latitude": photo.latitude,
+                "longitude": photo.longitude,
+                "in_trash_since": _iso(photo.deleted_at),
+            }
+            for photo, path in entries
+        ],
+        "shares": {
+            "members": [
+                {
+                    "album": str(member.album.public_id),
+                    "person": member.user.email,
+                    "role": member.role,
+                    "until": _iso(member.until),
+                    "since": _iso(member.created_at),
+                }
+                for member in AlbumMember.objects.filter(album__owner=user).select_related(
+                    "album", "user"
+                )
+            ],
+            "links": [
+                {
+                    "album": str(link.album.public_id),
+                    "label": link.label,
+                    "created_at": _iso(link.created_at),
+                    "expires_at": _iso(link.expires_at),
+                    "revoked_at": _iso(link.revoked_at),
+                    "has_password": link.has_password,
+                    "allow_download": link.allow_download,
+                    "view_count": link.view_count,
+                }
+                for link in ShareLink.objects.filter(album__owner=user).select_related("album")
+            ],
+            "connections": [
+                {
+                    "person": connection.contact.email,
+                    "circle": connection.circle,
+                    "since": _iso(connection.created_at),
+                }
+                for connection in Connection.objects.filter(user=user).select_related("contact")
+            ],
+        },
+    }
+    return manifest, entries
+
+
+def _write_zip(target, manifest, entries) -> None:
+    photo_storage = entries[0][0].original.storage if entries else None
+    with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
+        for photo, path in entries:
+            info = zipfile.ZipInfo(path, date_time=_zip_time(photo.taken_at))
+            info.compress_type = (
+                zipfile.ZIP_STORED if photo.mime_type in STORED_TYPES else zipfile.ZIP_DEFLATED
+            )
+            with (
+                photo_storage.open(photo.original.name, "rb") as source,
+                archive.open(info, "w", force_zip64=True) as sink,
+            ):
+                shutil.copyfileobj(source, sink, COPY_CHUNK)
+        archive.writestr(
+            zipfile.ZipInfo(MANIFEST_NAME, date_time=_zip_time(timezone.now())),
+            json.dumps(manifest, indent=2, ensure_ascii=False),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+
+
+def export_build(*, export_id: int) -> Export | None:
+    """Write the archive to storage and email the owner a link. Runs as a task."""
+    export = Export.objects.select_related("user").filter(pk=export_id).first()
+    if export is None or export.status != Export.Status.PENDING:
+        return export
+    user = export.user
+    try:
+        manifest, entries = _manifest_and_entries(user)
+        with tempfile.TemporaryFile(prefix="pikoshi-export-") as spool:
+            _write_zip(spool, manifest, entries)
+            size = spool.tell()
+            spool.seek(0)
+            export.file.save(f"{export.public_id}.zip", File(spool), save=False)
+    except Exception:
+        logger.exception("Export %s failed", export.public_id)
+        Export.objects.filter(pk=export.pk).update(
+            status=Export.Status.FAILED, finished_at=timezone.now()
+        )
+        export.refresh_from_db()
+        return export
+    now = timezone.now()
+    export.status = Export.Status.READY
+    export.bytes = size
+    export.photo_count = len(entries)
+    export.finished_at = now
+    export.expires_at = now + timedelta(days=settings.PIKOSHI_EXPORT_DAYS)
+    export.save(
+        update_fields=["status", "file", "bytes", "photo_count", "finished_at", "expires_at"]
+    )
+    logger.info("Export ready: user %s, %d photos, %d bytes", user.uuid, len(entries), size)
+    _email_ready(export)
+    return export
+
+
+def export_token(*, export: Export) -> str:
+    return signing.dumps(str(export.public_id), salt=SIGNING_SALT, compress=False)
+
+
+def export_download_path(*, export: Export) -> str:
+    return reverse("account_export_download", args=[export_token(export=export)])
+
+
+def _email_ready(export: Export) -> None:
+    from allauth.account.adapter import get_adapter
+
+    get_adapter().send_mail(
+        "account/email/export_ready",
+        export.user.email,
+        {"export": export, "download_path": export_download_path(export=export)},
+    )
+
+
+def export_for_download(*, user, token: str) -> Export:
+    """The export this link names, for its owner only, while the link lasts; else Http404.
+
+    The signature's age is checked as well as the row's expiry, so a link cannot outlive
+    PIKOSHI_EXPORT_DAYS even if a row's date were wrong.
+    """
+    max_age = timedelta(days=settings.PIKOSHI_EXPORT_DAYS)
+    try:
+        public_id = signing.loads(token, salt=SIGNING_SALT, max_age=max_age)
+    except signing.BadSignature as exc:
+        raise Http404("No such export.") from exc
+    if user is None or not user.is_authenticated:
+        raise Http404("No such export.")
+    export = Export.objects.filter(
+        public_id=public_id,
+        user=user,
+        status=Export.Status.READY,
+        expires_at__gt=timezone.now(),
+    ).first()
+    if export is None or not export.file:
+        raise Http404("No such export.")
+    return export
+
+
+def exports_for_owner(*, user: User):
+    return Export.objects.filter(user=user).order_by("-created_at")
+
+
+def exports_delete(*, exports) -> int:
+    """Remove the rows and their archives from storage."""
+    count = 0
+    storage = _storage()
+    for export in list(exports):
+        if export.file:
+            try:
+                storage.delete(export.file.name)
+            except Exception:
+                logger.exception("Could not delete export file %s", export.file.name)
+        export.delete()
+        count += 1
+    return count
+
+
+def exports_purge_expired(*, now=None) -> int:
+    """Delete the archives whose links have expired; the row stays, marked expired."""
+    now = now or timezone.now()
+    storage = _storage()
+    count = 0
+    for export in Export.objects.filter(status=Export.Status.READY, expires_at__lte=now):
+        if export.file:
+            try:
+                storage.delete(export.file.name)
+            except Exception:
+                logger.exception("Could not delete export file %s", export.file.name)
+        Export.objects.filter(pk=export.pk).update(status=Export.Status.EXPIRED, file="")
+        count += 1
+    return count
