@@ -65,6 +65,11 @@ class Photo(models.Model):
         MOBILE = "mobile"
         DISPLAY = "display"
 
+    class Status(models.TextChoices):
+        PENDING = "pending", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be processed"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
@@ -103,6 +108,17 @@ class Photo(models.Model):
 
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    # Variants are made at upload, or by a worker when a task queue is configured: until
+    # then the photo is pending and pages show a placeholder.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.READY)
+    failure_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the variants could not be made, for the owner."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When variant generation was last put on the queue."
+    )
+
     class Meta:
         ordering = ["-taken_at", "-id"]
         constraints = [
@@ -111,6 +127,10 @@ class Photo(models.Model):
         indexes = [
             models.Index(fields=["owner", "-taken_at", "-id"]),
             models.Index(fields=["album", "-taken_at", "-id"]),
+            # requeue_stuck looks for pending photos only.
+            models.Index(
+                fields=["queued_at"], condition=Q(status="pending"), name="photo_pending_idx"
+            ),
         ]
 
     def __str__(self):
@@ -130,6 +150,10 @@ class Photo(models.Model):
     @property
     def in_trash(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
 
     def variant_file(self, name: str):
         return {"thumb": self.thumb, "mobile": self.mobile, "display": self.display}[name]

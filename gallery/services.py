@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.services import storage_check_quota
-from gallery import permissions
+from gallery import permissions, processing
 from gallery.images import check_size, process_image
 from gallery.models import Album, Photo
 
@@ -276,7 +276,10 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
     storage_check_quota(user=owner, adding=file.size)
 
     file.seek(0)
-    image = process_image(file, max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
+    # With a task queue the variants are made by a worker (gallery/processing.py).
+    queued = processing.runs_in_background()
+    inspect = processing.inspect_image if queued else process_image
+    image = inspect(file, max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
     now = timezone.now()
     taken_at = image.taken_at
     if taken_at is not None and timezone.is_naive(taken_at):
@@ -297,9 +300,10 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
         camera_model=(image.camera_model or "")[:100],
         latitude=image.latitude,
         longitude=image.longitude,
+        status=Photo.Status.PENDING if queued else Photo.Status.READY,
+        queued_at=now if queued else None,
     )
-    for name in VARIANTS:
-        rendered = image.variants[name]
+    for name, rendered in image.variants.items():
         setattr(photo, f"{name}_width", rendered.width)
         setattr(photo, f"{name}_height", rendered.height)
 
@@ -313,10 +317,8 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             file.seek(0)
             photo.original.save(photo.original_extension or ".bin", file, save=False)
             written.append(photo.original.name)
-            for name in VARIANTS:
-                stored = storage.save(
-                    _variant_name(owner, photo, name), ContentFile(image.variants[name].data)
-                )
+            for name, rendered in image.variants.items():
+                stored = storage.save(_variant_name(owner, photo, name), ContentFile(rendered.data))
                 written.append(stored)
                 setattr(photo, name, stored)
             # Uniqueness is left to the database: only it settles two uploads racing.
@@ -326,6 +328,8 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             # that got there first wins, nothing is overwritten.
             Album.objects.filter(pk=album.pk, cover__isnull=True).update(cover=photo)
             Album.objects.filter(pk=album.pk).update(updated_at=now)
+            if queued:
+                processing.render_enqueue(photo=photo)
     except IntegrityError:
         guard.delete_now()
         existing = _existing(owner, sha256)

@@ -78,7 +78,11 @@ def _photo_json(request, photo) -> dict:
         "id": str(photo.public_id),
         "title": photo.title,
         "url": reverse("photo_detail", args=[photo.public_id]),
-        "thumb": media_url(photo=photo, variant="thumb", user=request.user),
+        # "processing" while a worker makes the variants: no thumbnail until then.
+        "status": "processing" if photo.status == photo.Status.PENDING else photo.status,
+        "thumb": media_url(photo=photo, variant="thumb", user=request.user)
+        if photo.is_ready
+        else "",
         "width": photo.width,
         "height": photo.height,
         "taken_at": photo.taken_at.isoformat(),

@@ -438,10 +438,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Background work ----------------------------------------------------------------------------
 
 # Runs tasks inline by default; name a worker backend (e.g. django-tasks-rq) to move them off
-# the request.
-TASKS = {
+# the request. TASKS_BACKEND=rq is short for RQ workers on REDIS_URL (`manage.py rqworker
+# --job-class django_tasks_rq.Job default`).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+if TASKS_BACKEND == "rq":
+    TASKS_BACKEND = "django_tasks_rq.RQBackend"
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL: RQ keeps its queue there.")
+    INSTALLED_APPS.append("django_rq")
+    TASKS["default"]["QUEUES"] = ["default"]
+# How often a failing background job is tried before its photo is marked failed.
+PIKOSHI_TASK_ATTEMPTS = env_int("PIKOSHI_TASK_ATTEMPTS", 3)
+RQ_QUEUES = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        # Renders of very large images finish well inside this; a hung job is then retried.
+        "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 300),
     }
 }
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gallery.media import media_urls
-from gallery.permissions import details_policy
+from gallery.permissions import can_view_original, details_policy
 
 
 def absolute_media_urls(*, request, photo, original: bool = True) -> dict[str, str]:
@@ -16,9 +16,13 @@ def absolute_media_urls(*, request, photo, original: bool = True) -> dict[str, s
 
 
 class PhotoUrlsSerializer(serializers.Serializer):
-    thumb = serializers.URLField(help_text="WebP fitting 300×200, for grids.")
-    mobile = serializers.URLField(help_text="WebP fitting 480×320, for phones.")
-    display = serializers.URLField(help_text="WebP fitting 1600×1600, for the viewer.")
+    """Variant URLs only once the photo is ready (status "ready")."""
+
+    thumb = serializers.URLField(required=False, help_text="WebP fitting 300×200, for grids.")
+    mobile = serializers.URLField(required=False, help_text="WebP fitting 480×320, for phones.")
+    display = serializers.URLField(
+        required=False, help_text="WebP fitting 1600×1600, for the viewer."
+    )
     original = serializers.URLField(
         required=False, help_text="The file as uploaded; only for the owner."
     )
@@ -79,6 +83,14 @@ class PhotoSerializer(serializers.Serializer):
     deleted_at = serializers.DateTimeField(
         allow_null=True, help_text="Set while the photo is in the trash."
     )
+    status = serializers.ChoiceField(
+        choices=["processing", "ready", "failed"],
+        help_text="processing while the variants are being made (no variant urls yet), "
+        "ready, or failed (failure_reason tells the owner why).",
+    )
+    failure_reason = serializers.CharField(
+        required=False, help_text="Why processing failed; only for the owner."
+    )
     urls = serializers.SerializerMethodField()
     # Not in the answer at all unless the caller owns the photo.
     camera = CameraField(
@@ -96,6 +108,12 @@ class PhotoSerializer(serializers.Serializer):
 
     def to_representation(self, photo):
         data = super().to_representation(photo)
+        if data["status"] == photo.Status.PENDING:
+            data["status"] = "processing"
+        if data["status"] != photo.Status.FAILED or not can_view_original(
+            self.context["request"].user, photo
+        ):
+            data.pop("failure_reason", None)
         # Where a photo was taken and with what is the owner's business, unless the
         # album's owner switched them on for the people it is shared with.
         policy = details_policy(user=self.context["request"].user, album=photo.album, photo=photo)

@@ -1,0 +1,238 @@
+"""Variant generation off the request path, with Django's dummy task backend as the queue.
+
+The dummy backend records what was enqueued without running it, so these tests play the
+worker by calling the job themselves. test_tasks_rq.py runs real RQ workers.
+"""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.tasks import task_backends
+from django.urls import reverse
+from django.utils import timezone
+
+from gallery import processing
+from gallery.models import Photo
+from gallery.services import photo_upload
+from gallery.tasks import purge_trash, render_variants
+from gallery.tests.factories import jpeg_bytes, make_photo, media_root_fixture  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def queue(settings):
+    settings.TASKS = DUMMY
+    backend = task_backends["default"]
+    backend.clear()
+    return backend
+
+
+def upload(owner, data=None, capture=None):
+    data = data or jpeg_bytes(900, 600)
+    file = SimpleUploadedFile("beach.jpg", data, content_type="image/jpeg")
+    if capture is None:
+        return photo_upload(owner=owner, file=file).photo
+    with capture(execute=True):
+        return photo_upload(owner=owner, file=file).photo
+
+
+def stored_files(root) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def enqueued(queue) -> list[tuple]:
+    return [(r.task.name, tuple(r.args)) for r in queue.results]
+
+
+def test_inline_backend_makes_photos_ready_at_upload(owner, media_root):
+    photo = upload(owner)
+    assert photo.status == Photo.Status.READY
+    assert len(stored_files(media_root)) == 4
+    assert not processing.runs_in_background()
+
+
+def test_with_a_queue_upload_stores_the_original_and_enqueues_after_commit(
+    owner, queue, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        photo = upload(owner)
+        assert queue.results == []  # nothing leaves before the row is committed
+    for callback in callbacks:
+        callback()
+
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.PENDING
+    assert photo.queued_at is not None
+    assert (photo.width, photo.height) == (900, 600)
+    assert not photo.thumb.name and not photo.display.name
+    assert stored_files(media_root) == {photo.original.name}
+    assert enqueued(queue) == [("render_variants", (photo.pk,))]
+
+
+def test_the_job_makes_the_variants_and_the_photo_ready(
+    owner, queue, media_root, django_capture_on_commit_callbacks
+):
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    assert render_variants.call(photo.pk) == "ready"
+
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.READY and photo.attempts == 1
+    assert (photo.display_width, photo.display_height) == (900, 600)
+    assert (photo.thumb_width, photo.thumb_height) == (300, 200)
+    assert stored_files(media_root) == {
+        photo.original.name,
+        photo.thumb.name,
+        photo.mobile.name,
+        photo.display.name,
+    }
+    assert render_variants.call(photo.pk) == "nothing to do"
+
+
+def test_pages_and_api_show_a_placeholder_until_ready(
+    owner, queue, client, django_capture_on_commit_callbacks
+):
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    client.force_login(owner)
+
+    api = client.get(f"/api/photos/{photo.public_id}/").json()
+    assert api["status"] == "processing"
+    assert set(api["urls"]) == {"original"}
+    page = client.get(reverse("photo_detail", args=[photo.public_id])).content.decode()
+    assert "still being processed" in page
+    assert "viewer-image" not in page
+    grid = client.get(reverse("home")).content.decode()
+    assert "tile-pending" in grid
+
+    render_variants.call(photo.pk)
+    api = client.get(f"/api/photos/{photo.public_id}/").json()
+    assert api["status"] == "ready"
+    assert set(api["urls"]) == {"thumb", "mobile", "display", "original"}
+    assert "failure_reason" not in api
+    assert (
+        "viewer-image"
+        in client.get(reverse("photo_detail", args=[photo.public_id])).content.decode()
+    )
+
+
+def test_the_upload_answer_says_processing(owner, queue, client):
+    client.force_login(owner)
+    file = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    answer = client.post(reverse("upload"), {"file": file}, headers={"Accept": "application/json"})
+    assert answer.status_code == 201
+    assert answer.json()["photo"]["status"] == "processing"
+    assert answer.json()["photo"]["thumb"] == ""
+    assert "Processing" in answer.json()["html"]
+
+    file = SimpleUploadedFile("b.jpg", jpeg_bytes(color=(1, 2, 3)), content_type="image/jpeg")
+    answer = client.post("/api/photos/", {"file": file})
+    assert answer.status_code == 201
+    assert answer.json()["status"] == "processing"
+
+
+def test_a_corrupt_image_fails_at_once_with_a_reason_only_its_owner_sees(
+    owner, guest, queue, client, django_capture_on_commit_callbacks
+):
+    data = jpeg_bytes(900, 600)
+    photo = upload(owner, data[: len(data) // 2], capture=django_capture_on_commit_callbacks)
+    assert photo.status == Photo.Status.PENDING  # the header was fine
+
+    assert render_variants.call(photo.pk) == "failed"
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.FAILED and photo.attempts == 1
+    assert "damaged" in photo.failure_reason or "corrupt" in photo.failure_reason.lower()
+    assert enqueued(queue) == [("render_variants", (photo.pk,))]  # no pointless retry
+
+    client.force_login(owner)
+    api = client.get(f"/api/photos/{photo.public_id}/").json()
+    assert api["status"] == "failed" and api["failure_reason"] == photo.failure_reason
+    page = client.get(reverse("photo_detail", args=[photo.public_id])).content.decode()
+    assert "could not be processed" in page and photo.failure_reason in page
+
+
+def test_a_failing_job_is_retried_then_the_photo_is_marked_failed(
+    owner, queue, settings, media_root, django_capture_on_commit_callbacks
+):
+    settings.PIKOSHI_TASK_ATTEMPTS = 3
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    original = media_root / photo.original.name
+    data = original.read_bytes()
+    original.unlink()  # storage trouble: the job cannot read the file
+
+    assert render_variants.call(photo.pk) == "retry"
+    assert render_variants.call(photo.pk) == "retry"
+    assert len(queue.results) == 3  # the upload's job and two retries
+    assert render_variants.call(photo.pk) == "failed"
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.FAILED
+    assert photo.failure_reason == processing.GENERIC_FAILURE
+    assert len(queue.results) == 3
+
+    # Trouble gone before the last attempt: the retry succeeds.
+    second = upload(owner, jpeg_bytes(color=(9, 9, 9)), capture=django_capture_on_commit_callbacks)
+    path = media_root / second.original.name
+    kept = path.read_bytes()
+    path.unlink()
+    assert render_variants.call(second.pk) == "retry"
+    path.write_bytes(kept)
+    assert render_variants.call(second.pk) == "ready"
+    assert data  # the first photo's bytes were real
+
+
+def test_a_rerun_after_a_killed_run_removes_its_leftovers(
+    owner, queue, media_root, django_capture_on_commit_callbacks
+):
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    folder = processing._variant_folder(photo)
+    # What a worker killed half-way through leaves behind.
+    default_storage.save(f"{folder}/display-leftover.webp", io.BytesIO(b"half"))
+
+    assert render_variants.call(photo.pk) == "ready"
+    photo.refresh_from_db()
+    _, files = default_storage.listdir(folder)
+    assert sorted(f"{folder}/{name}" for name in files) == sorted(
+        [photo.thumb.name, photo.mobile.name, photo.display.name]
+    )
+
+
+def test_a_job_for_a_photo_deleted_meanwhile_stores_nothing(
+    owner, queue, media_root, django_capture_on_commit_callbacks
+):
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    Photo.objects.filter(pk=photo.pk).delete()
+    default_storage.delete(photo.original.name)
+    assert render_variants.call(photo.pk) == "nothing to do"
+    assert stored_files(media_root) == set()
+
+
+def test_requeue_stuck_enqueues_only_photos_pending_too_long(
+    owner, queue, django_capture_on_commit_callbacks
+):
+    stuck = upload(owner, capture=django_capture_on_commit_callbacks)
+    fresh = upload(owner, jpeg_bytes(color=(5, 5, 5)), capture=django_capture_on_commit_callbacks)
+    Photo.objects.filter(pk=stuck.pk).update(queued_at=timezone.now() - timedelta(minutes=30))
+    queue.clear()
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("requeue_stuck", stdout=out)
+    assert enqueued(queue) == [("render_variants", (stuck.pk,))]
+    assert "Queued 1 stuck photo again" in out.getvalue()
+    assert Photo.objects.get(pk=stuck.pk).queued_at > timezone.now() - timedelta(minutes=1)
+    assert fresh.pk not in [args[0] for _, args in enqueued(queue)]
+
+
+def test_purge_trash_runs_as_a_task(
+    owner, settings, media_root, django_capture_on_commit_callbacks
+):
+    old = make_photo(owner, deleted_at=timezone.now() - timedelta(days=40))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = purge_trash.enqueue()
+    assert result.return_value == 1
+    assert not Photo.objects.filter(pk=old.pk).exists()
