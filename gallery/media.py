@@ -71,16 +71,20 @@ def _signer() -> _MediaSigner:
     return _MediaSigner(salt=SALT)
 
 
-def media_url(*, photo: Photo, variant: str, user=None, link=None) -> str:
+def media_url(*, photo: Photo, variant: str, user=None, link=None, anyone: bool = False) -> str:
     """A signed URL for `variant` of `photo`, issued to `user` (or to a share `link`).
 
     The URL names its subject; the media view checks that subject's access on each
-    request. Nobody to issue it to (an anonymous visitor) gives "".
+    request. `anyone=True` issues it to visitors of a public album without an account
+    (the subject is then the album, which must still be public). Nobody to issue it to
+    (an anonymous visitor) gives "".
     """
     if variant not in (*VARIANTS, ORIGINAL):
         raise ValueError(f"Unknown variant {variant!r}.")
     if link is not None:
         subject = f"l{link.public_id.hex}"
+    elif anyone:
+        subject = f"p{photo.album.public_id.hex}"
     elif _signed_in(user):
         subject = f"u{user.uuid.hex}"
     else:
@@ -90,15 +94,10 @@ def media_url(*, photo: Photo, variant: str, user=None, link=None) -> str:
 
 
 def media_urls(*, photo: Photo, user) -> dict[str, str]:
-    """thumb, mobile and display URLs for this viewer, plus the original for its owner.
-
-    A photo whose variants are still being made (or could not be) has no variant URLs.
-    """
+    """thumb, mobile and display URLs for this viewer, plus the original for its owner."""
     if not _signed_in(user):
         return {}
-    urls = {}
-    if photo.is_ready:
-        urls = {v: media_url(photo=photo, variant=v, user=user) for v in VARIANTS}
+    urls = {variant: media_url(photo=photo, variant=variant, user=user) for variant in VARIANTS}
     if permissions.can_view_original(user, photo):
         urls[ORIGINAL] = media_url(photo=photo, variant=ORIGINAL, user=user)
     return urls
@@ -119,7 +118,7 @@ def _read_token(token: str) -> tuple[uuid.UUID, str, str, uuid.UUID, int]:
         kind, subject_id = subject[:1], uuid.UUID(hex=subject[1:])
     except (signing.BadSignature, ValueError, IndexError):
         raise Http404("No such file.") from None
-    if variant not in (*VARIANTS, ORIGINAL) or kind not in {"u", "l"}:
+    if variant not in (*VARIANTS, ORIGINAL) or kind not in {"u", "l", "p"}:
         raise Http404("No such file.")
     remaining = max(0, int(max_age - (time.time() - signed_at)))
     return photo_id, variant, kind, subject_id, remaining
@@ -151,6 +150,21 @@ def _photo_for_link(
     if variant == ORIGINAL and not permissions.can_download_via_link(link, photo):
         raise Http404("No such file.")
     return photo, link
+
+
+def _photo_for_public(album_id: uuid.UUID, photo_id: uuid.UUID, variant: str) -> Photo:
+    """Visitors of a public album: its variants while it stays public, never the original."""
+    if variant == ORIGINAL:
+        raise Http404("No such file.")
+    photo = (
+        permissions.public_photos()
+        .filter(public_id=photo_id, album__public_id=album_id)
+        .select_related("album")
+        .first()
+    )
+    if photo is None:
+        raise Http404("No such file.")
+    return photo
 
 
 def _etag(photo: Photo, variant: str, name: str, link: ShareLink | None) -> str:
@@ -251,6 +265,8 @@ def media_view(request, token: str):
     link = None
     if kind == "u":
         photo = _photo_for_person(subject_id, photo_id, variant)
+    elif kind == "p":
+        photo = _photo_for_public(subject_id, photo_id, variant)
     else:
         photo, link = _photo_for_link(subject_id, photo_id, variant)
 

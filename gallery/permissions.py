@@ -145,6 +145,19 @@ def can_download_via_link(link: ShareLink, photo: Photo) -> bool:
     )
 
 
+# --- Public albums, for visitors without an account ---------------------------------------
+
+
+def public_albums() -> QuerySet[Album]:
+    """Albums anyone with the address may see, signed in or not: audience public, right now."""
+    return Album.objects.filter(audience=Audience.PUBLIC)
+
+
+def public_photos() -> QuerySet[Photo]:
+    """Photos of public albums, not in the trash (originals are never public)."""
+    return Photo.objects.filter(deleted_at__isnull=True, album__in=public_albums())
+
+
 # --- What details a viewer sees ---------------------------------------------------------------
 
 

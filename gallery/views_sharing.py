@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.cache import never_cache
@@ -69,6 +70,11 @@ def album_share(request, public_id):
         "roles": AlbumMember.Role.choices,
         "links": selectors.links_of(album=album),
         "new_link_url": new_link_url,
+        "public_url": (
+            request.build_absolute_uri(reverse("public_album", args=[album.public_id]))
+            if album.audience == Audience.PUBLIC
+            else None
+        ),
         "default_expiry": (timezone.localdate() + timedelta(days=30)).isoformat(),
         "now": timezone.now(),
     }
@@ -378,7 +384,11 @@ def share_link(request, token):
         request.GET.get("page")
     )
     tiles = [
-        {"photo": photo, "thumb": media.media_url(photo=photo, variant="thumb", link=link)}
+        {
+            "photo": photo,
+            "thumb": media.media_url(photo=photo, variant="thumb", link=link),
+            "url": reverse("share_link_photo", args=[token, photo.public_id]),
+        }
         for photo in page
     ]
     context = {"link": link, "album": link.album, "page": page, "tiles": tiles, "token": token}
@@ -397,7 +407,7 @@ def share_link_photo(request, token, photo_id):
         "link": link,
         "album": link.album,
         "photo": photo,
-        "token": token,
+        "back_url": reverse("share_link", args=[token]),
         "policy": policy,
         "display": media.media_url(photo=photo, variant="display", link=link),
         "original": (
@@ -407,3 +417,50 @@ def share_link_photo(request, token, photo_id):
         ),
     }
     return _link_response(request, "gallery/sharing/link_photo.html", context)
+
+
+# --- public albums, for anyone with the address -------------------------------------------
+
+
+def _public_response(request, template, context):
+    response = render(request, template, context)
+    response["Cache-Control"] = "private, no-cache"
+    return _noindex(response)
+
+
+@require_GET
+def public_album(request, public_id):
+    """A public album for visitors without an account; people signed in get the full page."""
+    album = selectors.public_album(public_id=public_id)
+    if request.user.is_authenticated:
+        return redirect("album_detail", public_id=album.public_id)
+    page = Paginator(selectors.public_photos(album=album), LINK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    tiles = [
+        {
+            "photo": photo,
+            "thumb": media.media_url(photo=photo, variant="thumb", anyone=True),
+            "url": reverse("public_photo", args=[album.public_id, photo.public_id]),
+        }
+        for photo in page
+    ]
+    context = {"album": album, "page": page, "tiles": tiles}
+    return _public_response(request, "gallery/sharing/link_album.html", context)
+
+
+@require_GET
+def public_photo(request, public_id, photo_id):
+    album = selectors.public_album(public_id=public_id)
+    photo = selectors.public_photo(album=album, public_id=photo_id)
+    if request.user.is_authenticated:
+        return redirect("photo_detail", public_id=photo.public_id)
+    context = {
+        "album": album,
+        "photo": photo,
+        "back_url": reverse("public_album", args=[album.public_id]),
+        "policy": permissions.details_policy(user=None, album=album),
+        "display": media.media_url(photo=photo, variant="display", anyone=True),
+        "original": None,
+    }
+    return _public_response(request, "gallery/sharing/link_photo.html", context)

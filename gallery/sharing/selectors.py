@@ -219,6 +219,33 @@ def link_photo(*, link: ShareLink, public_id) -> Photo:
     return photo
 
 
+# --- public albums, for anyone with the address -----------------------------------------
+
+
+def public_album(*, public_id) -> Album:
+    """A public album for a visitor without an account, else 404 like any unknown id."""
+    album = (
+        permissions.public_albums()
+        .filter(public_id=_uuid(public_id))
+        .select_related("owner")
+        .first()
+    )
+    if album is None:
+        raise Http404("No such album.")
+    return album
+
+
+def public_photos(*, album: Album) -> QuerySet[Photo]:
+    return permissions.public_photos().filter(album=album)
+
+
+def public_photo(*, album: Album, public_id) -> Photo:
+    photo = public_photos(album=album).filter(public_id=_uuid(public_id)).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
 # --- overview ------------------------------------------------------------------------------
 
 

@@ -46,6 +46,8 @@ urlpatterns = [
     path("shared/", views.shared_with_me, name="shared_with_me"),
     path("sharing/", views.sharing_overview, name="sharing_overview"),
     path("sharing/make-private/", views.sharing_make_private, name="sharing_make_private"),
+    path("p/<uuid:public_id>/", views.public_album, name="public_album"),
+    path("p/<uuid:public_id>/photos/<uuid:photo_id>/", views.public_photo, name="public_photo"),
     path("s/<str:token>/", views.share_link, name="share_link"),
     path("s/<str:token>/photos/<uuid:photo_id>/", views.share_link_photo, name="share_link_photo"),
 ]

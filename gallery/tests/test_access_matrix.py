@@ -340,6 +340,24 @@ def test_link_personas(world, persona):
         assert wrong.status_code == 403 and private.title not in wrong.content.decode()
 
 
+@pytest.mark.parametrize("audience", list(VISIBLE))
+def test_visitors_without_an_account_see_only_public_albums_at_their_public_address(
+    world, client, audience
+):
+    album, photo = world.albums[audience], world.photos[audience]
+    urls = [
+        reverse("public_album", args=[album.public_id]),
+        reverse("public_photo", args=[album.public_id, photo.public_id]),
+        media.media_url(photo=photo, variant="display", anyone=True),
+        media.media_url(photo=photo, variant="original", anyone=True),
+    ]
+    statuses = [client.get(url).status_code for url in urls]
+    if audience == Audience.PUBLIC:
+        assert statuses == [200, 200, 200, DENIED]  # never the original
+    else:
+        assert statuses == [DENIED] * 4
+
+
 def test_unknown_expired_and_revoked_links_look_the_same(world, client):
     responses = [
         client.get(reverse("share_link", args=["A" * 43])),

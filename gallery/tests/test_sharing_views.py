@@ -272,3 +272,56 @@ def test_photo_page_shows_camera_and_place_only_when_the_album_shares_them(clien
     services.album_sharing_update(user=owner, album=album, share_camera=True)
     page = body(client.get(url))
     assert "Pixelmaker" in page and "59.9139" not in page
+
+
+# --- public albums for visitors without an account -----------------------------------------
+
+
+def test_public_album_page_for_visitors_without_an_account(client, owner):
+    album = make_album(owner, title="Open house", audience=Audience.PUBLIC)
+    photo = make_photo(owner, album=album)
+    page = client.get(reverse("public_album", args=[album.public_id]))
+    assert page.status_code == 200
+    assert "Open house" in body(page)
+    assert page["X-Robots-Tag"] == "noindex, nofollow"
+    start = body(page).index('src="/media/') + len('src="')
+    thumb = body(page)[start : body(page).index('"', start)]
+    assert client.get(thumb).status_code == 200
+    photo_url = reverse("public_photo", args=[album.public_id, photo.public_id])
+    assert client.get(photo_url).status_code == 200
+    assert "Download original" not in body(client.get(photo_url))
+
+    # Back to private: the page and the media URL already handed out are gone at once.
+    services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
+    assert client.get(reverse("public_album", args=[album.public_id])).status_code == 404
+    assert client.get(photo_url).status_code == 404
+    assert client.get(thumb).status_code == 404
+
+
+def test_public_pages_of_non_public_albums_look_like_missing_ones(client, owner):
+    import uuid
+
+    hidden = make_album(owner, audience=Audience.FRIENDS)
+    responses = [
+        client.get(reverse("public_album", args=[hidden.public_id])),
+        client.get(reverse("public_album", args=[uuid.uuid4()])),
+    ]
+    assert [r.status_code for r in responses] == [404, 404]
+    assert responses[0].content == responses[1].content
+
+
+def test_signed_in_visitors_of_a_public_page_get_the_full_album_page(client, owner, stranger):
+    album = make_album(owner, audience=Audience.PUBLIC)
+    client.force_login(stranger)
+    response = client.get(reverse("public_album", args=[album.public_id]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("album_detail", args=[album.public_id])
+
+
+def test_share_dialog_offers_the_public_address_only_for_public_albums(client, owner):
+    album = make_album(owner)
+    client.force_login(owner)
+    public_url = f"http://testserver{reverse('public_album', args=[album.public_id])}"
+    assert public_url not in body(client.get(reverse("album_share", args=[album.public_id])))
+    services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
+    assert public_url in body(client.get(reverse("album_share", args=[album.public_id])))
