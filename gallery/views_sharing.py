@@ -23,6 +23,7 @@ from gallery.sharing import selectors, services
 
 SESSION_UNLOCKED = "pikoshi_links_unlocked"
 LINK_PAGE_SIZE = 60
+SESSION_MAX = 50
 
 
 def _errors(exc: ValidationError) -> str:
@@ -296,8 +297,11 @@ def connection_remove(request, user_uuid):
 @login_required
 @require_GET
 def shared_with_me(request):
-    groups = selectors.shared_with_me(user=request.user)
-    return render(request, "gallery/sharing/shared_with_me.html", {"groups": groups})
+    context = {
+        "groups": selectors.shared_with_me(user=request.user),
+        "invitation_count": selectors.invitations_received(user=request.user).count(),
+    }
+    return render(request, "gallery/sharing/shared_with_me.html", context)
 
 
 @login_required
@@ -369,8 +373,10 @@ def share_link(request, token):
                 error = "Too many wrong passwords. Wait a few minutes and try again."
             if ok:
                 unlocked = request.session.get(SESSION_UNLOCKED, {})
+                unlocked.pop(str(link.public_id), None)
                 unlocked[str(link.public_id)] = _unlock_mark(link)
-                request.session[SESSION_UNLOCKED] = unlocked
+                # Remember the most recent few; an old unlock only costs a new prompt.
+                request.session[SESSION_UNLOCKED] = dict(list(unlocked.items())[-SESSION_MAX:])
                 return redirect("share_link", token=token)
             if not error:
                 error, status = "That password is not right.", 403

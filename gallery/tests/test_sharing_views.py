@@ -325,3 +325,12 @@ def test_share_dialog_offers_the_public_address_only_for_public_albums(client, o
     assert public_url not in body(client.get(reverse("album_share", args=[album.public_id])))
     services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
     assert public_url in body(client.get(reverse("album_share", args=[album.public_id])))
+
+
+def test_shared_with_me_points_at_waiting_invitations(client, owner, make_user):
+    services.invitation_create(inviter=owner, email="newcomer@example.com")
+    newcomer = make_user("newcomer@example.com")
+    client.force_login(newcomer)
+    page = body(client.get(reverse("shared_with_me")))
+    assert "1 invitation to connect" in page
+    assert reverse("sharing_connections") in page
