@@ -184,3 +184,7 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Pixels")
     def dimensions(self, photo):
         return f"{photo.width}×{photo.height}"
+
+
+# Sharing models (connections, invitations, members, links) register themselves here.
+import gallery.sharing.admin  # noqa: E402, F401
