@@ -209,7 +209,8 @@ def share_link_for_token(*, token: str) -> ShareLink:
 
 
 def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
-    return permissions.link_photos(link)
+    """The link's photos that have their variants (ones still being processed wait)."""
+    return permissions.link_photos(link).filter(status=Photo.Status.READY)
 
 
 def link_photo(*, link: ShareLink, public_id) -> Photo:
@@ -236,7 +237,7 @@ def public_album(*, public_id) -> Album:
 
 
 def public_photos(*, album: Album) -> QuerySet[Photo]:
-    return permissions.public_photos().filter(album=album)
+    return permissions.public_photos().filter(album=album, status=Photo.Status.READY)
 
 
 def public_photo(*, album: Album, public_id) -> Photo:

@@ -334,3 +334,16 @@ def test_shared_with_me_points_at_waiting_invitations(client, owner, make_user):
     page = body(client.get(reverse("shared_with_me")))
     assert "1 invitation to connect" in page
     assert reverse("sharing_connections") in page
+
+
+def test_photos_still_processing_wait_before_showing_on_link_pages(client, owner):
+    from gallery.models import Photo
+
+    album = make_album(owner, title="Fresh")
+    photo = make_photo(owner, album=album)
+    Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING)
+    created = services.share_link_create(user=owner, album=album)
+    page = client.get(created.path)
+    assert "0 photos" in body(page)
+    url = reverse("share_link_photo", args=[created.token, photo.public_id])
+    assert client.get(url).status_code == 404
