@@ -476,7 +476,9 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
         if not match:
             return None
         year, month, day, hour, minute, second = (int(part) for part in match.groups())
-        if year < 1800:
+        # Year 9999 is refused too: a time zone can push it past datetime.max in UTC, and
+        # such a date cannot be stored (SQLite) or read back (PostgreSQL).
+        if year < 1800 or year > 9998:
             return None
         taken = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
         subsec = _exif_text(ifd.get(ExifTags.Base.SubsecTimeOriginal))

@@ -147,8 +147,21 @@ def album_ensure_default(*, owner) -> Album:
         return Album.objects.get(owner=owner, is_default=True)
 
 
+def _refuse_nul(**texts: str | None) -> None:
+    """PostgreSQL cannot store NUL characters: refuse them as bad input instead of failing
+    on save. Forms and the API refuse them already; this covers every other caller."""
+    errors = {
+        field: "Remove the invisible NUL character from this text."
+        for field, value in texts.items()
+        if value and "\x00" in value
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def album_create(*, owner, title: str, description: str = "") -> Album:
     """A new, private album."""
+    _refuse_nul(title=title, description=description)
     album = Album(owner=owner, title=(title or "").strip(), description=(description or "").strip())
     with transaction.atomic():
         album.full_clean()
@@ -162,6 +175,7 @@ def album_update(
     """Rename an album or change its description."""
     if not permissions.can_edit_album(user, album):
         raise Http404("No such album.")
+    _refuse_nul(title=title, description=description)
     if title is not None:
         album.title = title.strip()
     if description is not None:
@@ -355,6 +369,7 @@ def photo_update(
 ) -> Photo:
     """Retitle a photo or move it to another of the owner's albums."""
     _check_photo_editor(user, photo)
+    _refuse_nul(title=title)
     if photo.in_trash:
         raise ValidationError("This photo is in the trash; restore it before changing it.")
     if album is not None and album.pk != photo.album_id:
