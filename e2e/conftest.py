@@ -12,9 +12,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The loopback address itself, not "localhost", so nothing depends on name resolution.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
+import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
 
 CHROMIUM = os.environ.get("PIKOSHI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,6 +31,47 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "e2e"
 # Generous for a 2-core CI machine, short enough that a hang fails fast.
 TIMEOUT_MS = 15_000
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """A thread per connection (keep-alive works), but one request inside Django at a time.
+
+    An in-memory SQLite test database is one connection shared with the server thread;
+    the uploader's parallel requests would use it from several threads at once and fail
+    with "database table is locked". Requests queue here instead.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server, serialized when the database is in-memory SQLite.
+
+    It depends on the test database being set up first: only then can it see that the
+    database is in memory and hand its connection to the server's threads. With
+    PostgreSQL (CI) it is exactly pytest-django's threaded server.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    if server.thread.connections_override:
+        server.thread.server_class = _OneRequestAtATimeServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
