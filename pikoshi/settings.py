@@ -482,6 +482,14 @@ if GOOGLE_CLIENT_ID:
     # Browsers apply form-action to the redirect after a POST: "Continue with Google" posts
     # to allauth, which redirects to Google's consent page.
     SECURE_CSP["form-action"].append("https://accounts.google.com")
+if AWS_STORAGE_BUCKET_NAME:
+    # Images are redirected to presigned bucket URLs; img-src applies to the redirect target.
+    _endpoint = urlsplit(env_str("AWS_S3_ENDPOINT_URL"))
+    SECURE_CSP["img-src"].append(
+        env_str("PIKOSHI_MEDIA_ORIGIN")
+        or (f"{_endpoint.scheme}://{_endpoint.netloc}" if _endpoint.netloc else "")
+        or "https://*.amazonaws.com"
+    )
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -60,7 +60,8 @@ def s3_settings(s3_endpoint):
     script = (
         "import django, json; django.setup(); from django.conf import settings; "
         "print(json.dumps({'default': settings.STORAGES['default'], "
-        "'redirect': settings.PIKOSHI_MEDIA_REDIRECT}))"
+        "'redirect': settings.PIKOSHI_MEDIA_REDIRECT, "
+        "'img_src': settings.SECURE_CSP['img-src']}))"
     )
     out = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, check=True
@@ -118,6 +119,10 @@ def test_a_named_bucket_is_private_presigned_and_never_overwritten(s3_settings):
     assert options["file_overwrite"] is False
     assert options["custom_domain"] is None
     assert s3_settings["redirect"] is True
+
+
+def test_pages_let_browsers_follow_image_redirects_to_the_bucket(s3_settings, s3_endpoint):
+    assert s3_endpoint in s3_settings["img_src"]
 
 
 def test_the_swap_is_real_photo_files_use_the_bucket(bucket):
