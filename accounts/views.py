@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -91,12 +92,16 @@ def sign_out_everywhere(request):
 def export(request):
     """Request a ZIP of everything; the link arrives by email and is listed here."""
     if request.method == "POST":
-        exports.export_request(user=request.user)
-        messages.success(
-            request,
-            "Your archive is being prepared. We will email you a download link when it is "
-            f"ready; it works for {settings.PIKOSHI_EXPORT_DAYS} days.",
-        )
+        try:
+            exports.export_request(user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                "Your archive is being prepared. We will email you a download link when it "
+                f"is ready; it works for {settings.PIKOSHI_EXPORT_DAYS} days.",
+            )
         return redirect("account_export")
     items = [
         (item, exports.export_download_path(export=item) if item.status == "ready" else "")

@@ -164,3 +164,15 @@ def test_empty_library_still_gets_a_manifest(client, stranger):
     archive = download(client, request_export(client, stranger))
 
     assert archive.namelist() == ["pikoshi.json"]
+
+
+def test_a_second_request_within_ten_minutes_makes_no_second_archive(client, owner, library):
+    request_export(client, owner)
+
+    response = client.post("/accounts/export/", follow=True)
+
+    assert "requested a few minutes ago" in response.content.decode()
+    assert Export.objects.filter(user=owner).count() == 1
+    Export.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    request_export(client, owner)
+    assert Export.objects.filter(user=owner).count() == 2
