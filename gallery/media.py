@@ -81,6 +81,8 @@ def media_url(*, photo: Photo, variant: str, user=None, link=None, anyone: bool 
     """
     if variant not in (*VARIANTS, ORIGINAL):
         raise ValueError(f"Unknown variant {variant!r}.")
+    if variant != ORIGINAL and not photo.is_ready:
+        return ""  # a worker is still making it (or could not): nothing to link to yet
     if link is not None:
         subject = f"l{link.public_id.hex}"
     elif anyone:

@@ -236,3 +236,17 @@ def test_purge_trash_runs_as_a_task(
         result = purge_trash.enqueue()
     assert result.return_value == 1
     assert not Photo.objects.filter(pk=old.pk).exists()
+
+
+def test_share_link_pages_get_no_variant_urls_for_a_pending_photo(
+    owner, queue, django_capture_on_commit_callbacks
+):
+    from gallery import media
+    from gallery.sharing.services import share_link_create
+
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    link = share_link_create(user=owner, album=photo.album).link
+    assert media.media_url(photo=photo, variant="thumb", link=link) == ""
+    render_variants.call(photo.pk)
+    photo.refresh_from_db()
+    assert media.media_url(photo=photo, variant="thumb", link=link).startswith("/media/")
