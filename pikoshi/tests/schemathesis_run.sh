@@ -66,7 +66,10 @@ for _ in $(seq 60); do
 done
 
 status=0
-timeout "$TIMEOUT" "$SCHEMATHESIS" --config-file "$work/schemathesis.toml" run "$base/api/schema/" \
+# From the temporary folder, so schemathesis's .schemathesis/ cache stays out of the tree.
+schemathesis_bin=$(realpath "$SCHEMATHESIS")
+cd "$work"
+timeout "$TIMEOUT" "$schemathesis_bin" --config-file "$work/schemathesis.toml" run "$base/api/schema/" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "$MAX_EXAMPLES" \
