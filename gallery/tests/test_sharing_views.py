@@ -347,3 +347,27 @@ def test_photos_still_processing_wait_before_showing_on_link_pages(client, owner
     assert "0 photos" in body(page)
     url = reverse("share_link_photo", args=[created.token, photo.public_id])
     assert client.get(url).status_code == 404
+
+
+def test_contributor_uploads_through_the_plain_form_into_a_shared_album(client, owner, guest):
+    from gallery.models import Photo
+    from gallery.tests.factories import jpeg_upload
+
+    connect(owner, guest)
+    album = make_album(owner, title="Trip")
+    services.album_member_add(
+        user=owner, album=album, member=guest, role=AlbumMember.Role.CONTRIBUTOR
+    )
+    client.force_login(guest)
+    detail = body(client.get(reverse("album_detail", args=[album.public_id])))
+    assert "Add photos" in detail and "shared by Olivia Owner" in detail
+    form = client.get(reverse("upload") + f"?album={album.public_id}")
+    assert f'value="{album.public_id}" selected' in body(form)
+    response = client.post(
+        reverse("upload"), {"album": str(album.public_id), "file": jpeg_upload()}
+    )
+    assert response.status_code == 302
+    photo = Photo.objects.get(album=album)
+    assert photo.owner == guest  # the contributor's own photo, in the owner's album
+    client.force_login(owner)
+    assert client.get(reverse("photo_detail", args=[photo.public_id])).status_code == 200
