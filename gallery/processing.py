@@ -155,6 +155,10 @@ def photo_render_variants(*, photo_id: int) -> str:
     if not claimed:
         return "nothing to do"
     photo = Photo.objects.select_related("owner").get(pk=photo_id)
+    if photo.attempts > settings.PIKOSHI_TASK_ATTEMPTS:
+        # Every earlier run died without a word (its worker was killed): stop trying.
+        _fail(photo_id, GENERIC_FAILURE)
+        return "failed"
     storage = services._storage()
     try:
         with storage.open(photo.original.name, "rb") as stream:

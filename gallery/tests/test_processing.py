@@ -250,3 +250,17 @@ def test_share_link_pages_get_no_variant_urls_for_a_pending_photo(
     render_variants.call(photo.pk)
     photo.refresh_from_db()
     assert media.media_url(photo=photo, variant="thumb", link=link).startswith("/media/")
+
+
+def test_a_photo_whose_runs_keep_dying_fails_after_the_last_attempt(
+    owner, queue, settings, django_capture_on_commit_callbacks
+):
+    settings.PIKOSHI_TASK_ATTEMPTS = 3
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    # Three runs claimed it and were killed before they could say anything.
+    Photo.objects.filter(pk=photo.pk).update(attempts=3)
+
+    assert render_variants.call(photo.pk) == "failed"
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.FAILED
+    assert photo.failure_reason == processing.GENERIC_FAILURE
