@@ -122,7 +122,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's session tracking, at most one write a minute per session.
+    "accounts.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "pikoshi.urls"

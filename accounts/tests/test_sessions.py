@@ -139,3 +139,22 @@ def test_api_sign_out_everywhere_revokes_refresh_tokens_and_ends_sessions(owner,
 def test_api_sessions_need_authentication():
     assert Client().get("/api/auth/sessions/").status_code == 401
     assert Client().post("/api/auth/sessions/sign-out-everywhere/").status_code == 401
+
+
+def test_activity_is_recorded_at_most_once_a_minute_per_session(owner):
+    from datetime import timedelta
+
+    from allauth.usersessions.models import UserSession
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    laptop = browser(owner, "Firefox on a laptop")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    UserSession.objects.filter(user=owner).update(last_seen_at=an_hour_ago)
+
+    laptop.get("/photos/")
+    assert UserSession.objects.get(user=owner).last_seen_at == an_hour_ago
+
+    cache.delete(f"usersession-seen:{laptop.session.session_key}")  # a minute later
+    laptop.get("/photos/")
+    assert UserSession.objects.get(user=owner).last_seen_at > an_hour_ago
