@@ -277,7 +277,7 @@ def user_purge(*, user: User) -> None:
     from allauth.usersessions.models import UserSession
 
     from accounts.exports import exports_delete
-    from gallery.models import Photo
+    from gallery.models import Album, Photo
     from gallery.services import album_ensure_default, photos_delete_forever
 
     uuid = user.uuid
@@ -286,6 +286,9 @@ def user_purge(*, user: User) -> None:
     for owner_id in set(others.values_list("owner_id", flat=True)):
         default = album_ensure_default(owner=User.objects.get(pk=owner_id))
         others.filter(owner_id=owner_id).update(album=default)
+        if default.cover_id is None:
+            cover = default.photos.filter(deleted_at__isnull=True).order_by("-taken_at").first()
+            Album.objects.filter(pk=default.pk, cover__isnull=True).update(cover=cover)
     exports_delete(exports=user.exports.all())
     for row in UserSession.objects.filter(user=user):
         row.end()

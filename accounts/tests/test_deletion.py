@@ -225,6 +225,7 @@ def test_purge_leaves_the_other_persons_data_untouched(owner, guest, two_people,
     # Gabriel's photo from Olivia's (now gone) album is back in his own "My photos".
     moved = Photo.objects.get(pk=two_people["gabriel_in_olivias"].pk)
     assert moved.album.owner == guest and moved.album.is_default
+    assert moved.album.cover == moved  # his "My photos" was empty: it gets a cover
     assert Album.objects.filter(pk=two_people["gabriel_album"].pk).exists()
     # Olivia's contribution to Gabriel's album went with her.
     assert not Photo.objects.filter(album=two_people["gabriel_album"]).exclude(owner=guest)
