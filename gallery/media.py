@@ -96,10 +96,15 @@ def media_url(*, photo: Photo, variant: str, user=None, link=None, anyone: bool 
 
 
 def media_urls(*, photo: Photo, user) -> dict[str, str]:
-    """thumb, mobile and display URLs for this viewer, plus the original for its owner."""
+    """thumb, mobile and display URLs for this viewer, plus the original for its owner.
+
+    A photo whose variants are still being made (or could not be) has no variant URLs.
+    """
     if not _signed_in(user):
         return {}
-    urls = {variant: media_url(photo=photo, variant=variant, user=user) for variant in VARIANTS}
+    urls = {}
+    if photo.is_ready:
+        urls = {v: media_url(photo=photo, variant=v, user=user) for v in VARIANTS}
     if permissions.can_view_original(user, photo):
         urls[ORIGINAL] = media_url(photo=photo, variant=ORIGINAL, user=user)
     return urls
