@@ -383,3 +383,27 @@ def test_production_sends_hsts_over_https_and_redirects_plain_http():
 def test_debug_settings_send_no_hsts(client):
     assert settings.SECURE_HSTS_SECONDS == 0
     assert "Strict-Transport-Security" not in client.get("/healthz", secure=True).headers
+
+
+@pytest.mark.django_db
+def test_sharing_emails_are_plain_text_with_names_verbatim(
+    make_user, django_capture_on_commit_callbacks
+):
+    """Plain text cannot run script, so names are shown as typed (not as &lt;...&gt;), and
+    there is no HTML part where they would need escaping."""
+    from django.core import mail
+
+    owner = make_user("olivia@example.com", display_name=PAYLOADS["owner_name"])
+    guest = make_user("gabriel@example.com", display_name=PAYLOADS["guest_name"])
+    Connection.objects.create(user=owner, contact=guest, circle="friend")
+    album = services.album_create(owner=owner, title=PAYLOADS["album_title"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sharing.invitation_create(inviter=owner, email="new.friend@example.com")
+        sharing.album_member_add(user=owner, album=album, member=guest)
+    invitation, shared = mail.outbox
+    for message in (invitation, shared):
+        assert not getattr(message, "alternatives", [])
+        assert message.content_subtype == "plain"
+        assert "&lt;" not in message.body and "&quot;" not in message.body
+    assert PAYLOADS["owner_name"] in invitation.body
+    assert PAYLOADS["album_title"] in shared.body
