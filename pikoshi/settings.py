@@ -390,7 +390,7 @@ HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = False
 # One token format: allauth's app flows hand out simplejwt pairs (accounts/api/tokens.py);
 # its X-Session-Token only carries multi-step flows such as sign-up -> verify email.
-HEADLESS_TOKEN_STRATEGY = "accounts.api.tokens.SimpleJWTTokenStrategy"
+HEADLESS_TOKEN_STRATEGY = "accounts.api.tokens.SimpleJWTTokenStrategy"  # noqa: S105
 HEADLESS_ADAPTER = "accounts.api.headless.HeadlessAdapter"
 
 SPECTACULAR_SETTINGS = {
@@ -514,6 +514,8 @@ LOGGING = {
     "loggers": {
         "django_redis": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # 404s are expected (denied = absent) and their paths can hold share-link tokens.
+        "django.request": {"level": "ERROR"},
         "pikoshi.requests": {
             "handlers": ["requests"],
             "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",

@@ -36,3 +36,6 @@ if REDIS_URL:
     CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = False
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SITE_ROOT = "http://testserver"
+# Serve static files from the source folders: tests must not depend on collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
