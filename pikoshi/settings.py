@@ -349,7 +349,15 @@ elif SMTP_HOST:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # In DEBUG, print emails readably; in production, Django's own console backend makes
+    # `check --deploy` report that no real email service is configured.
+    MAILERS = {
+        "default": {
+            "BACKEND": "pikoshi.mail.ConsoleEmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.console.EmailBackend"
+        }
+    }
 
 # --- REST API ---------------------------------------------------------------------------
 
