@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test serve lint format lock migrate clean bench
+.PHONY: run test serve lint format lock migrate clean bench browser
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -41,7 +41,21 @@ run: migrate
 	@echo "Pikoshi on http://127.0.0.1:8000 — emails (verification links) are printed here."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(DEV_STAMP)
+# The browser tests (e2e/) drive Debian's Chromium; Playwright cannot download its own here.
+CHROMIUM ?= $(or $(PIKOSHI_CHROMIUM),/usr/bin/chromium)
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium'"; \
+	    echo "(or set PIKOSHI_CHROMIUM to a Chromium binary), then make test again."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: $(DEV_STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
