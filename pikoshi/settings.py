@@ -458,6 +458,12 @@ if TASKS_BACKEND == "django_tasks_rq.RQBackend":
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL: RQ keeps its queue there.")
     INSTALLED_APPS.append("django_rq")
     TASKS["default"]["QUEUES"] = ["default"]
+if TASKS_BACKEND != "django.tasks.backends.immediate.ImmediateBackend":
+    # With a queue, pages hand email to the workers; they send through the real provider.
+    MAILERS = {
+        "default": {"BACKEND": "pikoshi.mail.QueuedEmailBackend"},
+        "deliver": MAILERS["default"],
+    }
 # How often a failing background job is tried before its photo is marked failed.
 PIKOSHI_TASK_ATTEMPTS = env_int("PIKOSHI_TASK_ATTEMPTS", 3)
 RQ_QUEUES = {
