@@ -17,3 +17,4 @@ urlpatterns = [
 
 handler404 = "pikoshi.views.page_not_found"
 handler500 = "pikoshi.views.server_error"
+handler429 = "pikoshi.views.too_many_requests"

@@ -16,3 +16,10 @@ def page_not_found(request, exception=None):
 @requires_csrf_token
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def too_many_requests(request, exception=None):
+    """allauth's rate limits answer with this page (pikoshi.urls.handler429)."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response

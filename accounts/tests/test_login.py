@@ -84,6 +84,8 @@ def test_repeated_failed_sign_ins_from_one_address_get_429(client, owner, login)
     response = login(owner.email, PASSWORD)
 
     assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert b"Too many attempts" in response.content
     assert signed_in_pk(client) is None
     # The counters live in the shared cache: Redis whenever REDIS_URL names one, so
     # every web process sees the same limit.
