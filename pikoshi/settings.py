@@ -395,7 +395,10 @@ JWT_COOKIE_REFRESH = "pikoshi_refresh"
 
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
-HEADLESS_SERVE_SPECIFICATION = False
+# The account flows' own OpenAPI document (/_allauth/openapi.json), for generating app
+# clients beside /api/schema/; its HTML viewer loads from a CDN, so it stays off.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 # One token format: allauth's app flows hand out simplejwt pairs (accounts/api/tokens.py);
 # its X-Session-Token only carries multi-step flows such as sign-up -> verify email.
 HEADLESS_TOKEN_STRATEGY = "accounts.api.tokens.SimpleJWTTokenStrategy"  # noqa: S105
@@ -408,7 +411,8 @@ SPECTACULAR_SETTINGS = {
         "**Signing in (apps).** Every account flow runs through allauth's headless app API "
         "under `/_allauth/app/v1/`: `auth/signup` then `auth/email/verify` with the key from "
         "the email, `auth/login`, `auth/password/request` + `auth/password/reset`, and Google "
-        "via `auth/provider/token` with the Google ID token. Multi-step flows carry allauth's "
+        "via `auth/provider/token` with the Google ID token (their own OpenAPI document: "
+        "`/_allauth/openapi.json`). Multi-step flows carry allauth's "
         "`X-Session-Token`; once fully signed in the answer's `meta` holds `access_token` and "
         "`refresh_token` — a simplejwt pair, the only credential this API takes. Send "
         "`Authorization: Bearer <access>`; renew with `POST /api/auth/token/refresh/`; "

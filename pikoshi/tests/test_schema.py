@@ -116,3 +116,13 @@ def test_swagger_ui_loads_its_assets_locally_without_inline_script(client, db, s
     assert script.status_code == 200
     assert "javascript" in script["Content-Type"]
     assert "/api/schema/" in script.content.decode()
+
+
+def test_account_flows_publish_their_own_openapi_document_for_app_clients(client, db):
+    response = client.get("/_allauth/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for flow in ("/auth/signup", "/auth/login", "/auth/email/verify", "/auth/provider/token"):
+        assert any(path.endswith(flow) for path in paths), flow
+    # Its HTML viewer would load scripts from a CDN: not served.
+    assert client.get("/_allauth/openapi.html").status_code == 404
