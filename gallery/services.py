@@ -269,6 +269,10 @@ def _existing(owner, sha256: str) -> UploadResult | None:
     return UploadResult(photo=photo, created=False, restored=restored)
 
 
+class StorageUnavailable(Exception):
+    """The media storage refused a write. Nothing was kept; trying again later may work."""
+
+
 def photo_upload(*, owner, file, album: Album | None = None, title: str = "") -> UploadResult:
     """Store an uploaded image once: the original byte for byte plus three WebP variants.
 
@@ -329,12 +333,21 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             transaction.on_commit(guard)
             storage_check_quota(user=owner, adding=file.size)
             file.seek(0)
-            photo.original.save(photo.original_extension or ".bin", file, save=False)
-            written.append(photo.original.name)
-            for name, rendered in image.variants.items():
-                stored = storage.save(_variant_name(owner, photo, name), ContentFile(rendered.data))
-                written.append(stored)
-                setattr(photo, name, stored)
+            try:
+                photo.original.save(photo.original_extension or ".bin", file, save=False)
+                written.append(photo.original.name)
+                for name, rendered in image.variants.items():
+                    stored = storage.save(
+                        _variant_name(owner, photo, name), ContentFile(rendered.data)
+                    )
+                    written.append(stored)
+                    setattr(photo, name, stored)
+            except Exception as exc:  # a full disk, a bucket that is down: any storage error
+                logger.error("Storage write failed during an upload: %r", exc)
+                raise StorageUnavailable(
+                    "Pikoshi cannot store files right now. Nothing was kept; "
+                    "please try this upload again in a few minutes."
+                ) from exc
             # Uniqueness is left to the database: only it settles two uploads racing.
             photo.full_clean(validate_unique=False, validate_constraints=False)
             photo.save()

@@ -3,6 +3,9 @@ import logging
 import re
 import time
 
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+
 logger = logging.getLogger("pikoshi.requests")
 
 # Media URLs and share links carry their credential in the path: log its place, not its value.
@@ -42,26 +45,44 @@ class RequestLogMiddleware:
 
 DATABASE_RETRY_AFTER = 5  # seconds; a restarting PostgreSQL is usually back within that
 DATABASE_UNAVAILABLE = "Pikoshi cannot reach its database right now. Please try again in a moment."
-_UNAVAILABLE_PAGE = (
-    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-    '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<title>Back in a moment — Pikoshi</title>"
-    '<link rel="stylesheet" href="/static/css/pikoshi.css"></head>\n'
-    '<body><main id="main"><section class="empty-state"><h1>Back in a moment</h1>\n'
-    f"<p>{DATABASE_UNAVAILABLE} Nothing you stored was lost.</p>"
-    '<p><a class="button" href="">Try again</a></p>\n'
-    "</section></main></body></html>\n"
-)
+STORAGE_RETRY_AFTER = 60
 
 
-class DatabaseUnavailableMiddleware:
-    """A lost database connection (a restart, a failover) answers 503 with Retry-After.
+def _unavailable_page(message: str) -> str:
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Back in a moment — Pikoshi</title>"
+        '<link rel="stylesheet" href="/static/css/pikoshi.css"></head>\n'
+        '<body><main id="main"><section class="empty-state"><h1>Back in a moment</h1>\n'
+        f"<p>{escape(message)} Nothing you stored was lost.</p>"
+        '<p><a class="button" href="">Try again</a></p>\n'
+        "</section></main></body></html>\n"
+    )
+
+
+def _outage(exception) -> tuple[str, str, int] | None:
+    """(message, code, retry after) when the error is a service being away, not a bug."""
+    from django.db import InterfaceError, OperationalError
+
+    from gallery.services import StorageUnavailable
+
+    if isinstance(exception, OperationalError | InterfaceError):
+        return DATABASE_UNAVAILABLE, "database_unavailable", DATABASE_RETRY_AFTER
+    if isinstance(exception, StorageUnavailable):
+        return str(exception), "storage_unavailable", STORAGE_RETRY_AFTER
+    return None
+
+
+class ServiceUnavailableMiddleware:
+    """A database or storage outage answers 503 with Retry-After, not the 500 page.
 
     Without this the person sees the generic 500 page and a client does not know that
-    trying again shortly is the right move. Only connection-level errors qualify: a bad
-    query (ProgrammingError, IntegrityError) is still a bug and still a 500. The next
-    request gets a fresh connection (CONN_HEALTH_CHECKS), so the outage heals by itself.
-    The answer is built without touching the database or templates that might.
+    trying again shortly is the right move. Only outages qualify: a lost database
+    connection (a restart, a failover) or a storage write that failed; a bad query
+    (ProgrammingError, IntegrityError) is still a bug and still a 500. The next request
+    gets a fresh connection (CONN_HEALTH_CHECKS), so the outage heals by itself. The
+    answer is built without touching the database or templates that might.
     """
 
     def __init__(self, get_response):
@@ -71,26 +92,20 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-
-        if not isinstance(exception, OperationalError | InterfaceError):
+        outage = _outage(exception)
+        if outage is None:
             return None
+        message, code, retry_after = outage
         logger.warning(
-            json.dumps({"path": request.path, "database_unavailable": str(exception)[:200]})
+            json.dumps({"path": loggable_path(request.path), code: str(exception)[:200]})
         )
         wants_json = request.path.startswith(("/api/", "/_allauth/")) or (
             "application/json" in request.headers.get("Accept", "")
         )
         if wants_json:
-            from django.http import JsonResponse
-
-            response = JsonResponse(
-                {"detail": DATABASE_UNAVAILABLE, "code": "database_unavailable"}, status=503
-            )
+            response = JsonResponse({"detail": message, "code": code}, status=503)
         else:
-            from django.http import HttpResponse
-
-            response = HttpResponse(_UNAVAILABLE_PAGE, status=503)
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+            response = HttpResponse(_unavailable_page(message), status=503)
+        response["Retry-After"] = str(retry_after)
         response["Cache-Control"] = "no-store"
         return response

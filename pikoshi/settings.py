@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "gallery.sharing.middleware.NoIndexMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # A lost database connection answers 503 + Retry-After instead of a 500.
-    "pikoshi.middleware.DatabaseUnavailableMiddleware",
+    "pikoshi.middleware.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -249,8 +249,9 @@ def test_storage_failure_half_way_leaves_no_row_and_no_file(owner, media_root, m
         return real_save(name, content)
 
     monkeypatch.setattr(storage, "_save", failing_save)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(services.StorageUnavailable, match="try this upload again") as failure:
         upload(owner)
+    assert isinstance(failure.value.__cause__, OSError)
     assert len(calls) == 2
     assert not Photo.objects.exists()
     assert stored_files(media_root) == []

@@ -360,7 +360,10 @@ def test_storage_failure_mid_upload_leaves_no_row_and_no_file(
         )
         response = client.post(reverse("api_photo_list"), {"file": jpeg_file(1)})
     assert len(calls) == 3
-    assert response.status_code == 500
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert response.json()["code"] == "storage_unavailable"
+    assert "try this upload again" in response.json()["detail"]
     assert b"No space left" not in response.content and b"Traceback" not in response.content
     assert not Photo.objects.exists()
     assert stored_files(media_root) == []
