@@ -19,5 +19,6 @@ urlpatterns = [
         name="api_photo_restore",
     ),
     path("trash/", views.TrashApi.as_view(), name="api_trash"),
+    path("trash/<uuid:public_id>/", views.TrashPhotoApi.as_view(), name="api_trash_photo"),
     path("", include("gallery.sharing.api_urls")),
 ]

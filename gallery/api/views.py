@@ -6,6 +6,7 @@ ImageRejected (413/415/422); pikoshi.api turns each into {"detail", "code"}.
 """
 
 from django.conf import settings
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -440,3 +441,42 @@ class TrashApi(APIView):
         photos = selectors.trash_for_owner(user=request.user)
         data = PhotoSerializer(photos, many=True, context={"request": request}).data
         return Response({"results": data})
+
+    @extend_schema(
+        tags=["photos"],
+        operation_id="trash_empty",
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                inline_serializer("TrashEmptied", {"deleted": serializers.IntegerField()}),
+                examples=[OpenApiExample("Emptied", value={"deleted": 3})],
+            ),
+            **error_responses(401, 403, 429),
+        },
+        description="Deletes every photo in the caller's trash for good, files included.",
+    )
+    def delete(self, request):
+        return Response({"deleted": services.trash_empty(user=request.user)})
+
+
+class TrashPhotoApi(APIView):
+    """One photo in the caller's trash."""
+
+    @extend_schema(
+        tags=["photos"],
+        operation_id="trash_photo_destroy",
+        parameters=[PHOTO_ID],
+        responses={204: None, **error_responses(401, 403, 404, 429)},
+        description=(
+            "Deletes a trashed photo for good: its row and every stored file. Photos not in "
+            "the trash answer 404; move them to the trash first (DELETE /api/photos/{id}/)."
+        ),
+    )
+    def delete(self, request, public_id):
+        photo = selectors.photo_for_owner(
+            user=request.user, public_id=public_id, include_trashed=True
+        )
+        if not photo.in_trash:
+            raise Http404("No such photo in the trash.")
+        services.photo_delete_forever(user=request.user, photo=photo)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -408,11 +408,36 @@ def test_stranger_cannot_restore_a_trashed_photo(stranger_api, owner):
     assert stranger_api.get("/api/trash/").json()["results"] == []
 
 
+def test_delete_forever_and_empty_trash(api, owner, django_capture_on_commit_callbacks):
+    kept = make_photo(owner)
+    first = make_photo(owner, deleted_at=timezone.now())
+    second = make_photo(owner, deleted_at=timezone.now())
+    files = [first.original.name, first.thumb.name, first.display.name]
+    # Only what is in the trash can be deleted for good.
+    assert_error(api.delete(f"/api/trash/{kept.public_id}/"), 404)
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the delete commits
+        assert api.delete(f"/api/trash/{first.public_id}/").status_code == 204
+    assert not Photo.objects.filter(pk=first.pk).exists()
+    assert not any(first.original.storage.exists(name) for name in files)
+    assert api.delete("/api/trash/").json() == {"deleted": 1}
+    assert not Photo.objects.filter(pk=second.pk).exists()
+    assert Photo.objects.filter(pk=kept.pk).exists()
+
+
+def test_stranger_cannot_delete_or_empty_someone_elses_trash(stranger_api, owner):
+    trashed = make_photo(owner, deleted_at=timezone.now())
+    assert_error(stranger_api.delete(f"/api/trash/{trashed.public_id}/"), 404)
+    assert stranger_api.delete("/api/trash/").json() == {"deleted": 0}
+    assert Photo.objects.filter(pk=trashed.pk).exists()
+
+
 def test_anonymous_gets_401_everywhere(album, photo):
     anonymous = Api()
     endpoints = [
         ("get", "/api/albums/", None),
         ("post", "/api/albums/", {"title": "x"}),
+        ("delete", "/api/trash/", None),
+        ("delete", f"/api/trash/{photo.public_id}/", None),
         ("get", "/api/photos/", None),
         ("post", "/api/photos/", None),
         ("get", "/api/trash/", None),
