@@ -31,7 +31,8 @@ class PhotoPage:
     next_cursor: str | None
 
 
-def _parse_uuid(value) -> uuid.UUID:
+def uuid_or_404(value) -> uuid.UUID:
+    """A public id from a URL or a request body; anything malformed is simply "not found"."""
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -42,7 +43,7 @@ def _parse_uuid(value) -> uuid.UUID:
 
 def album_for_viewer(*, user, public_id) -> Album:
     """The album if this person may see it, else 404."""
-    album_id = _parse_uuid(public_id)
+    album_id = uuid_or_404(public_id)
     album = (
         permissions.visible_albums(user)
         .select_related("owner", "cover")
@@ -74,7 +75,7 @@ def albums_for_owner(*, user) -> QuerySet[Album]:
 
 def photo_for_viewer(*, user, public_id) -> Photo:
     """A photo this person may see (never one in the trash), else 404."""
-    photo_id = _parse_uuid(public_id)
+    photo_id = uuid_or_404(public_id)
     photo = (
         permissions.visible_photos(user)
         .select_related("album", "owner")
@@ -88,7 +89,7 @@ def photo_for_viewer(*, user, public_id) -> Photo:
 
 def photo_for_owner(*, user, public_id, include_trashed: bool = False) -> Photo:
     """One of the person's own photos, for editing; trashed ones only when asked for."""
-    photo_id = _parse_uuid(public_id)
+    photo_id = uuid_or_404(public_id)
     photos = permissions.owned_photos(user).select_related("album", "owner")
     if not include_trashed:
         photos = photos.filter(deleted_at__isnull=True)

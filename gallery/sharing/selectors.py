@@ -1,6 +1,5 @@
 """Reads around sharing, always on behalf of someone; access rules come from permissions.py."""
 
-import uuid
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -18,16 +17,8 @@ from gallery.models import (
     Photo,
     ShareLink,
 )
+from gallery.selectors import uuid_or_404
 from gallery.sharing.tokens import hash_token
-
-
-def _uuid(value) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such item.") from None
 
 
 def _person(user) -> bool:
@@ -46,7 +37,7 @@ def connections_for(*, user) -> QuerySet[Connection]:
 
 def connection_for(*, user, contact_uuid) -> Connection:
     """This person's side of the connection with `contact_uuid`, else 404."""
-    connection = connections_for(user=user).filter(contact__uuid=_uuid(contact_uuid)).first()
+    connection = connections_for(user=user).filter(contact__uuid=uuid_or_404(contact_uuid)).first()
     if connection is None:
         raise Http404("No such connection.")
     return connection
@@ -78,14 +69,14 @@ def invitations_sent(*, user) -> QuerySet[Invitation]:
 
 
 def invitation_for_invitee(*, user, public_id) -> Invitation:
-    invitation = invitations_received(user=user).filter(public_id=_uuid(public_id)).first()
+    invitation = invitations_received(user=user).filter(public_id=uuid_or_404(public_id)).first()
     if invitation is None:
         raise Http404("No such invitation.")
     return invitation
 
 
 def invitation_for_inviter(*, user, public_id) -> Invitation:
-    invitation = invitations_sent(user=user).filter(public_id=_uuid(public_id)).first()
+    invitation = invitations_sent(user=user).filter(public_id=uuid_or_404(public_id)).first()
     if invitation is None:
         raise Http404("No such invitation.")
     return invitation
@@ -98,7 +89,7 @@ def album_for_sharer(*, user, public_id) -> Album:
     """An album whose sharing this person manages (its owner), else 404."""
     album = (
         permissions.visible_albums(user)
-        .filter(public_id=_uuid(public_id))
+        .filter(public_id=uuid_or_404(public_id))
         .select_related("owner")
         .first()
     )
@@ -114,7 +105,7 @@ def members_of(*, album: Album) -> QuerySet[AlbumMember]:
 
 def membership_for_sharer(*, user, album_public_id, user_uuid) -> AlbumMember:
     album = album_for_sharer(user=user, public_id=album_public_id)
-    membership = members_of(album=album).filter(user__uuid=_uuid(user_uuid)).first()
+    membership = members_of(album=album).filter(user__uuid=uuid_or_404(user_uuid)).first()
     if membership is None:
         raise Http404("No such person on this album.")
     return membership
@@ -130,7 +121,7 @@ def links_of(*, album: Album) -> QuerySet[ShareLink]:
 
 def link_for_sharer(*, user, public_id) -> ShareLink:
     link = (
-        ShareLink.objects.filter(public_id=_uuid(public_id), album__owner=user)
+        ShareLink.objects.filter(public_id=uuid_or_404(public_id), album__owner=user)
         .select_related("album")
         .first()
         if _person(user)
@@ -214,7 +205,7 @@ def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
 
 
 def link_photo(*, link: ShareLink, public_id) -> Photo:
-    photo = link_photos(link=link).filter(public_id=_uuid(public_id)).first()
+    photo = link_photos(link=link).filter(public_id=uuid_or_404(public_id)).first()
     if photo is None:
         raise Http404("No such photo.")
     return photo
@@ -227,7 +218,7 @@ def public_album(*, public_id) -> Album:
     """A public album for a visitor without an account, else 404 like any unknown id."""
     album = (
         permissions.public_albums()
-        .filter(public_id=_uuid(public_id))
+        .filter(public_id=uuid_or_404(public_id))
         .select_related("owner")
         .first()
     )
@@ -241,7 +232,7 @@ def public_photos(*, album: Album) -> QuerySet[Photo]:
 
 
 def public_photo(*, album: Album, public_id) -> Photo:
-    photo = public_photos(album=album).filter(public_id=_uuid(public_id)).first()
+    photo = public_photos(album=album).filter(public_id=uuid_or_404(public_id)).first()
     if photo is None:
         raise Http404("No such photo.")
     return photo
