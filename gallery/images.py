@@ -18,6 +18,7 @@ import re
 import struct
 import warnings
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
@@ -124,6 +125,25 @@ def process_image(source: BinaryIO, *, max_pixels: int) -> ProcessedImage:
 
     The source is rewound afterwards so the caller can store the original.
     """
+    with _opened(source, max_pixels) as (im, mime_type):
+        return _process(im, mime_type, max_pixels)
+
+
+def inspect_image(source: BinaryIO, *, max_pixels: int) -> ProcessedImage:
+    """What an upload needs when a worker renders later: type, size, date, camera, place.
+
+    The same sniffing, pixel limit and EXIF reading as process_image, from the header only
+    (PNG keeps eXIf after the pixels, so it is decoded); `variants` is empty.
+    """
+    with _opened(source, max_pixels) as (im, mime_type):
+        if im.format not in _JPEG_FORMATS:
+            _load(im, max_pixels)
+        return _described(im.size, _read_exif(im), mime_type, variants={})
+
+
+@contextmanager
+def _opened(source: BinaryIO, max_pixels: int):
+    """(image, sniffed mime type) with the limits checked; the source is rewound after."""
     fp = _seekable(source)
     try:
         head = fp.read(64)
@@ -132,12 +152,33 @@ def process_image(source: BinaryIO, *, max_pixels: int) -> ProcessedImage:
             raise ImageRejected("The file is empty.", status=422, code="empty_file")
         pillow_format, mime_type = _sniff(head)
         with _open(fp, pillow_format, max_pixels) as im:
-            return _process(im, mime_type, max_pixels)
+            yield im, mime_type
     finally:
         try:
             fp.seek(0)
         except (OSError, ValueError):
             pass
+
+
+def _described(
+    stored_size: tuple[int, int], exif: Image.Exif, mime_type: str, variants: dict
+) -> ProcessedImage:
+    """The upright size and the metadata the owner sees, from the stored size and EXIF."""
+    width, height = stored_size
+    if _orientation(exif) in _SWAPS_AXES:
+        width, height = height, width
+    latitude, longitude = _gps(exif)
+    return ProcessedImage(
+        mime_type=mime_type,
+        width=width,
+        height=height,
+        taken_at=_taken_at(exif),
+        camera_make=_exif_text(exif.get(ExifTags.Base.Make)),
+        camera_model=_exif_text(exif.get(ExifTags.Base.Model)),
+        latitude=latitude,
+        longitude=longitude,
+        variants=variants,
+    )
 
 
 # --- sniffing and opening -------------------------------------------------------------------
@@ -301,15 +342,10 @@ def _process(im: Image.Image, mime_type: str, max_pixels: int) -> ProcessedImage
             img = img.transpose(method)
         variants[name] = _encode(name, img)
 
-    return ProcessedImage(
-        mime_type=mime_type,
-        width=width,
-        height=height,
-        taken_at=_taken_at(exif),
-        camera_make=_exif_text(exif.get(ExifTags.Base.Make)),
-        camera_model=_exif_text(exif.get(ExifTags.Base.Model)),
-        latitude=(gps := _gps(exif))[0],
-        longitude=gps[1],
+    return _described(
+        (stored_w, stored_h),
+        exif,
+        mime_type,
         variants={name: variants[name] for name in VARIANT_SIZES},
     )
 

@@ -25,10 +25,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from PIL import Image
 
-from gallery import images, services
-from gallery.images import ImageRejected, ProcessedImage, process_image
+from gallery import services
+from gallery.images import ImageRejected, process_image
 from gallery.models import Photo
 
 logger = logging.getLogger(__name__)
@@ -45,45 +44,6 @@ def runs_in_background() -> bool:
 
     backend = render_variants.get_backend()
     return "Immediate" not in type(backend).__name__
-
-
-def inspect_image(source, *, max_pixels: int) -> ProcessedImage:
-    """What the upload needs without rendering: type, size, date, camera, place.
-
-    The same sniffing, pixel limit and EXIF reading as process_image, on the header only
-    (PNG keeps eXIf after the pixels, so it is decoded); no variants.
-    """
-    fp = images._seekable(source)
-    try:
-        head = fp.read(64)
-        fp.seek(0)
-        if not head:
-            raise ImageRejected("The file is empty.", status=422, code="empty_file")
-        pillow_format, mime_type = images._sniff(head)
-        with images._open(fp, pillow_format, max_pixels) as im:
-            if im.format not in images._JPEG_FORMATS:
-                images._load(im, max_pixels)
-            exif = images._read_exif(im)
-            width, height = im.size
-            if images._orientation(exif) in images._SWAPS_AXES:
-                width, height = height, width
-            latitude, longitude = images._gps(exif)
-            return ProcessedImage(
-                mime_type=mime_type,
-                width=width,
-                height=height,
-                taken_at=images._taken_at(exif),
-                camera_make=images._exif_text(exif.get(Image.ExifTags.Base.Make)),
-                camera_model=images._exif_text(exif.get(Image.ExifTags.Base.Model)),
-                latitude=latitude,
-                longitude=longitude,
-                variants={},
-            )
-    finally:
-        try:
-            fp.seek(0)
-        except (OSError, ValueError):
-            pass
 
 
 # --- Queueing ---------------------------------------------------------------------------------

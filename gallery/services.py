@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.services import storage_check_quota
 from gallery import permissions, processing
-from gallery.images import check_size, process_image
+from gallery.images import check_size, inspect_image, process_image
 from gallery.models import Album, Photo
 
 logger = logging.getLogger(__name__)
@@ -296,7 +296,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
     file.seek(0)
     # With a task queue the variants are made by a worker (gallery/processing.py).
     queued = processing.runs_in_background()
-    inspect = processing.inspect_image if queued else process_image
+    inspect = inspect_image if queued else process_image
     image = inspect(file, max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
     now = timezone.now()
     taken_at = image.taken_at
