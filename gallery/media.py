@@ -63,10 +63,6 @@ class _MediaSigner(signing.TimestampSigner):
         return signing.b62_encode(now - now % SIGNING_BUCKET_SECONDS)
 
 
-def _signed_in(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
-
-
 def _signer() -> _MediaSigner:
     return _MediaSigner(salt=SALT)
 
@@ -87,7 +83,7 @@ def media_url(*, photo: Photo, variant: str, user=None, link=None, anyone: bool 
         subject = f"l{link.public_id.hex}"
     elif anyone:
         subject = f"p{photo.album.public_id.hex}"
-    elif _signed_in(user):
+    elif permissions.is_person(user):
         subject = f"u{user.uuid.hex}"
     else:
         return ""
@@ -100,7 +96,7 @@ def media_urls(*, photo: Photo, user) -> dict[str, str]:
 
     A photo whose variants are still being made (or could not be) has no variant URLs.
     """
-    if not _signed_in(user):
+    if not permissions.is_person(user):
         return {}
     urls = {}
     if photo.is_ready:

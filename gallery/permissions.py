@@ -15,13 +15,14 @@ from django.utils import timezone
 from gallery.models import Album, AlbumMember, Audience, Circle, Connection, Photo, ShareLink
 
 
-def _is_person(user) -> bool:
+def is_person(user) -> bool:
+    """A signed-in, active account; anonymous visitors and None see nothing through here."""
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
 def visible_albums(user) -> QuerySet[Album]:
     """The albums this person may look at."""
-    if not _is_person(user):
+    if not is_person(user):
         return Album.objects.none()
     connected = Connection.objects.filter(user=OuterRef("owner"), contact=user)
     named = active_memberships(user).filter(album=OuterRef("pk"))
@@ -36,7 +37,7 @@ def visible_albums(user) -> QuerySet[Album]:
 
 def active_memberships(user) -> QuerySet[AlbumMember]:
     """Named grants of this person that have not ended: `until` is enforced here, on read."""
-    if not _is_person(user):
+    if not is_person(user):
         return AlbumMember.objects.none()
     return AlbumMember.objects.filter(user=user).filter(
         Q(until__isnull=True) | Q(until__gt=timezone.now())
@@ -52,18 +53,22 @@ def can_view_album(user, album: Album) -> bool:
 
 def can_edit_album(user, album: Album) -> bool:
     """Only the owner changes an album (title, deletion); see can_contribute for uploads."""
-    return _is_person(user) and album is not None and album.owner_id == user.pk
+    return is_person(user) and album is not None and album.owner_id == user.pk
+
+
+def contributable_albums(user) -> QuerySet[Album]:
+    """Albums this person may add photos to: their own, and those naming them contributor."""
+    if not is_person(user):
+        return Album.objects.none()
+    contributing = active_memberships(user).filter(role=AlbumMember.Role.CONTRIBUTOR)
+    return Album.objects.filter(Q(owner=user) | Q(pk__in=contributing.values("album_id")))
 
 
 def can_contribute(user, album: Album) -> bool:
-    """The owner, and people named as contributors whose grant has not ended, add photos."""
-    if can_edit_album(user, album):
-        return True
-    return (
-        _is_person(user)
-        and album is not None
-        and active_memberships(user).filter(album=album, role=AlbumMember.Role.CONTRIBUTOR).exists()
-    )
+    """True when `album` is among `contributable_albums(user)`, so the rule exists once."""
+    if album is None or album.pk is None:
+        return False
+    return can_edit_album(user, album) or contributable_albums(user).filter(pk=album.pk).exists()
 
 
 def can_share_album(user, album: Album) -> bool:
@@ -88,7 +93,7 @@ def visible_photos(user) -> QuerySet[Photo]:
     Their own photos stay visible to them even in someone else's album after their
     contributor grant ended.
     """
-    if not _is_person(user):
+    if not is_person(user):
         return Photo.objects.none()
     return Photo.objects.filter(deleted_at__isnull=True).filter(
         Q(album__in=visible_albums(user)) | Q(owner=user)
@@ -97,19 +102,19 @@ def visible_photos(user) -> QuerySet[Photo]:
 
 def owned_photos(user) -> QuerySet[Photo]:
     """Every photo this person owns, trashed ones included: their library and their trash."""
-    if not _is_person(user):
+    if not is_person(user):
         return Photo.objects.none()
     return Photo.objects.filter(owner=user)
 
 
 def can_edit_photo(user, photo: Photo) -> bool:
     """Titles, moves, trash and deletion belong to the photo's owner."""
-    return _is_person(user) and photo is not None and photo.owner_id == user.pk
+    return is_person(user) and photo is not None and photo.owner_id == user.pk
 
 
 def can_view_original(user, photo: Photo) -> bool:
     """The original keeps every byte (GPS included), so only its owner downloads it."""
-    return _is_person(user) and photo is not None and photo.owner_id == user.pk
+    return is_person(user) and photo is not None and photo.owner_id == user.pk
 
 
 # --- Share links ------------------------------------------------------------------------------
@@ -180,6 +185,6 @@ def details_policy(
     if link is not None:
         return DetailsPolicy(camera=link.share_camera, location=link.share_location)
     owner_id = photo.owner_id if photo is not None else album.owner_id
-    if _is_person(user) and owner_id == user.pk:
+    if is_person(user) and owner_id == user.pk:
         return DetailsPolicy(camera=True, location=True)
     return DetailsPolicy(camera=album.share_camera, location=album.share_location)

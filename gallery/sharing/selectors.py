@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
-from django.utils import timezone
 
 from gallery import permissions
 from gallery.models import (
@@ -20,17 +19,12 @@ from gallery.models import (
 from gallery.selectors import uuid_or_404
 from gallery.sharing.tokens import hash_token
 
-
-def _person(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
-
-
 # --- connections --------------------------------------------------------------------------
 
 
 def connections_for(*, user) -> QuerySet[Connection]:
     """The people this person is connected with, as they filed them."""
-    if not _person(user):
+    if not permissions.is_person(user):
         return Connection.objects.none()
     return Connection.objects.filter(user=user).select_related("contact")
 
@@ -50,7 +44,7 @@ def _verified_emails(user) -> list[str]:
 
 def invitations_received(*, user) -> QuerySet[Invitation]:
     """Pending invitations to any of this person's verified addresses, so they survive sign-up."""
-    if not _person(user):
+    if not permissions.is_person(user):
         return Invitation.objects.none()
     return (
         Invitation.objects.filter(
@@ -63,7 +57,7 @@ def invitations_received(*, user) -> QuerySet[Invitation]:
 
 def invitations_sent(*, user) -> QuerySet[Invitation]:
     """Invitations this person sent that nobody has answered yet."""
-    if not _person(user):
+    if not permissions.is_person(user):
         return Invitation.objects.none()
     return Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING)
 
@@ -113,10 +107,7 @@ def membership_for_sharer(*, user, album_public_id, user_uuid) -> AlbumMember:
 
 def links_of(*, album: Album) -> QuerySet[ShareLink]:
     """The album's links that still work, newest first."""
-    now = timezone.now()
-    return album.share_links.filter(revoked_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
+    return permissions.active_share_links().filter(album=album)
 
 
 def link_for_sharer(*, user, public_id) -> ShareLink:
@@ -124,7 +115,7 @@ def link_for_sharer(*, user, public_id) -> ShareLink:
         ShareLink.objects.filter(public_id=uuid_or_404(public_id), album__owner=user)
         .select_related("album")
         .first()
-        if _person(user)
+        if permissions.is_person(user)
         else None
     )
     if link is None or not permissions.can_share_album(user, link.album):
@@ -134,11 +125,8 @@ def link_for_sharer(*, user, public_id) -> ShareLink:
 
 def albums_for_upload(*, user) -> QuerySet[Album]:
     """Albums this person may add photos to: their own and those they contribute to."""
-    if not _person(user):
-        return Album.objects.none()
-    contributing = permissions.active_memberships(user).filter(role=AlbumMember.Role.CONTRIBUTOR)
     return (
-        Album.objects.filter(Q(owner=user) | Q(pk__in=contributing.values("album_id")))
+        permissions.contributable_albums(user)
         .select_related("owner")
         # Own albums first, so the uploader's own "My photos" is the default choice.
         .order_by(Case(When(owner=user, then=0), default=1), "-is_default", "owner_id", "title")
@@ -162,7 +150,7 @@ def shared_with_me(*, user) -> list[SharedGroup]:
     Public albums of strangers are visible by URL but never listed: only albums whose owner
     is a connection, or that name this person, appear here.
     """
-    if not _person(user):
+    if not permissions.is_person(user):
         return []
     connected_owner_ids = Connection.objects.filter(contact=user).values("user_id")
     named = permissions.active_memberships(user).filter(album=OuterRef("pk"))
@@ -254,7 +242,7 @@ class SharingOverview:
 
 def sharing_overview(*, user) -> SharingOverview:
     """Everything of this person's that someone else can see, for one page of revoke buttons."""
-    if not _person(user):
+    if not permissions.is_person(user):
         return SharingOverview(albums=[], members=[], links=[])
     albums = list(
         Album.objects.filter(owner=user)
