@@ -73,6 +73,11 @@ def albums_for_owner(*, user) -> QuerySet[Album]:
     )
 
 
+def album_photo_count(*, album: Album) -> int:
+    """Photos in an album that are not in the trash (whoever may see the album sees them all)."""
+    return album.photos.filter(deleted_at__isnull=True).count()
+
+
 def photo_for_viewer(*, user, public_id) -> Photo:
     """A photo this person may see (never one in the trash), else 404."""
     photo_id = uuid_or_404(public_id)

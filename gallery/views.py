@@ -145,7 +145,7 @@ def album_detail(request, public_id):
         "album_context": album,
         "can_edit": permissions.can_edit_album(request.user, album),
         "can_contribute": permissions.can_contribute(request.user, album),
-        "photo_count": permissions.visible_photos(request.user).filter(album=album).count(),
+        "photo_count": selectors.album_photo_count(album=album),
     }
     return _photo_grid(request, template="gallery/album_detail.html", page=page, context=context)
 
@@ -185,7 +185,7 @@ def album_delete(request, public_id):
         return redirect("album_list")
     context = {
         "album": album,
-        "photo_count": permissions.visible_photos(request.user).filter(album=album).count(),
+        "photo_count": selectors.album_photo_count(album=album),
         "trash_days": settings.PIKOSHI_TRASH_DAYS,
     }
     return render(request, "gallery/album_delete.html", context)
