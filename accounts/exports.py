@@ -255,9 +255,14 @@ def export_build(*, export_id: int) -> Export | None:
     export.photo_count = len(entries)
     export.finished_at = now
     export.expires_at = now + timedelta(days=settings.PIKOSHI_EXPORT_DAYS)
-    export.save(
-        update_fields=["status", "file", "bytes", "photo_count", "finished_at", "expires_at"]
-    )
+    try:
+        export.save(
+            update_fields=["status", "file", "bytes", "photo_count", "finished_at", "expires_at"]
+        )
+    except Export.NotUpdated:
+        # The export (or its whole account) was deleted while the archive was written.
+        export.file.delete(save=False)
+        return None
     logger.info("Export ready: user %s, %d photos, %d bytes", user.uuid, len(entries), size)
     _email_ready(export)
     return export

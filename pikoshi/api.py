@@ -1,5 +1,6 @@
 """Pieces shared by every API endpoint: the error shape and its documentation."""
 
+from django.core.exceptions import ObjectNotUpdated
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
@@ -52,6 +53,9 @@ def _translate(exc):
         return Rejected(str(exc), status=exc.status, code=exc.code)
     if isinstance(exc, InvalidCursor):
         return InvalidInput(str(exc), code="invalid_cursor")
+    if isinstance(exc, ObjectNotUpdated):
+        # Someone deleted the row between our lookup and our save: it is gone, so 404.
+        return exceptions.NotFound()
     return exc
 
 

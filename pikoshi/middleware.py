@@ -3,14 +3,14 @@ import logging
 import re
 import time
 
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import ObjectNotUpdated
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.html import escape
 
 logger = logging.getLogger("pikoshi.requests")
 
 # Media URLs and share links carry their credential in the path: log its place, not its value.
 SECRET_PATHS = re.compile(r"^/(media|s)/[^/]+")
-
 
 def loggable_path(path: str) -> str:
     return SECRET_PATHS.sub(lambda m: f"/{m.group(1)}/<token>", path)
@@ -83,6 +83,9 @@ class ServiceUnavailableMiddleware:
     (ProgrammingError, IntegrityError) is still a bug and still a 500. The next request
     gets a fresh connection (CONN_HEALTH_CHECKS), so the outage heals by itself. The
     answer is built without touching the database or templates that might.
+
+    A save that found its row deleted by someone else meanwhile (Model.NotUpdated) is
+    neither an outage nor a bug: the thing is gone, so the page answers 404.
     """
 
     def __init__(self, get_response):
@@ -92,6 +95,10 @@ class ServiceUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, ObjectNotUpdated):
+            # The row was deleted between the page's lookup and its save (another tab,
+            # another person): to this request it no longer exists.
+            raise Http404("It was deleted meanwhile.") from exception
         outage = _outage(exception)
         if outage is None:
             return None

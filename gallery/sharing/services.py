@@ -260,7 +260,8 @@ def album_member_add(
     membership.role = role
     membership.until = until
     membership.full_clean()
-    membership.save()
+    # An existing grant is updated, never re-inserted: removed meanwhile means gone (404).
+    membership.save(force_insert=created, force_update=not created)
     if created:
         context = {
             "owner": user,
@@ -289,7 +290,9 @@ def album_member_update(
         _check_until(until)
         membership.until = until
     membership.full_clean()
-    membership.save()
+    # update_fields: a membership removed meanwhile raises NotUpdated (a 404) instead of
+    # being INSERTed again, which would undo its owner's revocation.
+    membership.save(update_fields=["role", "until"])
     return membership
 
 
@@ -351,6 +354,16 @@ def share_link_create(
     return CreatedLink(link=link, token=token)
 
 
+SHARE_LINK_EDITABLE = [
+    "label",
+    "expires_at",
+    "password",
+    "allow_download",
+    "share_camera",
+    "share_location",
+]
+
+
 @transaction.atomic
 def share_link_update(
     *,
@@ -382,7 +395,9 @@ def share_link_update(
         if value is not None:
             setattr(link, name, bool(value))
     link.full_clean()
-    link.save()
+    # update_fields: a link deleted meanwhile (with its album) raises NotUpdated, a 404,
+    # instead of being INSERTed again.
+    link.save(update_fields=SHARE_LINK_EDITABLE)
     return link
 
 
