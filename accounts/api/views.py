@@ -20,6 +20,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from accounts.api.authentication import (
     RefreshTokenCredential,
     enforce_csrf,
+    enforce_login_csrf,
 )
 from accounts.api.serializers import TokenPairSerializer, UserContextSerializer, token_pair_data
 from accounts.api.tokens import (
@@ -189,13 +190,16 @@ class CookieLoginApi(APIView):
         examples=[OpenApiExample("Exchange a pair", value={"refresh": TOKEN_EXAMPLE})],
         description=(
             "Post the refresh token from the headless app sign-in: it is rotated and the "
-            "new pair is set as HttpOnly cookies (access on /, refresh on /api/auth/). A "
+            "new pair is set as HttpOnly cookies (access on /, refresh on /api/auth/). Send "
+            "it as JSON (a browser's `Origin`, when sent, must be this site) or with the "
+            "`X-CSRFToken` header: a cross-site form cannot sign a browser in. A "
             "browser already signed in with a Django session may post an empty body. "
             "Afterwards send the CSRF token (cookie `csrftoken`, header `X-CSRFToken`) on "
             "every unsafe request."
         ),
     )
     def post(self, request):
+        enforce_login_csrf(request)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
         raw = body.validated_data.get("refresh") or ""

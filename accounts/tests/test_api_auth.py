@@ -446,6 +446,59 @@ def test_browser_session_can_get_cookies_and_use_the_api(csrf_client, owner):
     assert AccessToken(response.cookies[ACCESS].value)["sub"] == str(owner.uuid)
 
 
+def test_cross_site_form_cannot_sign_a_browser_in_as_someone_else(csrf_client, owner, stranger):
+    """Login CSRF: a page elsewhere posts the attacker's refresh token as a plain form."""
+    _access, attackers_refresh = tokens_for(Client(), stranger)
+
+    response = csrf_client.post(
+        "/api/auth/cookie/",
+        {"refresh": attackers_refresh},
+        HTTP_ORIGIN="https://evil.example",
+    )
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert ACCESS not in response.cookies and REFRESH not in response.cookies
+
+
+def test_form_post_without_an_origin_still_needs_the_csrf_token(csrf_client, stranger):
+    _access, attackers_refresh = tokens_for(Client(), stranger)
+
+    response = csrf_client.post("/api/auth/cookie/", {"refresh": attackers_refresh})
+
+    assert response.status_code == 403
+    assert ACCESS not in response.cookies
+
+
+def test_json_from_another_origin_cannot_set_the_cookies(csrf_client, stranger):
+    _access, attackers_refresh = tokens_for(Client(), stranger)
+
+    response = csrf_client.post(
+        "/api/auth/cookie/",
+        {"refresh": attackers_refresh},
+        content_type="application/json",
+        HTTP_ORIGIN="https://evil.example",
+    )
+
+    assert response.status_code == 403
+    assert ACCESS not in response.cookies
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
+def test_json_from_this_site_sets_the_cookies(csrf_client, owner, content_type):
+    _access, refresh = tokens_for(Client(), owner)
+
+    response = csrf_client.post(
+        "/api/auth/cookie/",
+        {"refresh": refresh},
+        content_type=content_type,
+        HTTP_ORIGIN="http://testserver",
+    )
+
+    assert response.status_code == 200
+    assert AccessToken(response.cookies[ACCESS].value)["sub"] == str(owner.uuid)
+
+
 def test_cookie_endpoint_without_credentials_is_401(client, db):
     response = client.post("/api/auth/cookie/", {}, content_type="application/json")
     assert response.status_code == 401
