@@ -9,8 +9,20 @@ from django.utils.html import escape
 
 logger = logging.getLogger("pikoshi.requests")
 
-# Media URLs and share links carry their credential in the path: log its place, not its value.
-SECRET_PATHS = re.compile(r"^/(media|s)/[^/]+")
+# Paths whose next segment is a credential: capability URLs (media, share links, a public
+# album's address, an export download) and the keys of emailed links. The log keeps the
+# place, never the value. pikoshi/tests/test_request_log_secrets.py walks every URL
+# pattern, so a new route with a token in its path fails there until it is listed here.
+CREDENTIAL_PATHS = (
+    "media",
+    "s",
+    "p",
+    "accounts/export",
+    "accounts/confirm-email",
+    "accounts/password/reset/key",
+)
+SECRET_PATHS = re.compile(rf"^/({'|'.join(map(re.escape, CREDENTIAL_PATHS))})/[^/]+")
+
 
 def loggable_path(path: str) -> str:
     return SECRET_PATHS.sub(lambda m: f"/{m.group(1)}/<token>", path)
