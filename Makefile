@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# Loopback port of `make run`; another one lets a second instance (or a test) run beside it.
+PORT ?= 8000
 
 # The first Python >= 3.12 found: python3.13, python3.12, pyenv's, Debian's.
 PYTHON ?= $(shell for c in python3.13 python3.12 \
@@ -38,8 +40,8 @@ migrate: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 run: migrate
-	@echo "Pikoshi on http://127.0.0.1:8000 — emails (verification links) are printed here."
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Pikoshi on http://127.0.0.1:$(PORT) — emails (verification links) are printed here."
+	DEBUG=1 SITE_ROOT=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests (e2e/) drive Debian's Chromium; Playwright cannot download its own here.
 CHROMIUM ?= $(or $(PIKOSHI_CHROMIUM),/usr/bin/chromium)
