@@ -6,6 +6,8 @@ Name a real service (DATABASE_URL, REDIS_URL, RESEND_API_KEY, ...) to use it.
 """
 
 import os
+import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -57,11 +59,41 @@ def database_from_url(url: str) -> dict:
     }
 
 
+def secret_key_from_file(path: Path) -> str:
+    """The instance's own key, made on first start so `make run` needs no setup.
+
+    It is written to a private temporary file and linked into place, so nobody else on the
+    machine can read it and two processes starting at once agree on one key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+        finally:
+            os.unlink(draft)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY_FILE {path} holds a key shorter than 32 characters. Delete the file "
+            "to have a new key made (everyone is signed out), or write a long random value "
+            "into it."
+        )
+    return key
+
+
 # --- Core -----------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", False)
 DEV_SECRET_KEY = "pikoshi-development-key-not-for-production"  # noqa: S105
-SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+SECRET_KEY_FILE = env_str("SECRET_KEY_FILE")
+SECRET_KEY = env_str("SECRET_KEY") or (
+    secret_key_from_file(Path(SECRET_KEY_FILE)) if SECRET_KEY_FILE else DEV_SECRET_KEY
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Pikoshi")

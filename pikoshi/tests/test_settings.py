@@ -2,6 +2,7 @@
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "k7Qz-3vR9pL2xW8mN4tY6uB1cE5hJ0aS_dF7gH2jK9lP3oI8uT"  # noqa: S105 - 50 chars
+PRODUCTION_HOSTS = {"ALLOWED_HOSTS": "photos.example.org"}  # DEBUG off
 
 
 def load_settings(env: dict, expression: str = "None") -> subprocess.CompletedProcess:
@@ -70,6 +72,60 @@ def test_production_starts_with_a_key_and_hosts():
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [False, ["photos.example.org"], True, "https"]
+
+
+def test_a_secret_key_file_is_made_with_a_random_key_on_first_start(tmp_path):
+    first = load_settings(
+        {"SECRET_KEY_FILE": str(tmp_path / "one" / "secret.key"), **PRODUCTION_HOSTS},
+        "s.SECRET_KEY",
+    )
+    other = load_settings(
+        {"SECRET_KEY_FILE": str(tmp_path / "two" / "secret.key"), **PRODUCTION_HOSTS},
+        "s.SECRET_KEY",
+    )
+
+    assert first.returncode == 0, first.stderr
+    key = json.loads(first.stdout)
+    assert len(key) >= 50
+    assert json.loads(other.stdout) != key
+    assert (tmp_path / "one" / "secret.key").read_text().strip() == key
+    assert stat.S_IMODE((tmp_path / "one" / "secret.key").stat().st_mode) == 0o600
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["secret.key"]
+
+
+def test_a_secret_key_file_is_reused_on_later_starts(tmp_path):
+    env = {"SECRET_KEY_FILE": str(tmp_path / "secret.key"), **PRODUCTION_HOSTS}
+
+    first = load_settings(env, "s.SECRET_KEY")
+    second = load_settings(env, "s.SECRET_KEY")
+
+    assert first.returncode == 0, first.stderr
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+
+
+def test_secret_key_from_the_environment_wins_over_the_key_file(tmp_path):
+    result = load_settings(
+        {
+            "SECRET_KEY": PRODUCTION_KEY,
+            "SECRET_KEY_FILE": str(tmp_path / "secret.key"),
+            **PRODUCTION_HOSTS,
+        },
+        "s.SECRET_KEY",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == PRODUCTION_KEY
+    assert not (tmp_path / "secret.key").exists()
+
+
+def test_a_short_key_in_the_key_file_stops_start_up(tmp_path):
+    (tmp_path / "secret.key").write_text("too-short\n")
+
+    result = load_settings({"SECRET_KEY_FILE": str(tmp_path / "secret.key"), "DEBUG": "1"})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "holds a key shorter than 32 characters" in result.stderr
 
 
 def test_google_sign_in_is_configured_only_by_its_environment_variables():
