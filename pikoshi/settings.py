@@ -89,12 +89,18 @@ def secret_key_from_file(path: Path) -> str:
 # --- Core -----------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", False)
+# Production settings over plain HTTP on this machine only (`make run`): no HTTPS redirect,
+# HSTS or Secure cookies, since nothing serves https://127.0.0.1 to send a browser to.
+PIKOSHI_LOCAL_HTTP = env_bool("PIKOSHI_LOCAL_HTTP", False)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 DEV_SECRET_KEY = "pikoshi-development-key-not-for-production"  # noqa: S105
 SECRET_KEY_FILE = env_str("SECRET_KEY_FILE")
 SECRET_KEY = env_str("SECRET_KEY") or (
     secret_key_from_file(Path(SECRET_KEY_FILE)) if SECRET_KEY_FILE else DEV_SECRET_KEY
 )
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or PIKOSHI_LOCAL_HTTP else ""
+)
 SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Pikoshi")
 
@@ -110,6 +116,12 @@ if not DEBUG:
             "ALLOWED_HOSTS is empty. With DEBUG off, set ALLOWED_HOSTS to the host names "
             "Pikoshi answers on, e.g. ALLOWED_HOSTS=photos.example.org"
         )
+if PIKOSHI_LOCAL_HTTP and set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "PIKOSHI_LOCAL_HTTP=1 serves without HTTPS, so only this machine may reach it, but "
+        f"ALLOWED_HOSTS also names {', '.join(sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS))}. "
+        "Use only 127.0.0.1, localhost or ::1, or serve over HTTPS without PIKOSHI_LOCAL_HTTP."
+    )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -261,7 +273,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or PIKOSHI_LOCAL_HTTP else "https"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -280,8 +292,8 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME
-# WebAuthn demands https except on localhost during development.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# WebAuthn demands https except on localhost (development, or `make run`).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or PIKOSHI_LOCAL_HTTP
 # "Where am I signed in": last seen time and address per session.
 USERSESSIONS_TRACK_ACTIVITY = True
 
@@ -381,12 +393,13 @@ elif SMTP_HOST:
         }
     }
 else:
-    # In DEBUG, print emails readably; in production, Django's own console backend makes
-    # `check --deploy` report that no real email service is configured.
+    # On this machine (DEBUG, or `make run`) print emails readably, verification links whole;
+    # in production, Django's own console backend makes `check --deploy` report that no
+    # real email service is configured.
     MAILERS = {
         "default": {
             "BACKEND": "pikoshi.mail.ConsoleEmailBackend"
-            if DEBUG
+            if DEBUG or PIKOSHI_LOCAL_HTTP
             else "django.core.mail.backends.console.EmailBackend"
         }
     }
@@ -541,7 +554,7 @@ if AWS_STORAGE_BUCKET_NAME:
         or (f"{_endpoint.scheme}://{_endpoint.netloc}" if _endpoint.netloc else "")
         or "https://*.amazonaws.com"
     )
-if not DEBUG:
+if not DEBUG and not PIKOSHI_LOCAL_HTTP:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -549,6 +562,13 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+else:
+    # DEBUG, or `make run` over plain HTTP on this machine: there is no HTTPS to redirect to
+    # or to keep cookies on.
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+    SECURE_SSL_REDIRECT = False
+    SECURE_HSTS_SECONDS = 0
 
 # --- Logging ---------------------------------------------------------------------------------
 

@@ -126,7 +126,8 @@ def set_auth_cookies(response: HttpResponse, pair: TokenPair) -> None:
     common = {
         "httponly": True,
         "samesite": "Lax",
-        "secure": not settings.DEBUG,
+        # Like the session cookie: not Secure over plain HTTP (DEBUG, or `make run` locally).
+        "secure": not (settings.DEBUG or settings.PIKOSHI_LOCAL_HTTP),
     }
     response.set_cookie(
         settings.JWT_COOKIE_ACCESS,

@@ -368,6 +368,18 @@ def cookie_session(csrf_client, user) -> str:
     return csrf_client.cookies["csrftoken"].value
 
 
+def test_cookie_mode_cookies_are_not_secure_over_local_http(csrf_client, owner, settings):
+    settings.PIKOSHI_LOCAL_HTTP = True  # `make run`: DEBUG off, plain HTTP on localhost
+    _access, refresh = tokens_for(csrf_client, owner)
+    response = csrf_client.post(
+        "/api/auth/cookie/", {"refresh": refresh}, content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert not response.cookies[ACCESS]["secure"]
+    assert not response.cookies[REFRESH]["secure"]
+
+
 def test_cookie_mode_reads_need_no_csrf_token(csrf_client, owner):
     cookie_session(csrf_client, owner)
     response = csrf_client.get("/api/auth/context/")

@@ -128,6 +128,56 @@ def test_a_short_key_in_the_key_file_stops_start_up(tmp_path):
     assert "holds a key shorter than 32 characters" in result.stderr
 
 
+def test_local_http_refuses_a_host_other_than_this_machine():
+    for hosts in ("photos.example.org", "127.0.0.1,192.168.1.20", "*"):
+        result = load_settings(
+            {
+                "PIKOSHI_LOCAL_HTTP": "1",
+                "SECRET_KEY": PRODUCTION_KEY,
+                "ALLOWED_HOSTS": hosts,
+            }
+        )
+
+        assert result.returncode != 0, hosts
+        assert "ImproperlyConfigured" in result.stderr
+        assert "PIKOSHI_LOCAL_HTTP=1 serves without HTTPS" in result.stderr
+
+
+def test_local_http_serves_production_settings_over_plain_http_on_loopback():
+    result = load_settings(
+        {
+            "PIKOSHI_LOCAL_HTTP": "1",
+            "SECRET_KEY": PRODUCTION_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,::1,[::1]",
+        },
+        "[s.DEBUG, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL,"
+        " s.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN, s.MAILERS['default']['BACKEND'],"
+        " s.STORAGES['staticfiles']['BACKEND']]",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        False,
+        False,
+        0,
+        False,
+        False,
+        "http",
+        True,
+        "pikoshi.mail.ConsoleEmailBackend",  # verification links printed whole
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]
+
+
+def test_local_http_defaults_to_this_machines_host_names():
+    result = load_settings(
+        {"PIKOSHI_LOCAL_HTTP": "1", "SECRET_KEY": PRODUCTION_KEY}, "s.ALLOWED_HOSTS"
+    )
+
+    assert json.loads(result.stdout) == ["127.0.0.1", "localhost"]
+
+
 def test_google_sign_in_is_configured_only_by_its_environment_variables():
     expression = '[s.SOCIALACCOUNT_PROVIDERS["google"]["APPS"], s.SECURE_CSP["form-action"]]'
     without = load_settings({"DEBUG": "1"}, expression)
