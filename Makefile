@@ -6,6 +6,24 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Loopback port of `make run`; another one lets a second instance (or a test) run beside it.
 PORT ?= 8000
+# The instance's own secret key, made on first start next to db.sqlite3 and media/, kept
+# out of git (.gitignore). Deleting it signs everyone out.
+SECRET_KEY_FILE ?= $(CURDIR)/secret.key
+
+# `make run` is the product as deployed (DEBUG off, so a refused visitor gets Pikoshi's own
+# 404, never Django's debug page listing every URL), over plain HTTP on this machine only.
+# gunicorn as `make serve` runs it (runserver is for development only), but one process
+# with threads: the embedded local-memory cache (rate limits, cached sessions) lives in the
+# process, so two processes would each count their own limits; and no recycling after N
+# requests, which would empty it. No gunicorn control socket: instances on other PORTs
+# would share the one in ~/.gunicorn.
+RUN_ENV = DEBUG=0 PIKOSHI_LOCAL_HTTP=1 SECRET_KEY_FILE=$(SECRET_KEY_FILE) \
+	ALLOWED_HOSTS=127.0.0.1,localhost SITE_ROOT=http://127.0.0.1:$(PORT) \
+	BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=1 GUNICORN_THREADS=4 GUNICORN_MAX_REQUESTS=0
+# `make dev`: DEBUG on and runserver reloading on every code change, for working on Pikoshi.
+DEV_ENV = DEBUG=1 SECRET_KEY_FILE=$(SECRET_KEY_FILE) SITE_ROOT=http://127.0.0.1:$(PORT)
+# What migrate and manage run under; `make dev` sets its own for the migrate it depends on.
+APP_ENV = $(RUN_ENV)
 
 # The first Python >= 3.12 found: python3.13, python3.12, pyenv's, Debian's.
 PYTHON ?= $(shell for c in python3.13 python3.12 \
@@ -16,7 +34,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test serve lint format lock migrate clean bench browser
+.PHONY: run dev manage test serve lint format lock migrate clean bench browser
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -37,11 +55,22 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	@touch $@
 
 migrate: $(STAMP)
-	DEBUG=1 $(PY) manage.py migrate --noinput
+	@$(APP_ENV) $(PY) manage.py migrate --noinput
 
 run: migrate
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@echo "Pikoshi on http://127.0.0.1:$(PORT) — emails (verification links) are printed here."
-	DEBUG=1 SITE_ROOT=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Secret key: $(SECRET_KEY_FILE) (made on first start, not in git)."
+	@$(RUN_ENV) $(VENV)/bin/gunicorn pikoshi.wsgi -c pikoshi/gunicorn.conf.py --no-control-socket
+
+dev: APP_ENV = $(DEV_ENV)
+dev: migrate
+	@echo "Pikoshi (DEBUG, reloading on code changes) on http://127.0.0.1:$(PORT)."
+	@$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Any manage.py command against the `make run` instance: make manage ARGS=createsuperuser
+manage: $(STAMP)
+	$(APP_ENV) $(PY) manage.py $(ARGS)
 
 # The browser tests (e2e/) drive Debian's Chromium; Playwright cannot download its own here.
 CHROMIUM ?= $(or $(PIKOSHI_CHROMIUM),/usr/bin/chromium)

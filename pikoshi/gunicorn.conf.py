@@ -1,4 +1,5 @@
-"""gunicorn settings for `make serve`; every value can be overridden from the environment."""
+"""gunicorn settings for `make serve` and `make run`; every value can be overridden from the
+environment."""
 
 import multiprocessing
 import os
@@ -10,7 +11,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
+# Recycling a worker bounds slow leaks; `make run` turns it off (0), as its one process holds
+# the local-memory cache.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests_jitter = 200 if max_requests else 0
 accesslog = None  # pikoshi.middleware.RequestLogMiddleware writes one JSON line per request
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
