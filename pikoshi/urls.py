@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from pikoshi import health, views
+
+# The admin's own password form would skip the authenticator code and allauth's limits on
+# failed sign-ins; send people to allauth's sign-in instead, as every other door does.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.landing, name="landing"),
