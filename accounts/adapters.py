@@ -3,7 +3,9 @@ from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.utils import build_absolute_uri
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -26,6 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             _on_account_created(user)
         return user
+
+    def respond_email_verification_sent(self, request, user):
+        # A sign-up for a registered address creates nobody, so it arrives here (user=None)
+        # without the password hash a new account costs: hash once anyway, or the quicker
+        # answer would tell that the address has an account.
+        if user is None:
+            make_password(get_random_string(16))
+        return super().respond_email_verification_sent(request, user)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
