@@ -6,6 +6,14 @@ from allauth.account.models import EmailAddress
 from accounts.services import user_setup
 
 PASSWORD = "Correct-Horse-42!"  # noqa: S105 - test password that meets every rule
+NGINX = "127.0.0.1"  # the proxy as Pikoshi sees it: every request comes from here
+
+
+def via_nginx(address: str, *, forged: str = "") -> dict:
+    """Request META as deploy/nginx.conf hands it on: the visitor's own header, if any, plus
+    the address nginx saw appended ($proxy_add_x_forwarded_for), from nginx's address."""
+    forwarded = f"{forged}, {address}" if forged else address
+    return {"REMOTE_ADDR": NGINX, "HTTP_X_FORWARDED_FOR": forwarded}
 
 
 @pytest.fixture
@@ -34,6 +42,13 @@ def guest(make_user):
 @pytest.fixture
 def stranger(make_user):
     return make_user("sam@example.com", display_name="Sam Stranger")
+
+
+@pytest.fixture
+def behind_nginx(settings):
+    """Pikoshi as deployed behind the documented nginx: one trusted proxy in front."""
+    settings.PIKOSHI_TRUSTED_PROXIES = 1
+    return settings
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ from django.core.exceptions import ObjectNotUpdated
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.html import escape
 
+from pikoshi.clientip import client_ip
+
 logger = logging.getLogger("pikoshi.requests")
 
 # Paths whose next segment is a credential: capability URLs (media, share links, a public
@@ -29,7 +31,7 @@ def loggable_path(path: str) -> str:
 
 
 class RequestLogMiddleware:
-    """One JSON line per request on stdout: method, path, status, duration, user uuid.
+    """One JSON line per request on stdout: method, path, status, duration, user, client ip.
 
     Query strings are left out and path tokens masked: both can carry credentials.
     """
@@ -49,6 +51,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "ms": round((time.monotonic() - started) * 1000, 1),
                     "user": str(user.uuid) if user is not None and user.is_authenticated else None,
+                    "ip": client_ip(request),
                 }
             )
         )

@@ -28,9 +28,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number (got {value!r}).") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more (got {number}).")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -124,6 +132,11 @@ if PIKOSHI_LOCAL_HTTP and set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
     )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# How many proxies stand in front (1 behind deploy/nginx.conf). Each appends the address it
+# saw to X-Forwarded-For, so the client is the N-th entry from the right; anything to its
+# left was written by the client and is ignored. pikoshi.clientip reads it; allauth and DRF
+# get the same count so none of their own code paths trusts more than that.
+PIKOSHI_TRUSTED_PROXIES = env_int("PIKOSHI_TRUSTED_PROXIES", 0, minimum=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -284,6 +297,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+ALLAUTH_TRUSTED_PROXY_COUNT = PIKOSHI_TRUSTED_PROXIES
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
@@ -419,6 +433,7 @@ REST_FRAMEWORK = {
         "auth": env_str("THROTTLE_AUTH", "30/min"),
     },
     "EXCEPTION_HANDLER": "pikoshi.api.exception_handler",
+    "NUM_PROXIES": PIKOSHI_TRUSTED_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SIMPLE_JWT = {

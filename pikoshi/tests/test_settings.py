@@ -220,3 +220,25 @@ def test_allauth_runs_mandatory_verification_without_enumeration():
         "signup",
         "reset_password",
     }
+
+
+def test_the_proxy_count_feeds_allauth_and_the_api_throttles():
+    expression = (
+        "[s.PIKOSHI_TRUSTED_PROXIES, s.ALLAUTH_TRUSTED_PROXY_COUNT, "
+        's.REST_FRAMEWORK["NUM_PROXIES"]]'
+    )
+    default = load_settings({"DEBUG": "1"}, expression)
+    behind_nginx = load_settings({"DEBUG": "1", "PIKOSHI_TRUSTED_PROXIES": "1"}, expression)
+
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout) == [0, 0, 0]
+    assert json.loads(behind_nginx.stdout) == [1, 1, 1]
+
+
+@pytest.mark.parametrize("value", ["yes", "1.5", "-1", "one"])
+def test_a_proxy_count_that_is_not_a_whole_number_stops_start_up(value):
+    result = load_settings({"DEBUG": "1", "PIKOSHI_TRUSTED_PROXIES": value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "PIKOSHI_TRUSTED_PROXIES" in result.stderr
