@@ -7,8 +7,15 @@ from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from pikoshi.clientip import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        # allauth's rate limits and the sessions page key on this: the visitor's own address,
+        # not the proxy's (one budget for the whole site) nor a forged header.
+        return client_ip(request)
+
     def send_mail(self, template_prefix, email, context):
         # Links in an email point where the request came from, as allauth's own links do,
         # so the paste-the-code page is on the same host as the confirmation link.

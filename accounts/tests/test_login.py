@@ -4,8 +4,9 @@ import os
 
 import pytest
 from django.core.cache import caches
+from django.test import Client
 
-from conftest import PASSWORD
+from conftest import PASSWORD, via_nginx
 
 
 def signed_in_pk(client):
@@ -94,6 +95,40 @@ def test_repeated_failed_sign_ins_from_one_address_get_429(client, owner, login)
 
         assert isinstance(caches["default"], RedisCache)
         assert caches["default"].keys("*:allauth*") != []
+
+
+def sign_in(client, email: str, password: str):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+@pytest.mark.django_db
+def test_behind_nginx_failed_sign_ins_count_per_visitor_not_for_the_whole_site(owner, behind_nginx):
+    guesser = Client(**via_nginx("203.0.113.7"))
+    for i in range(10):
+        sign_in(guesser, f"guess{i}@example.com", "Not-The-Password-1")
+
+    visitor = Client(**via_nginx("198.51.100.4"))
+    response = sign_in(visitor, owner.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_pk(visitor) == str(owner.pk)
+    # The guesser is still stopped: its budget of ten failures a minute is spent.
+    locked = sign_in(guesser, owner.email, PASSWORD)
+    assert "Too many failed login attempts" in locked.content.decode()
+    assert signed_in_pk(guesser) is None
+
+
+@pytest.mark.django_db
+def test_behind_nginx_a_forged_forwarded_header_does_not_buy_more_guesses(owner, behind_nginx):
+    for i in range(10):
+        guesser = Client(**via_nginx("203.0.113.7", forged=f"192.0.2.{i}"))
+        sign_in(guesser, f"guess{i}@example.com", "Not-The-Password-1")
+
+    guesser = Client(**via_nginx("203.0.113.7", forged="192.0.2.99"))
+    response = sign_in(guesser, owner.email, PASSWORD)
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert signed_in_pk(guesser) is None
 
 
 @pytest.mark.django_db

@@ -4,14 +4,14 @@ import pytest
 from django.test import Client
 
 from accounts.tests.test_api_auth import bearer, tokens_for
-from conftest import PASSWORD
+from conftest import NGINX, PASSWORD, via_nginx
 
 pytestmark = pytest.mark.django_db
 
 
-def browser(user, agent: str) -> Client:
+def browser(user, agent: str, **meta) -> Client:
     """A real sign-in through the login form, as a browser with its own user agent."""
-    client = Client(HTTP_USER_AGENT=agent)
+    client = Client(HTTP_USER_AGENT=agent, **meta)
     response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/photos/").status_code == 200
@@ -37,6 +37,22 @@ def test_sessions_page_lists_devices_last_seen_and_address(owner):
     assert "127.0.0.1" in html
     assert html.count("This browser") == 1
     assert laptop.session.session_key not in html  # the key is a credential
+
+
+def test_behind_nginx_the_sessions_page_shows_each_visitors_own_address(owner, behind_nginx):
+    from allauth.usersessions.models import UserSession
+
+    laptop = browser(owner, "Firefox on a laptop", **via_nginx("203.0.113.7"))
+    browser(owner, "Safari on a phone", **via_nginx("198.51.100.4", forged="192.0.2.55"))
+
+    html = laptop.get("/accounts/sessions/").content.decode()
+
+    assert "203.0.113.7" in html and "198.51.100.4" in html
+    assert NGINX not in html and "192.0.2.55" not in html
+    assert set(UserSession.objects.values_list("ip", flat=True)) == {
+        "203.0.113.7",
+        "198.51.100.4",
+    }
 
 
 def test_sign_out_everywhere_else_ends_other_sessions_and_kills_refresh_tokens(owner, stranger):
