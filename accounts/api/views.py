@@ -13,7 +13,6 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
@@ -33,7 +32,7 @@ from accounts.api.tokens import (
     token_revoke,
 )
 from accounts.services import user_sessions, user_sign_out_everywhere
-from pikoshi.api import error_responses
+from pikoshi.api import ClientScopedRateThrottle, error_responses
 
 AUTH_TAG = ["auth"]
 TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI...signature"  # noqa: S105 - documentation example
@@ -78,7 +77,7 @@ class TokenRefreshApi(APIView):
 
     authentication_classes = [RefreshTokenCredential]
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     Input = RefreshInput
@@ -137,7 +136,7 @@ class LogoutApi(APIView):
 
     authentication_classes = [RefreshTokenCredential]
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     Input = RefreshInput
@@ -176,7 +175,7 @@ class CookieLoginApi(APIView):
     # RefreshTokenCredential first: its WWW-Authenticate header keeps refusals at 401.
     authentication_classes = [RefreshTokenCredential, SessionAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     Input = RefreshInput

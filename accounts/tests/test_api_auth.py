@@ -21,7 +21,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import User
-from conftest import PASSWORD
+from conftest import PASSWORD, via_nginx
 
 HEADLESS = "/_allauth/app/v1"
 ACCESS = "pikoshi_access"
@@ -532,6 +532,33 @@ def test_refresh_is_throttled_with_retry_after(client, owner, monkeypatch):
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
     assert 0 < int(response["Retry-After"]) <= 60
+
+
+def refresh_statuses(requests: list[dict]) -> list[int]:
+    """Post a dead refresh token once per entry, each from a fresh client with that META."""
+    return [
+        Client(**meta)
+        .post("/api/auth/token/refresh/", {"refresh": "x"}, content_type="application/json")
+        .status_code
+        for meta in requests
+    ]
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_refresh_throttle(db):
+    # The auth scope allows 30 a minute; each request forges a different header.
+    forged = [{"HTTP_X_FORWARDED_FOR": f"192.0.2.{i}"} for i in range(31)]
+    statuses = refresh_statuses(forged)
+    assert statuses[:30] == [401] * 30
+    assert statuses[30] == 429
+
+
+def test_behind_nginx_a_forged_header_does_not_escape_the_refresh_throttle(db, behind_nginx):
+    forged = [via_nginx("203.0.113.7", forged=f"192.0.2.{i}") for i in range(31)]
+    statuses = refresh_statuses(forged)
+    assert statuses[:30] == [401] * 30
+    assert statuses[30] == 429
+    # Another visitor behind the same nginx keeps a budget of its own.
+    assert refresh_statuses([via_nginx("198.51.100.4")]) == [401]
 
 
 def test_access_token_lifetime_is_minutes_not_days(client, owner):

@@ -18,13 +18,12 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from gallery import selectors, services
 from gallery.api.serializers import AlbumSerializer, PhotoPageSerializer, PhotoSerializer
-from pikoshi.api import error_responses
+from pikoshi.api import ClientScopedRateThrottle, error_responses
 
 ALBUM_ID = OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 PHOTO_ID = OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -264,7 +263,7 @@ class PhotoListApi(APIView):
 
     def get_throttles(self):
         if self.request.method == "POST":
-            return [ScopedRateThrottle()]
+            return [ClientScopedRateThrottle()]
         return super().get_throttles()
 
     @extend_schema(
