@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gallery import media, permissions
 from gallery.models import AlbumMember, Audience, Circle
 from gallery.sharing import selectors, services
+from pikoshi.clientip import client_ip
 
 SESSION_UNLOCKED = "pikoshi_links_unlocked"
 LINK_PAGE_SIZE = 60
@@ -346,10 +347,6 @@ def _is_unlocked(request, link) -> bool:
     return bool(mark) and constant_time_compare(mark, _unlock_mark(link))
 
 
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _link_response(request, template, context, status=200):
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "private, no-store"
@@ -366,7 +363,7 @@ def share_link(request, token):
         if request.method == "POST":
             try:
                 ok = services.share_link_check_password(
-                    link=link, password=request.POST.get("password", ""), client=_client(request)
+                    link=link, password=request.POST.get("password", ""), client=client_ip(request)
                 )
             except services.TooManyAttempts:
                 ok, status = False, 429

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from conftest import via_nginx
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
 from gallery.sharing import services
 from gallery.tests.factories import make_album, make_photo
@@ -195,6 +197,34 @@ def test_password_guessing_is_stopped(client, owner):
     for _ in range(services.LINK_PASSWORD_ATTEMPTS):
         client.post(created.path, {"password": "guess"})
     response = client.post(created.path, {"password": "open sesame"})
+    assert response.status_code == 429
+
+
+def test_behind_nginx_one_visitors_wrong_guesses_do_not_lock_out_another(owner, behind_nginx):
+    album = make_album(owner, title="Locked")
+    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    guesser = Client(**via_nginx("203.0.113.7"))
+    for _ in range(services.LINK_PASSWORD_ATTEMPTS):
+        assert guesser.post(created.path, {"password": "guess"}).status_code == 403
+
+    recipient = Client(**via_nginx("198.51.100.4"))
+    response = recipient.post(created.path, {"password": "open sesame"})
+
+    assert response.status_code == 302
+    assert "Locked" in body(recipient.get(created.path))
+    assert guesser.post(created.path, {"password": "open sesame"}).status_code == 429
+
+
+def test_behind_nginx_a_forged_forwarded_header_does_not_buy_more_guesses(owner, behind_nginx):
+    album = make_album(owner)
+    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    for i in range(services.LINK_PASSWORD_ATTEMPTS):
+        guesser = Client(**via_nginx("203.0.113.7", forged=f"192.0.2.{i}"))
+        guesser.post(created.path, {"password": "guess"})
+
+    guesser = Client(**via_nginx("203.0.113.7", forged="192.0.2.99"))
+    response = guesser.post(created.path, {"password": "open sesame"})
+
     assert response.status_code == 429
 
 
