@@ -10,6 +10,11 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import (
+    CommonPasswordValidator,
+    MinimumLengthValidator,
+    validate_password,
+)
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -316,6 +321,23 @@ class CreatedLink:
         return reverse("share_link", kwargs={"token": self.token})
 
 
+# The link is the first secret; its password only has to hold against someone the link
+# leaked to, guessing ten times a quarter hour per address. That rules out short and
+# common passwords, not the account rules (character classes, similarity to a user).
+LINK_PASSWORD_VALIDATORS = [MinimumLengthValidator(8), CommonPasswordValidator()]
+
+
+def _link_password(password: str) -> str:
+    """The stored form of a link password: a hash, or "" for none."""
+    if not password:
+        return ""
+    try:
+        validate_password(password, password_validators=LINK_PASSWORD_VALIDATORS)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    return make_password(password)
+
+
 def _check_expiry(expires_at) -> None:
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "Choose a moment in the future."})
@@ -344,7 +366,7 @@ def share_link_create(
         token_hash=hash_token(token),
         label=(label or "").strip(),
         expires_at=expires_at,
-        password=make_password(password) if password else "",
+        password=_link_password(password),
         allow_download=bool(allow_download),
         share_camera=bool(share_camera),
         share_location=bool(share_location),
@@ -386,7 +408,7 @@ def share_link_update(
         _check_expiry(expires_at)
         link.expires_at = expires_at
     if password is not None:
-        link.password = make_password(password) if password else ""
+        link.password = _link_password(password)
     for name, value in (
         ("allow_download", allow_download),
         ("share_camera", share_camera),

@@ -150,6 +150,28 @@ def test_links_create_shows_url_once_then_revoke(api, owner, guest, client):
     assert client.get(data["url"]).status_code == 404
 
 
+def test_a_short_or_common_link_password_is_a_400_that_says_why(api, owner):
+    album = make_album(owner)
+    as_user(api, owner)
+    url = reverse("api_album_links", args=[album.public_id])
+
+    short = api.post(url, {"password": "sesame"}, format="json")
+    assert short.status_code == 400
+    assert short.json()["code"] == "invalid"
+    assert (
+        "This password is too short. It must contain at least 8 characters."
+        in short.json()["detail"]
+    )
+    assert not ShareLink.objects.exists()
+
+    link = api.post(url, {"password": "open sesame"}, format="json").json()
+    common = api.patch(
+        reverse("api_share_link", args=[link["id"]]), {"password": "password123"}, format="json"
+    )
+    assert common.status_code == 400
+    assert common.json()["detail"] == "This password is too common."
+
+
 def test_shared_with_me_and_overview(api, owner, guest):
     connect(owner, guest, Circle.FAMILY)
     album = make_album(owner, title="Beach", audience=Audience.FAMILY)

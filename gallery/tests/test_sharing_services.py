@@ -244,9 +244,9 @@ def test_link_may_never_expire_and_may_be_changed(owner):
         services.share_link_update(
             user=owner, link=link, expires_at=timezone.now() - timedelta(days=1)
         )
-    services.share_link_update(user=owner, link=link, allow_download=True, password="sesame")
+    services.share_link_update(user=owner, link=link, allow_download=True, password="sesame seeds")
     link.refresh_from_db()
-    assert link.allow_download and link.has_password and link.password != "sesame"
+    assert link.allow_download and link.has_password and link.password != "sesame seeds"
 
 
 def test_expired_and_revoked_links_open_nothing(owner, guest):
@@ -277,6 +277,38 @@ def test_only_the_owner_makes_links(owner, guest, connected):
         services.share_link_create(user=guest, album=album)
     with pytest.raises(Http404):
         selectors.album_for_sharer(user=guest, public_id=album.public_id)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("sesame", "This password is too short. It must contain at least 8 characters."),
+        ("password123", "This password is too common."),
+    ],
+)
+def test_link_passwords_must_be_long_and_uncommon(owner, password, message):
+    album = make_album(owner)
+    with pytest.raises(ValidationError) as refused:
+        services.share_link_create(user=owner, album=album, password=password)
+    assert message in refused.value.message_dict["password"]
+    assert not ShareLink.objects.exists()
+
+    link = services.share_link_create(user=owner, album=album, password="open sesame").link
+    with pytest.raises(ValidationError) as refused:
+        services.share_link_update(user=owner, link=link, password=password)
+    assert message in refused.value.message_dict["password"]
+    link.refresh_from_db()
+    assert services.share_link_check_password(link=link, password="open sesame", client="::1")
+
+
+def test_a_link_may_still_have_no_password(owner):
+    album = make_album(owner)
+    link = services.share_link_create(user=owner, album=album, password="").link
+    assert not link.has_password
+    services.share_link_update(user=owner, link=link, password="open sesame")
+    services.share_link_update(user=owner, link=link, password="")
+    link.refresh_from_db()
+    assert not link.has_password
 
 
 def test_link_password_guesses_are_limited(owner):

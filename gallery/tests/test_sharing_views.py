@@ -175,6 +175,20 @@ def test_link_landing_shows_the_album_read_only_and_counts_views(client, owner):
     assert "Download original" not in body(photo_page)
 
 
+def test_a_short_or_common_link_password_is_refused_with_a_message(client, owner):
+    album = make_album(owner)
+    client.force_login(owner)
+    url = reverse("share_link_create", args=[album.public_id])
+
+    short = client.post(url, {"label": "Grandma", "password": "sesame"}, follow=True)
+    common = client.post(url, {"label": "Grandma", "password": "password123"}, follow=True)
+
+    assert "at least 8 characters" in body(short)
+    assert "This password is too common." in body(common)
+    assert "Link created" not in body(short) + body(common)
+    assert not ShareLink.objects.exists()
+
+
 def test_password_prompt_then_remembered_in_the_session(client, owner):
     album = make_album(owner, title="Locked")
     make_photo(owner, album=album)
