@@ -300,6 +300,9 @@ class ShareLink(models.Model):
     share_location = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
+    # Wrong passwords typed at the prompt, kept for good (the limiter's counters expire),
+    # so the owner can see a link being guessed at and change its password or revoke it.
+    failed_password_attempts = models.PositiveIntegerField(default=0)
     last_accessed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

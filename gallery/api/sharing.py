@@ -81,6 +81,9 @@ class LinkOutput(serializers.Serializer):
     share_location = serializers.BooleanField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     view_count = serializers.IntegerField()
+    failed_password_attempts = serializers.IntegerField(
+        help_text="Wrong passwords typed at the link's prompt since it was made."
+    )
     last_accessed_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 

@@ -51,6 +51,7 @@ class ShareLinkAdmin(_NoAdd):
         "expires_at",
         "revoked_at",
         "view_count",
+        "failed_password_attempts",
         "last_accessed_at",
         "created_at",
     ]
@@ -59,7 +60,14 @@ class ShareLinkAdmin(_NoAdd):
     list_select_related = ["album"]
     # The token itself is never stored; its digest is of no use to anyone reading it here.
     exclude = ["token_hash", "password"]
-    readonly_fields = ["public_id", "album", "view_count", "last_accessed_at", "created_at"]
+    readonly_fields = [
+        "public_id",
+        "album",
+        "view_count",
+        "failed_password_attempts",
+        "last_accessed_at",
+        "created_at",
+    ]
     actions = ["revoke"]
 
     @admin.action(description="Revoke the selected links now")

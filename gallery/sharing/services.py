@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -457,14 +457,15 @@ def share_link_check_password(*, link: ShareLink, password: str, client: str) ->
     if link.password and check_password(password or "", link.password):
         return True
     _bump(per_client, LINK_PASSWORD_WINDOW)
+    ShareLink.objects.filter(pk=link.pk).update(
+        failed_password_attempts=F("failed_password_attempts") + 1
+    )
     _bump(per_link, LINK_PASSWORD_WINDOW_PER_LINK)
     return False
 
 
 def share_link_record_view(*, link: ShareLink) -> None:
     """Count a visit of the link's landing page, for the owner's overview."""
-    from django.db.models import F
-
     ShareLink.objects.filter(pk=link.pk).update(
         view_count=F("view_count") + 1, last_accessed_at=timezone.now()
     )

@@ -150,6 +150,18 @@ def test_links_create_shows_url_once_then_revoke(api, owner, guest, client):
     assert client.get(data["url"]).status_code == 404
 
 
+def test_the_owner_sees_wrong_link_passwords_in_the_api(api, owner, client):
+    album = make_album(owner)
+    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    for _ in range(2):
+        client.post(created.path, {"password": "wrong guess"})
+    as_user(api, owner)
+
+    [listed] = api.get(reverse("api_album_links", args=[album.public_id])).json()
+
+    assert listed["failed_password_attempts"] == 2
+
+
 def test_a_short_or_common_link_password_is_a_400_that_says_why(api, owner):
     album = make_album(owner)
     as_user(api, owner)
@@ -186,6 +198,7 @@ def test_shared_with_me_and_overview(api, owner, guest):
     overview = api.get(reverse("api_sharing_overview")).json()
     assert [a["title"] for a in overview["albums"]] == ["Beach"]
     assert [link["label"] for link in overview["links"]] == ["Grandma"]
+    assert overview["links"][0]["failed_password_attempts"] == 0
 
     url = reverse("api_sharing_make_private")
     assert api.post(url, {"confirm": False}, format="json").status_code == 400

@@ -322,6 +322,19 @@ def test_link_password_guesses_are_limited(owner):
     assert services.share_link_check_password(link=link, password="open sesame", client="5.6.7.8")
 
 
+def test_wrong_link_passwords_are_counted_on_the_link_for_its_owner(owner):
+    album = make_album(owner)
+    link = services.share_link_create(user=owner, album=album, password="open sesame").link
+    for client in ("203.0.113.7", "198.51.100.4", "198.51.100.4"):
+        services.share_link_check_password(link=link, password="wrong guess", client=client)
+    services.share_link_check_password(link=link, password="open sesame", client="203.0.113.7")
+
+    link.refresh_from_db()
+    assert link.failed_password_attempts == 3
+    [listed] = selectors.sharing_overview(user=owner).links
+    assert listed.failed_password_attempts == 3
+
+
 def test_make_everything_private(owner, guest, connected):
     a = make_album(owner, audience=Audience.PUBLIC)
     b = make_album(owner, title="B")

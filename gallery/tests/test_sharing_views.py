@@ -189,6 +189,26 @@ def test_a_short_or_common_link_password_is_refused_with_a_message(client, owner
     assert not ShareLink.objects.exists()
 
 
+def test_overview_shows_the_owner_how_often_a_link_password_was_wrong(client, owner):
+    album = make_album(owner, title="Locked")
+    created = services.share_link_create(
+        user=owner, album=album, label="Grandma", password="open sesame"
+    )
+    services.share_link_create(user=owner, album=album, label="Uncle")
+    visitor = Client()
+    for _ in range(4):
+        visitor.post(created.path, {"password": "wrong guess"})
+
+    client.force_login(owner)
+    page = body(client.get(reverse("sharing_overview")))
+
+    assert "Wrong passwords" in page
+    row = re.search(r"<tr><td>.*?Grandma.*?</tr>", page, re.S).group(0)
+    assert re.search(r'<td class="wrong-passwords">\s*4\s*</td>', row)
+    other = re.search(r"<tr><td>.*?Uncle.*?</tr>", page, re.S).group(0)
+    assert re.search(r'<td class="wrong-passwords">\s*0\s*</td>', other)
+
+
 def test_password_prompt_then_remembered_in_the_session(client, owner):
     album = make_album(owner, title="Locked")
     make_photo(owner, album=album)
