@@ -322,6 +322,23 @@ def test_link_password_guesses_are_limited(owner):
     assert services.share_link_check_password(link=link, password="open sesame", client="5.6.7.8")
 
 
+def test_guesses_from_many_addresses_do_not_lock_out_the_recipient(owner):
+    album = make_album(owner)
+    link = services.share_link_create(user=owner, album=album, password="open sesame").link
+    # 15 addresses each spend their whole budget: 150 wrong guesses on one link.
+    for n in range(15):
+        for _ in range(services.LINK_PASSWORD_ATTEMPTS):
+            assert not services.share_link_check_password(
+                link=link, password="x", client=f"203.0.113.{n}"
+            )
+
+    assert services.share_link_check_password(
+        link=link, password="open sesame", client="198.51.100.4"
+    )
+    link.refresh_from_db()
+    assert link.failed_password_attempts == 150
+
+
 def test_wrong_link_passwords_are_counted_on_the_link_for_its_owner(owner):
     album = make_album(owner)
     link = services.share_link_create(user=owner, album=album, password="open sesame").link
