@@ -8,7 +8,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pikoshi.clientip import client_ip
+from pikoshi.clientip import client_ip, rate_limit_key
 
 GENERIC_SERIALIZER_NAMES = ("Input", "Output", "Filter", "Query", "Update", "Create")
 
@@ -35,11 +35,12 @@ class ClientScopedRateThrottle(ScopedRateThrottle):
     """DRF's scoped throttle, keyed on the same visitor address as the rest of the site.
 
     DRF's own get_ident reads X-Forwarded-For in its own way; one helper for every limit
-    means a forged header never buys a fresh budget anywhere.
+    means a forged header never buys a fresh budget anywhere, nor does hopping between
+    the addresses of one IPv6 network.
     """
 
     def get_ident(self, request):
-        return client_ip(request)
+        return rate_limit_key(client_ip(request))
 
 
 class InvalidInput(exceptions.APIException):

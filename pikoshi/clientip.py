@@ -49,3 +49,15 @@ def client_ip(request: HttpRequest) -> str:
     proxies = settings.PIKOSHI_TRUSTED_PROXIES
     forwarded = _forwarded(request, proxies) if proxies > 0 else None
     return forwarded or _address(request.META.get("REMOTE_ADDR", "")) or UNKNOWN
+
+
+def rate_limit_key(address: str) -> str:
+    """Who a rate limit counts: the address, or for IPv6 its /64 network.
+
+    A household or a server is handed a whole /64, so counting single IPv6 addresses would
+    give one visitor 2**64 budgets; allauth's own limits group the same way.
+    """
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)

@@ -561,6 +561,13 @@ def test_behind_nginx_a_forged_header_does_not_escape_the_refresh_throttle(db, b
     assert refresh_statuses([via_nginx("198.51.100.4")]) == [401]
 
 
+def test_rotating_addresses_inside_one_ipv6_network_does_not_escape_the_throttle(db):
+    rotating = [{"REMOTE_ADDR": f"2001:db8:1:2::{i:x}"} for i in range(31)]
+    statuses = refresh_statuses(rotating)
+    assert statuses[30] == 429
+    assert refresh_statuses([{"REMOTE_ADDR": "2001:db8:1:3::1"}]) == [401]
+
+
 def test_access_token_lifetime_is_minutes_not_days(client, owner):
     access, _ = tokens_for(client, owner)
     assert AccessToken(access)["exp"] - time.time() <= 15 * 60

@@ -37,6 +37,7 @@ from gallery.models import (
     ShareLink,
 )
 from gallery.sharing.tokens import hash_token, new_token
+from pikoshi.clientip import rate_limit_key
 
 LINK_DEFAULT_LIFETIME = timedelta(days=30)
 # Ten guesses per quarter hour per link and visitor address; share_link_check_password
@@ -454,8 +455,9 @@ def share_link_check_password(*, link: ShareLink, password: str, client: str) ->
     instead, and it is enough: guessing can only start once the 256-bit link itself has
     leaked, the password is at least 8 characters and not a common one, and every wrong
     guess is counted on the link for its owner, who can change the password or revoke.
+    An IPv6 client counts by its /64 network, so hopping addresses buys nothing.
     """
-    per_client = f"sharelink-pw:{link.pk}:{client}"
+    per_client = f"sharelink-pw:{link.pk}:{rate_limit_key(client)}"
     if (cache.get(per_client) or 0) >= LINK_PASSWORD_ATTEMPTS:
         raise TooManyAttempts
     if link.password and check_password(password or "", link.password):

@@ -339,6 +339,22 @@ def test_guesses_from_many_addresses_do_not_lock_out_the_recipient(owner):
     assert link.failed_password_attempts == 150
 
 
+def test_addresses_of_one_ipv6_network_share_one_budget_of_guesses(owner):
+    # One household or server is handed a whole /64: counting single IPv6 addresses would
+    # give it 2**64 budgets.
+    album = make_album(owner)
+    link = services.share_link_create(user=owner, album=album, password="open sesame").link
+    for i in range(services.LINK_PASSWORD_ATTEMPTS):
+        services.share_link_check_password(link=link, password="x", client=f"2001:db8:1:2::{i}")
+    with pytest.raises(services.TooManyAttempts):
+        services.share_link_check_password(
+            link=link, password="open sesame", client="2001:db8:1:2:ffff::1"
+        )
+    assert services.share_link_check_password(
+        link=link, password="open sesame", client="2001:db8:1:3::1"
+    )
+
+
 def test_wrong_link_passwords_are_counted_on_the_link_for_its_owner(owner):
     album = make_album(owner)
     link = services.share_link_create(user=owner, album=album, password="open sesame").link

@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from conftest import NGINX, via_nginx
-from pikoshi.clientip import client_ip
+from pikoshi.clientip import client_ip, rate_limit_key
 
 
 def request(**meta):
@@ -88,3 +88,16 @@ def test_the_request_log_names_the_client_address(client, db, behind_nginx, capl
         client.get("/healthz", **via_nginx("203.0.113.7", forged="192.0.2.55"))
     line = json.loads(caplog.records[-1].getMessage())
     assert line["ip"] == "203.0.113.7"
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("0.0.0.0", "0.0.0.0"),  # noqa: S104 - an address value
+    ],
+)
+def test_rate_limits_count_an_ipv6_network_as_one_visitor(address, key):
+    assert rate_limit_key(address) == key
