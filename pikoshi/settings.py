@@ -21,11 +21,27 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """Strict, like healthchecks' envbool: a typo such as `ture` stops start-up.
+
+    Read loosely, SECURE_SSL_REDIRECT=ture would quietly switch the redirect off.
+    """
+    raw = os.environ.get(name, "")
+    value = raw.strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is neither on nor off: use one of {', '.join(TRUE_WORDS)} "
+        f"or {', '.join(FALSE_WORDS)} (any case), or leave it unset for the default."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:

@@ -242,3 +242,40 @@ def test_a_proxy_count_that_is_not_a_whole_number_stops_start_up(value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "PIKOSHI_TRUSTED_PROXIES" in result.stderr
+
+
+REQUEST_LOG_LEVEL = 's.LOGGING["loggers"]["pikoshi.requests"]["level"]'
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        ("1", "INFO"),
+        ("true", "INFO"),
+        (" Yes ", "INFO"),
+        ("ON", "INFO"),
+        ("0", "WARNING"),
+        ("False", "WARNING"),
+        ("no", "WARNING"),
+        (" off\n", "WARNING"),
+        ("", "INFO"),  # empty keeps the default
+    ],
+)
+def test_a_switch_accepts_the_usual_spellings_of_on_and_off(value, level):
+    result = load_settings({"DEBUG": "1", "REQUEST_LOG": value}, REQUEST_LOG_LEVEL)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == level
+
+
+@pytest.mark.parametrize("value", ["ture", "2", "enabled", "y", "of"])
+def test_a_misspelt_switch_stops_start_up_instead_of_meaning_off(value):
+    result = load_settings(
+        {"SECRET_KEY": PRODUCTION_KEY, **PRODUCTION_HOSTS, "SECURE_SSL_REDIRECT": value}
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"SECURE_SSL_REDIRECT={value!r}" in result.stderr
+    assert "1, true, yes, on" in result.stderr
+    assert "0, false, no, off" in result.stderr
