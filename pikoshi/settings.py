@@ -44,6 +44,30 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
+def env_secret(name: str) -> str:
+    """NAME, or the contents of the file NAME_FILE names (Docker secrets, systemd credentials).
+
+    A file keeps the secret out of the process environment, which `ps e`, /proc and crash
+    reports can show. Setting both is refused: which one wins would be a guess.
+    """
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if not path:
+        return value
+    if value:
+        raise ImproperlyConfigured(
+            f"{name} and {name}_FILE are both set; keep one (the file is the safer place)."
+        )
+    try:
+        secret = Path(path).read_text().rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {reason}.") from None
+    if not secret:
+        raise ImproperlyConfigured(f"{name}_FILE={path} is empty; write the value into it.")
+    return secret
+
+
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -222,7 +246,7 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 
-DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_URL = env_secret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
@@ -238,7 +262,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, rate limits ---------------------------------------------
 
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -328,7 +352,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or PIKOSHI_LOCAL_HTTP
 USERSESSIONS_TRACK_ACTIVITY = True
 
 GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID")
-GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET")
+GOOGLE_CLIENT_SECRET = env_secret("GOOGLE_CLIENT_SECRET")
 SOCIALACCOUNT_PROVIDERS = {
     "google": {
         "SCOPE": ["openid", "profile", "email"],
@@ -383,8 +407,8 @@ if AWS_STORAGE_BUCKET_NAME:
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
-            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
-            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "access_key": env_secret("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("AWS_SECRET_ACCESS_KEY") or None,
             "location": env_str("AWS_LOCATION"),
             "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
             "signature_version": "s3v4",
@@ -403,7 +427,7 @@ PIKOSHI_MEDIA_REDIRECT = env_bool("PIKOSHI_MEDIA_REDIRECT", bool(AWS_STORAGE_BUC
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pikoshi <no-reply@pikoshi.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-RESEND_API_KEY = env_str("RESEND_API_KEY")
+RESEND_API_KEY = env_secret("RESEND_API_KEY")
 SMTP_HOST = env_str("SMTP_HOST")
 if RESEND_API_KEY:
     MAILERS = {"default": {"BACKEND": "anymail.backends.resend.EmailBackend"}}
@@ -416,7 +440,7 @@ elif SMTP_HOST:
                 "host": SMTP_HOST,
                 "port": env_int("SMTP_PORT", 587),
                 "username": env_str("SMTP_USER"),
-                "password": env_str("SMTP_PASSWORD"),
+                "password": env_secret("SMTP_PASSWORD"),
                 "use_tls": env_bool("SMTP_STARTTLS", True),
                 "timeout": 10,
             },

@@ -12,7 +12,8 @@ os.environ.setdefault("DEBUG", "1")
 from pikoshi.settings import *  # noqa: E402
 
 if env_bool("PIKOSHI_REQUIRE_SERVICES"):
-    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not env_str(name)]
+    named = {"DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL}  # either may be a *_FILE
+    missing = [name for name, value in named.items() if not value]
     if missing:
         raise ImproperlyConfigured(
             f"PIKOSHI_REQUIRE_SERVICES=1 but {', '.join(missing)} not set: "

@@ -279,3 +279,99 @@ def test_a_misspelt_switch_stops_start_up_instead_of_meaning_off(value):
     assert f"SECURE_SSL_REDIRECT={value!r}" in result.stderr
     assert "1, true, yes, on" in result.stderr
     assert "0, false, no, off" in result.stderr
+
+
+SECRETS_FROM_FILES = [
+    # (variable, a value, what else it needs to be used, where the value lands)
+    (
+        "DATABASE_URL",
+        "postgres://u:p@db.internal:5432/pikoshi",
+        {},
+        's.DATABASES["default"]["HOST"]',
+    ),
+    ("REDIS_URL", "redis://cache.internal:6379/0", {}, 's.CACHES["default"]["LOCATION"]'),
+    ("RESEND_API_KEY", "re_from_a_file", {}, 's.ANYMAIL["RESEND_API_KEY"]'),
+    (
+        "SMTP_PASSWORD",
+        "smtp from a file",
+        {"SMTP_HOST": "smtp.example.org"},
+        's.MAILERS["default"]["OPTIONS"]["password"]',
+    ),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "aws-secret-from-a-file",
+        {"AWS_STORAGE_BUCKET_NAME": "photos"},
+        's.STORAGES["default"]["OPTIONS"]["secret_key"]',
+    ),
+    (
+        "AWS_ACCESS_KEY_ID",
+        "AKIAFROMAFILE",
+        {"AWS_STORAGE_BUCKET_NAME": "photos"},
+        's.STORAGES["default"]["OPTIONS"]["access_key"]',
+    ),
+    (
+        "GOOGLE_CLIENT_SECRET",
+        "google-from-a-file",
+        {"GOOGLE_CLIENT_ID": "id.apps.googleusercontent.com"},
+        's.SOCIALACCOUNT_PROVIDERS["google"]["APPS"][0]["secret"]',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "needs", "expression"),
+    SECRETS_FROM_FILES,
+    ids=[row[0] for row in SECRETS_FROM_FILES],
+)
+def test_a_secret_is_read_from_the_file_its_file_variable_names(
+    tmp_path, name, value, needs, expression
+):
+    (tmp_path / "secret").write_text(value + "\n")  # as `echo ... >` and Docker secrets leave it
+
+    result = load_settings(
+        {"DEBUG": "1", **needs, f"{name}_FILE": str(tmp_path / "secret")}, expression
+    )
+
+    assert result.returncode == 0, result.stderr
+    expected = "db.internal" if name == "DATABASE_URL" else value
+    assert json.loads(result.stdout) == expected
+
+
+def test_a_secret_set_both_directly_and_as_a_file_stops_start_up(tmp_path):
+    (tmp_path / "secret").write_text("re_from_a_file\n")
+
+    result = load_settings(
+        {
+            "DEBUG": "1",
+            "RESEND_API_KEY": "re_direct_value",
+            "RESEND_API_KEY_FILE": str(tmp_path / "secret"),
+        }
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "RESEND_API_KEY and RESEND_API_KEY_FILE are both set" in result.stderr
+    assert "re_direct_value" not in result.stderr
+    assert "re_from_a_file" not in result.stderr
+
+
+@pytest.mark.parametrize("problem", ["missing", "a folder", "empty"])
+def test_a_secret_file_that_cannot_be_used_stops_start_up(tmp_path, problem):
+    path = tmp_path / "secret"
+    if problem == "a folder":
+        path.mkdir()
+    elif problem == "empty":
+        path.write_text("\n")
+
+    result = load_settings({"DEBUG": "1", "DATABASE_URL_FILE": str(path)})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"DATABASE_URL_FILE={path}" in result.stderr
+
+
+def test_an_empty_file_variable_counts_as_unset():
+    result = load_settings({"DEBUG": "1", "REDIS_URL_FILE": ""}, "s.REDIS_URL")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ""
