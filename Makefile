@@ -99,10 +99,12 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Regenerate the pinned lock files from requirements*.in.
+# Regenerate the pinned lock files from requirements*.in, resolved for the oldest Python
+# supported (requires-python) whichever one the venv has, so the lock does not churn.
+LOCK_PYTHON := 3.12
 lock: $(PY)
-	$(VENV)/bin/uv pip compile --quiet --python $(PY) requirements.in -o requirements.txt --custom-compile-command "make lock"
-	$(VENV)/bin/uv pip compile --quiet --python $(PY) requirements-dev.in -o requirements-dev.txt --custom-compile-command "make lock"
+	$(VENV)/bin/uv pip compile --quiet --python $(PY) --python-version $(LOCK_PYTHON) requirements.in -o requirements.txt --custom-compile-command "make lock"
+	$(VENV)/bin/uv pip compile --quiet --python $(PY) --python-version $(LOCK_PYTHON) requirements-dev.in -o requirements-dev.txt --custom-compile-command "make lock"
 
 bench: $(DEV_STAMP)
 	$(PY) benchmarks/variants.py
