@@ -89,11 +89,13 @@ browser:
 test: $(DEV_STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint templates/
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint templates/
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
