@@ -33,7 +33,7 @@ def _address(value: str) -> str | None:
 
 
 def _forwarded(request: HttpRequest, proxies: int) -> str | None:
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    header = request.headers.get("x-forwarded-for", "")
     if not header:
         return None
     # Only the last `proxies` entries are read, however long the visitor made the rest.

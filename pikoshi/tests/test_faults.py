@@ -124,7 +124,7 @@ def exercise_the_site(owner, *, seed: int) -> None:
         reverse("upload"), {"file": jpeg_file(seed)}, headers={"accept": "application/json"}
     )
     assert response.status_code == 201, response.content[:300]
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=owner).access}")
+    api = Client(headers={"authorization": f"Bearer {token_pair_issue(user=owner).access}"})
     assert api.post(reverse("api_photo_list"), {"file": jpeg_file(seed + 1)}).status_code == 201
     assert api.get(reverse("api_photo_list")).status_code == 200
     # A page touches the session again after sign-in: the database copy carries it.
@@ -202,7 +202,7 @@ def test_lost_database_answers_503_page_with_retry_after(owner, monkeypatch, set
 def test_lost_database_answers_503_json_to_the_api_and_the_uploader(owner, monkeypatch):
     monkeypatch.setattr(services, "photo_upload", lambda **kw: _lose_database())
     api = Client(
-        HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=owner).access}",
+        headers={"authorization": f"Bearer {token_pair_issue(user=owner).access}"},
         raise_request_exception=False,
     )
     page = Client(raise_request_exception=False)
@@ -355,7 +355,7 @@ def test_storage_failure_mid_upload_leaves_no_row_and_no_file(
         )
     else:
         client = Client(
-            HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=owner).access}",
+            headers={"authorization": f"Bearer {token_pair_issue(user=owner).access}"},
             raise_request_exception=False,
         )
         response = client.post(reverse("api_photo_list"), {"file": jpeg_file(1)})

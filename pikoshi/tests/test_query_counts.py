@@ -43,8 +43,8 @@ def clients_for(person, guest):
     page, guest_page = Client(), Client()
     page.force_login(person)
     guest_page.force_login(guest)
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=person).access}")
-    guest_api = Client(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=guest).access}")
+    api = Client(headers={"authorization": f"Bearer {token_pair_issue(user=person).access}"})
+    guest_api = Client(headers={"authorization": f"Bearer {token_pair_issue(user=guest).access}"})
     return page, guest_page, api, guest_api
 
 

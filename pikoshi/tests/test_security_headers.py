@@ -280,7 +280,9 @@ def test_every_page_has_headers_no_inline_code_and_escapes_user_text(world):
 def test_headers_on_each_kind_of_response(world):
     owner = Client()
     owner.force_login(world["owner"])
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=world['owner']).access}")
+    api = Client(
+        headers={"authorization": f"Bearer {token_pair_issue(user=world['owner']).access}"}
+    )
     photo = world["photo"]
     media = api.get(reverse("api_photo_detail", args=[photo.public_id])).json()["urls"]
     responses = {
