@@ -15,9 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -35,36 +33,6 @@ STORED_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/hei
 
 def _storage():
     return Export._meta.get_field("file").storage
-
-
-REQUEST_INTERVAL = timedelta(minutes=10)
-
-
-def export_request(*, user: User) -> Export:
-    """Start building an archive of everything the person owns; an email follows.
-
-    One archive per ten minutes: each is a full copy of the library, so repeated clicks
-    must not fill the storage.
-    """
-    from accounts.tasks import export_build_task
-
-    recent = (
-        Export.objects.filter(user=user, created_at__gte=timezone.now() - REQUEST_INTERVAL)
-        .exclude(status=Export.Status.FAILED)
-        .exists()
-    )
-    if recent:
-        raise ValidationError(
-            "An archive was requested a few minutes ago: use the link in that email, or try "
-            "again in ten minutes."
-        )
-    with transaction.atomic():
-        export = Export(user=user)
-        export.full_clean()
-        export.save()
-        transaction.on_commit(lambda: export_build_task.enqueue(export_id=export.pk))
-    logger.info("Export requested: user %s, export %s", user.uuid, export.public_id)
-    return export
 
 
 def _folder(name: str) -> str:

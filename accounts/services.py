@@ -1,6 +1,7 @@
-"""Every write to an account: setup, sessions, storage quota and deletion.
+"""Every write to an account: setup, sessions, storage quota, export requests, deletion.
 
-"Download everything" lives beside this in accounts/exports.py.
+Building the "download everything" archive lives in accounts/exports.py, which the task
+calls; the request that queues it is here, so the two never import each other.
 """
 
 import hashlib
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
@@ -16,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import User
+from accounts.models import Export, User
 
 logger = logging.getLogger(__name__)
 
@@ -307,3 +309,35 @@ def users_purge_due(*, now=None) -> int:
         user_purge(user=user)
         count += 1
     return count
+
+
+# --- Download everything ------------------------------------------------------------------
+
+EXPORT_REQUEST_INTERVAL = timedelta(minutes=10)
+
+
+def export_request(*, user: User) -> Export:
+    """Start building an archive of everything the person owns; an email follows.
+
+    One archive per ten minutes: each is a full copy of the library, so repeated clicks
+    must not fill the storage.
+    """
+    from accounts.tasks import export_build_task
+
+    recent = (
+        Export.objects.filter(user=user, created_at__gte=timezone.now() - EXPORT_REQUEST_INTERVAL)
+        .exclude(status=Export.Status.FAILED)
+        .exists()
+    )
+    if recent:
+        raise ValidationError(
+            "An archive was requested a few minutes ago: use the link in that email, or try "
+            "again in ten minutes."
+        )
+    with transaction.atomic():
+        export = Export(user=user)
+        export.full_clean()
+        export.save()
+        transaction.on_commit(lambda: export_build_task.enqueue(export_id=export.pk))
+    logger.info("Export requested: user %s, export %s", user.uuid, export.public_id)
+    return export

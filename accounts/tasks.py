@@ -9,13 +9,3 @@ def export_build_task(*, export_id: int) -> None:
     from accounts.exports import export_build
 
     export_build(export_id=export_id)
-
-
-@task
-def purge_deleted_accounts_task() -> int:
-    """Purge accounts past their deletion grace period and archives past their expiry."""
-    from accounts.exports import exports_purge_expired
-    from accounts.services import users_purge_due
-
-    exports_purge_expired()
-    return users_purge_due()

@@ -93,7 +93,7 @@ def export(request):
     """Request a ZIP of everything; the link arrives by email and is listed here."""
     if request.method == "POST":
         try:
-            exports.export_request(user=request.user)
+            services.export_request(user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

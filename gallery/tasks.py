@@ -4,9 +4,6 @@ Inline by default; with TASKS_BACKEND=rq, by `manage.py rqworker --job-class
 django_tasks_rq.Job default` on any machine sharing the database, Redis and storage.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.tasks import task
 
 
@@ -16,13 +13,3 @@ def render_variants(photo_id: int) -> str:
     from gallery.processing import photo_render_variants
 
     return photo_render_variants(photo_id=photo_id)
-
-
-@task()
-def purge_trash() -> int:
-    """Delete for good what has been in the trash longer than PIKOSHI_TRASH_DAYS."""
-    from gallery.services import files_sweep, trash_purge
-
-    count = trash_purge(older_than=timedelta(days=settings.PIKOSHI_TRASH_DAYS))
-    files_sweep()
-    return count

@@ -18,7 +18,7 @@ from django.utils import timezone
 from gallery import processing
 from gallery.models import Photo
 from gallery.services import photo_upload
-from gallery.tasks import purge_trash, render_variants
+from gallery.tasks import render_variants
 from gallery.tests.factories import jpeg_bytes, make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -228,13 +228,11 @@ def test_requeue_stuck_enqueues_only_photos_pending_too_long(
     assert fresh.pk not in [args[0] for _, args in enqueued(queue)]
 
 
-def test_purge_trash_runs_as_a_task(
-    owner, settings, media_root, django_capture_on_commit_callbacks
-):
+def test_purge_trash_runs_from_the_scheduler_as_a_command(owner, settings, media_root):
     old = make_photo(owner, deleted_at=timezone.now() - timedelta(days=40))
-    with django_capture_on_commit_callbacks(execute=True):
-        result = purge_trash.enqueue()
-    assert result.return_value == 1
+    out = io.StringIO()
+    call_command("purge_trash", stdout=out)
+    assert "Removed 1 photo " in out.getvalue()
     assert not Photo.objects.filter(pk=old.pk).exists()
 
 
