@@ -183,7 +183,7 @@ def storage_check_quota(*, user: User, adding: int) -> None:
     Locks the person's row until the caller's transaction ends, so two uploads at once
     are counted one after the other and cannot both slip under the limit.
     """
-    from gallery.images import ImageRejected
+    from gallery.imaging.sniff import ImageRejected
 
     with transaction.atomic():
         fresh = User.objects.select_for_update().filter(pk=user.pk).first()

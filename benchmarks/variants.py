@@ -6,7 +6,7 @@ Inputs are generated (photo-like: gradients, hard edges and noise, with orientat
 tags) and cached in the temp directory; nothing is downloaded. Django settings are not
 needed. For each input, three pipelines run, each in a fresh subprocess pinned to one core:
 
-  project  gallery.images.process_image (draft decode, chained resize, rotate small)
+  project  gallery.imaging.variants.process_image (draft decode, chained resize, rotate small)
   naive    what the original service did: full decode, exif_transpose, thumbnail() of the
            full image per variant, WebP with Pillow's defaults (quality 80, method 4)
   naive=   the same naive pipeline with the project's WebP settings, to show how much of
@@ -43,7 +43,9 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageChops, ImageOps  # noqa: E402
 
-from gallery import images  # noqa: E402
+from gallery.imaging import variants  # noqa: E402
+from gallery.imaging.exif import SWAPS_AXES, TRANSPOSE, read_orientation  # noqa: E402
+from gallery.imaging.sniff import JPEG_FORMATS  # noqa: E402
 from gallery.tests import imagegen  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "pikoshi-variants-bench-v1"
@@ -112,20 +114,20 @@ def prepare_floor(name: str) -> None:
     if meta_path.exists():
         return
     data = input_path(name).read_bytes()
-    result = images.process_image(io.BytesIO(data), max_pixels=MAX_PIXELS)
+    result = variants.process_image(io.BytesIO(data), max_pixels=MAX_PIXELS)
     with Image.open(io.BytesIO(data)) as im:
-        orientation = images._orientation(im.getexif())
-        swap = orientation in images._SWAPS_AXES
+        orientation = read_orientation(im.getexif())
+        swap = orientation in SWAPS_AXES
         stored = {
             n: ((v.height, v.width) if swap else (v.width, v.height))
             for n, v in result.variants.items()
         }
-        if im.format in images._JPEG_FORMATS:
+        if im.format in JPEG_FORMATS:
             im.draft(im.mode, stored["display"])
         im.load()
         draft_size = im.size
         work = im.convert("RGB")
-    method = images._TRANSPOSE.get(orientation)
+    method = TRANSPOSE.get(orientation)
     for variant, size in stored.items():
         picture = work.resize(size, Image.Resampling.LANCZOS)
         if method is not None:
@@ -138,13 +140,13 @@ def prepare_floor(name: str) -> None:
 
 
 def run_project(data: bytes, _state) -> int:
-    result = images.process_image(io.BytesIO(data), max_pixels=MAX_PIXELS)
+    result = variants.process_image(io.BytesIO(data), max_pixels=MAX_PIXELS)
     return sum(len(v.data) for v in result.variants.values())
 
 
 def encode(im: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    im.save(buffer, "WEBP", quality=images.WEBP_QUALITY, method=images.WEBP_METHOD, exif=b"")
+    im.save(buffer, "WEBP", quality=variants.WEBP_QUALITY, method=variants.WEBP_METHOD, exif=b"")
     return buffer.getvalue()
 
 
@@ -161,7 +163,7 @@ def run_naive(data: bytes, _state, encoder=encode_default) -> int:
     if upright.mode not in ("RGB", "RGBA"):
         upright = upright.convert("RGB")
     total = 0
-    for box in images.VARIANT_SIZES.values():
+    for box in variants.VARIANT_SIZES.values():
         variant = upright.copy()
         variant.thumbnail(box, Image.Resampling.LANCZOS)
         total += len(encoder(variant))
@@ -175,7 +177,7 @@ def run_naive_same_settings(data: bytes, state) -> int:
 def floor_state(name: str):
     meta = json.loads((CACHE / f"{name}.floor.json").read_text())
     pictures = []
-    for variant in images.VARIANT_SIZES:
+    for variant in variants.VARIANT_SIZES:
         with Image.open(CACHE / f"{name}.floor.{variant}.png") as im:
             im.load()
             pictures.append(im)
@@ -185,7 +187,7 @@ def floor_state(name: str):
 def run_floor(data: bytes, state) -> int:
     display, pictures = state
     with Image.open(io.BytesIO(data)) as im:
-        if im.format in images._JPEG_FORMATS:
+        if im.format in JPEG_FORMATS:
             im.draft(im.mode, display)
         im.load()
     return sum(len(encode(picture)) for picture in pictures)
@@ -278,7 +280,7 @@ def psnr(a: Image.Image, b: Image.Image) -> float:
 
 def quality_worker(name: str) -> None:
     data = input_path(name).read_bytes()
-    result = images.process_image(io.BytesIO(data), max_pixels=MAX_PIXELS)
+    result = variants.process_image(io.BytesIO(data), max_pixels=MAX_PIXELS)
     with Image.open(io.BytesIO(data)) as im:
         im.load()
         full = ImageOps.exif_transpose(im).convert("RGB")
@@ -311,7 +313,7 @@ def main() -> None:
     started = time.perf_counter()
     names = ["jpeg12"] if args.quick else list(INPUTS)
     print(
-        f"WebP quality={images.WEBP_QUALITY} method={images.WEBP_METHOD}; "
+        f"WebP quality={variants.WEBP_QUALITY} method={variants.WEBP_METHOD}; "
         f"one core per worker; inputs cached in {CACHE}"
     )
     generate_inputs(names)

@@ -39,7 +39,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
 from gallery import permissions, selectors
-from gallery.images import MetadataError, strip_metadata
+from gallery.imaging.strip import MetadataError, strip_metadata
 from gallery.models import Photo, ShareLink
 
 logger = logging.getLogger(__name__)

@@ -27,7 +27,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from gallery import services
-from gallery.images import ImageRejected, process_image
+from gallery.imaging.sniff import ImageRejected
+from gallery.imaging.variants import process_image
 from gallery.models import Photo
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from accounts.services import storage_check_quota
 from gallery import permissions, processing
-from gallery.images import check_size, inspect_image, process_image
+from gallery.imaging.sniff import check_size
+from gallery.imaging.variants import inspect_image, process_image
 from gallery.models import Album, Photo
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gallery import permissions, selectors, services
 from gallery.forms import AlbumForm, PhotoEditForm, UploadForm
-from gallery.images import ImageRejected
+from gallery.imaging.sniff import ImageRejected
 from gallery.media import media_url
 from gallery.sharing.selectors import albums_for_upload
 

@@ -59,7 +59,7 @@ class Rejected(exceptions.APIException):
 
 def _translate(exc):
     """Domain exceptions -> DRF exceptions, so every one answers {"detail", "code"}."""
-    from gallery.images import ImageRejected
+    from gallery.imaging.sniff import ImageRejected
     from gallery.selectors import InvalidCursor
 
     if isinstance(exc, DjangoValidationError):

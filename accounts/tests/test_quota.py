@@ -6,7 +6,7 @@ from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.services import storage_check_quota, user_storage_usage
-from gallery.images import ImageRejected
+from gallery.imaging.sniff import ImageRejected
 from gallery.models import Photo
 from gallery.services import photo_upload
 from gallery.tests.factories import jpeg_bytes, make_photo

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from accounts.api.tokens import token_pair_issue
 from gallery import selectors, services
-from gallery.images import ImageRejected, process_image
+from gallery.imaging.sniff import ImageRejected
+from gallery.imaging.variants import process_image
 from gallery.models import Album, Photo
 from gallery.tests import imagegen
 from gallery.tests.factories import make_photos, media_root_fixture  # noqa: F401

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image, ImageFile
 from PIL.TiffImagePlugin import IFDRational
 
-from gallery import images
-from gallery.images import ImageRejected, check_size, process_image
+from gallery.imaging import variants
+from gallery.imaging.sniff import ImageRejected, check_size
+from gallery.imaging.variants import process_image
 from gallery.tests import imagegen
 
 MAX_PIXELS = 100_000_000
@@ -539,8 +540,14 @@ def test_check_size_refuses_empty_and_oversized_files():
 
 def test_module_imports_without_django_settings():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    code = "import gallery.images as m; print(sorted(m.VARIANT_SIZES))"
-    root = Path(images.__file__).resolve().parent.parent
+    # Every imaging module, and none of them may pull Django in (check=True fails on it).
+    code = (
+        "import sys, gallery.imaging.exif, gallery.imaging.sniff, gallery.imaging.strip;"
+        " import gallery.imaging.variants as m;"
+        " assert 'django' not in sys.modules, 'imaging imported Django';"
+        " print(sorted(m.VARIANT_SIZES))"
+    )
+    root = Path(variants.__file__).resolve().parents[2]
 
     out = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True

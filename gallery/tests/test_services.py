@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gallery import services
-from gallery.images import ImageRejected
+from gallery.imaging.sniff import ImageRejected
 from gallery.models import Album, Photo
 from gallery.services import album_ensure_default
 from gallery.tests.factories import (  # noqa: F401

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from gallery.images import MetadataError, strip_metadata
+from gallery.imaging.strip import MetadataError, strip_metadata
 
 FORMATS = [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")]
 

@@ -1,0 +1,131 @@
+"""What a photo's EXIF says: orientation, capture time, place and camera.
+
+EXIF is written by anything and parsed from untrusted bytes, so a broken or bogus value
+reads as nothing (orientation 1, None, "") instead of sinking the upload.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta, timezone
+
+from PIL import ExifTags, Image
+
+# Orientation tag value -> transpose that makes the stored pixels upright.
+TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+SWAPS_AXES = frozenset({5, 6, 7, 8})
+
+_TEXT_MAX = 100
+
+_DATETIME_RE = re.compile(r"^\s*(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_OFFSET_RE = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def read_exif(im: Image.Image) -> Image.Exif:
+    try:
+        return im.getexif()
+    except Exception:  # noqa: BLE001 - broken EXIF must never sink an upload
+        return Image.Exif()
+
+
+def _sub_ifd(exif: Image.Exif, tag: int) -> dict:
+    try:
+        return exif.get_ifd(tag) or {}
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def read_orientation(exif: Image.Exif) -> int:
+    try:
+        value = int(exif.get(ExifTags.Base.Orientation, 1))
+    except (TypeError, ValueError):
+        return 1
+    return value if value in TRANSPOSE else 1
+
+
+def read_camera(exif: Image.Exif) -> tuple[str, str]:
+    """(make, model) as text a page can show; "" for what is missing."""
+    return _exif_text(exif.get(ExifTags.Base.Make)), _exif_text(exif.get(ExifTags.Base.Model))
+
+
+def _exif_text(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if not isinstance(value, str):
+        return ""
+    return _CONTROL_RE.sub("", value).strip()[:_TEXT_MAX].strip()
+
+
+def read_taken_at(exif: Image.Exif) -> datetime | None:
+    """DateTimeOriginal, aware when OffsetTimeOriginal says where; None when absent or bogus."""
+    try:
+        ifd = _sub_ifd(exif, ExifTags.IFD.Exif)
+        match = _DATETIME_RE.match(_exif_text(ifd.get(ExifTags.Base.DateTimeOriginal)))
+        if not match:
+            return None
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        # Year 9999 is refused too: a time zone can push it past datetime.max in UTC, and
+        # such a date cannot be stored (SQLite) or read back (PostgreSQL).
+        if year < 1800 or year > 9998:
+            return None
+        taken = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
+        subsec = _exif_text(ifd.get(ExifTags.Base.SubsecTimeOriginal))
+        if subsec.isdigit():
+            taken = taken.replace(microsecond=int(subsec[:6].ljust(6, "0")))
+        offset = _OFFSET_RE.match(_exif_text(ifd.get(ExifTags.Base.OffsetTimeOriginal)))
+        if offset:
+            sign, hours, minutes = offset.groups()
+            delta = timedelta(hours=int(hours), minutes=int(minutes))
+            if delta <= timedelta(hours=14) and int(minutes) < 60:
+                taken = taken.replace(tzinfo=timezone(-delta if sign == "-" else delta))
+        return taken
+    except Exception:  # noqa: BLE001 - a bogus date is simply no date
+        return None
+
+
+def read_gps(exif: Image.Exif) -> tuple[float | None, float | None]:
+    try:
+        gps = _sub_ifd(exif, ExifTags.IFD.GPSInfo)
+        latitude = _coordinate(
+            gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "N", "S", 90
+        )
+        longitude = _coordinate(
+            gps.get(ExifTags.GPS.GPSLongitude),
+            gps.get(ExifTags.GPS.GPSLongitudeRef),
+            "E",
+            "W",
+            180,
+        )
+    except Exception:  # noqa: BLE001
+        return None, None
+    if latitude is None or longitude is None:
+        return None, None
+    if latitude == 0 and longitude == 0:
+        return None, None  # "null island": a camera without a fix, not a place
+    return latitude, longitude
+
+
+def _coordinate(value: object, ref: object, positive: str, negative: str, limit: float):
+    hemisphere = _exif_text(ref).upper()[:1]
+    if hemisphere not in (positive, negative):
+        return None
+    if not isinstance(value, tuple | list) or not 1 <= len(value) <= 3:
+        return None
+    parts = [float(part) for part in value]
+    if any(not math.isfinite(part) or part < 0 for part in parts):
+        return None
+    parts += [0.0] * (3 - len(parts))
+    degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
+    if degrees > limit:
+        return None
+    return round(-degrees if hemisphere == negative else degrees, 7)
