@@ -40,12 +40,13 @@ from django.views.decorators.http import require_safe
 
 from gallery import permissions, selectors
 from gallery.imaging.strip import MetadataError, strip_metadata
+from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo, ShareLink
 
 logger = logging.getLogger(__name__)
 
 SALT = "pikoshi.media"
-VARIANTS = ("thumb", "mobile", "display")
+VARIANTS = tuple(VARIANT_SIZES)
 ORIGINAL = "original"
 # URLs signed within the same minute are identical, so a browser that saw a thumbnail a
 # moment ago finds it in its cache instead of asking again with a new URL.

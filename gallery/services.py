@@ -26,13 +26,13 @@ from django.utils import timezone
 from accounts.services import storage_check_quota
 from gallery import permissions, processing
 from gallery.imaging.sniff import check_size
-from gallery.imaging.variants import inspect_image, process_image
+from gallery.imaging.variants import VARIANT_SIZES, inspect_image, process_image
 from gallery.models import Album, Photo
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ALBUM_TITLE = "My photos"
-VARIANTS = ("thumb", "mobile", "display")
+VARIANTS = tuple(VARIANT_SIZES)
 FILE_FIELDS = ("original", *VARIANTS)
 DELETE_BATCH = 200  # rows per transaction when deleting many photos for good
 

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.utils import dateformat, timezone
 
 from gallery import media
+from gallery.imaging.variants import VARIANT_SIZES
 
 register = template.Library()
 
-# Nominal widths of the variants, used when a photo's stored size is not known yet.
-NOMINAL_WIDTHS = {"thumb": 300, "mobile": 480, "display": 1600}
+# Nominal widths of the variants (their boxes), used when a photo's stored size is not known yet.
+NOMINAL_WIDTHS = {name: width for name, (width, _height) in VARIANT_SIZES.items()}
 
 
 @register.simple_tag(takes_context=True)

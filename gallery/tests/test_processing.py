@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gallery import processing
+from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo
 from gallery.services import photo_upload
 from gallery.tasks import render_variants
@@ -49,6 +50,14 @@ def stored_files(root) -> set[str]:
 
 def enqueued(queue) -> list[tuple]:
     return [(r.task.name, tuple(r.args)) for r in queue.results]
+
+
+def test_every_variant_rendered_has_a_file_and_a_size_on_the_photo():
+    """The variant list lives in one place; the model must have room for each of them."""
+    fields = {field.name for field in Photo._meta.get_fields()}
+
+    for name in VARIANT_SIZES:
+        assert {name, f"{name}_width", f"{name}_height"} <= fields
 
 
 def test_inline_backend_makes_photos_ready_at_upload(owner, media_root):
