@@ -21,14 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Export, User
+from gallery.imaging.sniff import ACCEPTED_TYPES
 
 logger = logging.getLogger(__name__)
 
 SIGNING_SALT = "pikoshi.export"
 MANIFEST_NAME = "pikoshi.json"
 COPY_CHUNK = 1024 * 1024
-# Photos are already compressed: storing them is as small and far cheaper than deflating.
-STORED_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif"}
+# Every type we accept is compressed already: storing is as small and far cheaper than
+# deflating.
+STORED_TYPES = ACCEPTED_TYPES
 
 
 def _storage():

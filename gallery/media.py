@@ -39,6 +39,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
 from gallery import permissions, selectors
+from gallery.imaging.sniff import ACCEPTED_TYPES
 from gallery.imaging.strip import MetadataError, strip_metadata
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo, ShareLink
@@ -53,9 +54,7 @@ ORIGINAL = "original"
 SIGNING_BUCKET_SECONDS = 60
 # Originals are served as the type sniffed at upload; anything else would be a bug, and
 # is sent as an opaque download rather than something a browser might render as a page.
-SAFE_ORIGINAL_TYPES = frozenset(
-    {"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif"}
-)
+SAFE_ORIGINAL_TYPES = ACCEPTED_TYPES
 
 
 class _MediaSigner(signing.TimestampSigner):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gallery.imaging.sniff import EXTENSIONS
+
 
 class Audience(models.TextChoices):
     PRIVATE = "private", "Only me"
@@ -138,14 +140,7 @@ class Photo(models.Model):
 
     @property
     def original_extension(self) -> str:
-        return {
-            "image/jpeg": ".jpg",
-            "image/png": ".png",
-            "image/webp": ".webp",
-            "image/gif": ".gif",
-            "image/heic": ".heic",
-            "image/heif": ".heif",
-        }.get(self.mime_type, "")
+        return EXTENSIONS.get(self.mime_type, "")
 
     @property
     def in_trash(self) -> bool:

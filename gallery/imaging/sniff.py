@@ -14,6 +14,16 @@ from typing import BinaryIO
 
 from PIL import Image
 
+# Every type _sniff can answer, with the extension its original is stored and downloaded as.
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "image/heic": ".heic",
+    "image/heif": ".heif",
+}
+ACCEPTED_TYPES = frozenset(EXTENSIONS)
 ACCEPTED_DESCRIPTION = "JPEG, PNG, WebP, GIF or HEIC/HEIF"
 
 # Pillow format names we hand each sniffed kind to, and what Pillow may call it back.

@@ -13,7 +13,7 @@ from PIL import Image, ImageFile
 from PIL.TiffImagePlugin import IFDRational
 
 from gallery.imaging import variants
-from gallery.imaging.sniff import ImageRejected, check_size
+from gallery.imaging.sniff import ACCEPTED_TYPES, ImageRejected, check_size
 from gallery.imaging.variants import process_image
 from gallery.tests import imagegen
 
@@ -72,6 +72,7 @@ def test_each_supported_format_is_accepted_and_rendered_as_webp(data, mime_type)
     result = process(data)
 
     assert result.mime_type == mime_type
+    assert mime_type in ACCEPTED_TYPES
     assert (result.width, result.height) == (64, 48)
     assert list(result.variants) == ["thumb", "mobile", "display"]
     for name, variant in result.variants.items():
@@ -95,6 +96,7 @@ def test_heif_with_mif1_major_brand_is_reported_as_heif():
     as_mif1 = data[:8] + b"mif1" + data[12:]
 
     assert process(as_mif1).mime_type == "image/heif"
+    assert "image/heif" in ACCEPTED_TYPES
 
 
 def test_content_decides_the_type_not_the_name_or_claimed_type():
