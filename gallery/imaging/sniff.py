@@ -14,6 +14,8 @@ from typing import BinaryIO
 
 from PIL import Image
 
+from gallery.filesizes import format_size
+
 # Every type _sniff can answer, with the extension its original is stored and downloaded as.
 EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -54,8 +56,11 @@ def check_size(size: int, *, max_bytes: int) -> None:
     if size <= 0:
         raise ImageRejected("The file is empty.", status=422, code="empty_file")
     if size > max_bytes:
+        # In binary megabytes, as the limit is set: the default 50 MB limit reads "50.0 MB".
+        actual = format_size(size, unit="MB", base=1024)
+        limit = format_size(max_bytes, unit="MB", base=1024)
         raise ImageRejected(
-            f"The file is too large ({_megabytes(size)}); the limit is {_megabytes(max_bytes)}.",
+            f"The file is too large ({actual}); the limit is {limit}.",
             status=413,
             code="file_too_large",
         )
@@ -196,7 +201,3 @@ def load(im: Image.Image, max_pixels: int) -> None:
         raise _corrupt() from None
     if im.width * im.height > max_pixels:
         raise _too_many_pixels(im.size, max_pixels)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"

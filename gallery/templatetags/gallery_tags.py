@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import dateformat, timezone
 
 from gallery import media
+from gallery.filesizes import format_size
 from gallery.imaging.variants import VARIANT_SIZES
 
 register = template.Library()
@@ -75,11 +76,4 @@ def days_left(photo):
 @register.filter
 def filesize(num_bytes):
     """1536 -> "1.5 KB"; decimal units like the file managers people use."""
-    size = float(num_bytes or 0)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            if unit == "bytes":
-                return f"{int(size)} bytes"
-            return f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"
+    return format_size(num_bytes)
