@@ -12,9 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.http import Http404
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -133,76 +131,6 @@ def user_sign_out_everywhere(*, user: User, keep_session: str | None = None) -> 
         revoked,
     )
     return SignOutResult(sessions=ended, tokens=revoked)
-
-
-# --- Storage quota ---------------------------------------------------------------------------
-
-
-def user_storage_used(*, user: User) -> int:
-    """Bytes of every original this person owns, photos in the trash included.
-
-    The trash counts because its files are still stored; emptying it frees the space.
-    Variants are not counted: they are small and ours to make.
-    """
-    from gallery.models import Photo
-
-    return Photo.objects.filter(owner=user).aggregate(total=Sum("bytes"))["total"] or 0
-
-
-def user_storage_quota(*, user: User) -> int | None:
-    """The person's limit in bytes, or None for unlimited (0 means unlimited too)."""
-    quota = user.storage_quota_bytes
-    if quota is None:
-        quota = settings.PIKOSHI_DEFAULT_QUOTA_BYTES
-    return quota or None
-
-
-@dataclass(frozen=True)
-class StorageUsage:
-    used: int
-    quota: int | None  # None: unlimited
-
-    @property
-    def left(self) -> int | None:
-        return None if self.quota is None else max(self.quota - self.used, 0)
-
-    @property
-    def percent(self) -> int | None:
-        if not self.quota:
-            return None
-        return min(100, round(self.used * 100 / self.quota))
-
-
-def user_storage_usage(*, user: User) -> StorageUsage:
-    return StorageUsage(used=user_storage_used(user=user), quota=user_storage_quota(user=user))
-
-
-def storage_check_quota(*, user: User, adding: int) -> None:
-    """Refuse (413, "quota_exceeded") an upload of `adding` bytes that would pass the quota.
-
-    Locks the person's row until the caller's transaction ends, so two uploads at once
-    are counted one after the other and cannot both slip under the limit.
-    """
-    from gallery.imaging.sniff import ImageRejected
-
-    with transaction.atomic():
-        fresh = User.objects.select_for_update().filter(pk=user.pk).first()
-        if fresh is None:
-            raise Http404("No such account.")
-        quota = user_storage_quota(user=fresh)
-        if quota is None:
-            return
-        used = user_storage_used(user=fresh)
-        if used + adding <= quota:
-            return
-    left = max(quota - used, 0)
-    raise ImageRejected(
-        f"This file ({filesizeformat(adding)}) does not fit in your storage: "
-        f"{filesizeformat(left)} left of {filesizeformat(quota)}. Photos in the trash "
-        "count too; empty the trash or delete photos to make room.",
-        status=413,
-        code="quota_exceeded",
-    )
 
 
 def user_set_quota(*, user: User, quota_bytes: int | None) -> User:

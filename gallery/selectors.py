@@ -8,10 +8,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
+from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, Photo
 
@@ -198,3 +200,43 @@ def photo_neighbours(*, user, photo: Photo, album: Album | None = None):
         .first()
     )
     return newer, older
+
+
+# --- Storage quota: what a person's originals take, and their limit ------------------------
+
+
+def user_storage_used(*, user: User) -> int:
+    """Bytes of every original this person owns, photos in the trash included.
+
+    The trash counts because its files are still stored; emptying it frees the space.
+    Variants are not counted: they are small and ours to make.
+    """
+    return Photo.objects.filter(owner=user).aggregate(total=Sum("bytes"))["total"] or 0
+
+
+def user_storage_quota(*, user: User) -> int | None:
+    """The person's limit in bytes, or None for unlimited (0 means unlimited too)."""
+    quota = user.storage_quota_bytes
+    if quota is None:
+        quota = settings.PIKOSHI_DEFAULT_QUOTA_BYTES
+    return quota or None
+
+
+@dataclass(frozen=True)
+class StorageUsage:
+    used: int
+    quota: int | None  # None: unlimited
+
+    @property
+    def left(self) -> int | None:
+        return None if self.quota is None else max(self.quota - self.used, 0)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.quota:
+            return None
+        return min(100, round(self.used * 100 / self.quota))
+
+
+def user_storage_usage(*, user: User) -> StorageUsage:
+    return StorageUsage(used=user_storage_used(user=user), quota=user_storage_quota(user=user))

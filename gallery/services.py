@@ -7,11 +7,11 @@ Files go through Django's storage API only, so S3 can replace the local folder.
 
 import hashlib
 import logging
-import secrets
 import threading
 import weakref
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
@@ -21,19 +21,28 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from accounts.services import storage_check_quota
-from gallery import permissions, processing
-from gallery.imaging.sniff import check_size
-from gallery.imaging.variants import VARIANT_SIZES, inspect_image, process_image
+from accounts.models import User
+from gallery import permissions, selectors
+from gallery.imaging.sniff import ImageRejected, check_size
+from gallery.imaging.variants import inspect_image, process_image
 from gallery.models import Album, Photo
+from gallery.storage import (
+    FILE_FIELDS,
+    StorageUnavailable,
+    delete_files,
+    delete_files_after_commit,
+    file_storage,
+    photo_files,
+    variant_name,
+)
+from gallery.tasks import render_variants
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ALBUM_TITLE = "My photos"
-VARIANTS = tuple(VARIANT_SIZES)
-FILE_FIELDS = ("original", *VARIANTS)
 DELETE_BATCH = 200  # rows per transaction when deleting many photos for good
 
 
@@ -45,33 +54,6 @@ class UploadResult:
 
 
 # --- Files ------------------------------------------------------------------------------------
-
-
-def _storage():
-    return Photo._meta.get_field("original").storage
-
-
-def _delete_files(names) -> None:
-    """Remove stored files; a missing or stubborn file is logged, never fatal."""
-    storage = _storage()
-    for name in names:
-        if not name:
-            continue
-        try:
-            storage.delete(name)
-        except Exception:
-            logger.exception("Could not delete stored file %s", name)
-
-
-def _photo_files(photo: Photo) -> list[str]:
-    return [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
-
-
-def _delete_files_after_commit(names) -> None:
-    """Delete files once the row is gone for good; a rollback keeps both row and files."""
-    names = list(names)
-    if names:
-        transaction.on_commit(lambda: _delete_files(names), robust=True)
 
 
 # Files written by uploads whose transaction never committed, waiting for files_sweep().
@@ -105,7 +87,7 @@ class _UnlessCommitted:
     def delete_now(self) -> None:
         """For our own failed block: nothing was committed, the files go at once."""
         self._finalizer.detach()
-        _delete_files(self._names)
+        delete_files(self._names)
 
 
 def files_sweep() -> int:
@@ -125,8 +107,69 @@ def files_sweep() -> int:
     for row in Photo.objects.filter(in_use).values_list(*FILE_FIELDS):
         used.update(row)
     orphans = sorted(names - used)
-    _delete_files(orphans)
+    delete_files(orphans)
     return len(orphans)
+
+
+# --- Storage quota ------------------------------------------------------------------------------
+
+
+def storage_check_quota(*, user: User, adding: int) -> None:
+    """Refuse (413, "quota_exceeded") an upload of `adding` bytes that would pass the quota.
+
+    Locks the person's row until the caller's transaction ends, so two uploads at once
+    are counted one after the other and cannot both slip under the limit.
+    """
+    with transaction.atomic():
+        fresh = User.objects.select_for_update().filter(pk=user.pk).first()
+        if fresh is None:
+            raise Http404("No such account.")
+        quota = selectors.user_storage_quota(user=fresh)
+        if quota is None:
+            return
+        used = selectors.user_storage_used(user=fresh)
+        if used + adding <= quota:
+            return
+    left = max(quota - used, 0)
+    raise ImageRejected(
+        f"This file ({filesizeformat(adding)}) does not fit in your storage: "
+        f"{filesizeformat(left)} left of {filesizeformat(quota)}. Photos in the trash "
+        "count too; empty the trash or delete photos to make room.",
+        status=413,
+        code="quota_exceeded",
+    )
+
+
+# --- Variant rendering: inline, or queued for a worker (gallery/processing.py) ---------------
+
+
+def runs_in_background() -> bool:
+    """True when tasks go to a queue, False when the backend runs them inline."""
+    backend = render_variants.get_backend()
+    return "Immediate" not in type(backend).__name__
+
+
+def _enqueue(photo_id: int) -> None:
+    render_variants.enqueue(photo_id)
+
+
+def render_enqueue(*, photo: Photo) -> None:
+    """Queue variant generation once the transaction that stored the photo commits."""
+    transaction.on_commit(partial(_enqueue, photo.pk), robust=True)
+
+
+def requeue_stuck(*, older_than: timedelta) -> int:
+    """Queue again photos pending for longer than `older_than` (their job was lost)."""
+    cutoff = timezone.now() - older_than
+    count = 0
+    for photo_id in Photo.objects.filter(
+        status=Photo.Status.PENDING, queued_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            Photo.objects.filter(pk=photo_id).update(queued_at=timezone.now())
+            render_enqueue(photo=Photo(pk=photo_id))
+        count += 1
+    return count
 
 
 # --- Albums -----------------------------------------------------------------------------------
@@ -250,11 +293,6 @@ def _sha256(file) -> str:
     return digest.hexdigest()
 
 
-def _variant_name(owner, photo: Photo, variant: str) -> str:
-    # Random per file: knowing a photo's public id is not enough to guess where it is stored.
-    return f"variants/{owner.uuid}/{photo.public_id}/{variant}-{secrets.token_urlsafe(16)}.webp"
-
-
 def _original_name(file) -> str:
     name = PurePath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
     return "".join(ch for ch in name if ch.isprintable())[:255]
@@ -268,10 +306,6 @@ def _existing(owner, sha256: str) -> UploadResult | None:
     if restored:
         photo = _restore(photo)
     return UploadResult(photo=photo, created=False, restored=restored)
-
-
-class StorageUnavailable(Exception):
-    """The media storage refused a write. Nothing was kept; trying again later may work."""
 
 
 def photo_upload(*, owner, file, album: Album | None = None, title: str = "") -> UploadResult:
@@ -296,7 +330,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
 
     file.seek(0)
     # With a task queue the variants are made by a worker (gallery/processing.py).
-    queued = processing.runs_in_background()
+    queued = runs_in_background()
     inspect = inspect_image if queued else process_image
     image = inspect(file, max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
     now = timezone.now()
@@ -328,7 +362,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
 
     written: list[str] = []
     guard = _UnlessCommitted(written)
-    storage = _storage()
+    storage = file_storage()
     try:
         with transaction.atomic():
             transaction.on_commit(guard)
@@ -339,7 +373,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
                 written.append(photo.original.name)
                 for name, rendered in image.variants.items():
                     stored = storage.save(
-                        _variant_name(owner, photo, name), ContentFile(rendered.data)
+                        variant_name(owner, photo, name), ContentFile(rendered.data)
                     )
                     written.append(stored)
                     setattr(photo, name, stored)
@@ -357,7 +391,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             Album.objects.filter(pk=album.pk, cover__isnull=True).update(cover=photo)
             Album.objects.filter(pk=album.pk).update(updated_at=now)
             if queued:
-                processing.render_enqueue(photo=photo)
+                render_enqueue(photo=photo)
     except IntegrityError:
         guard.delete_now()
         existing = _existing(owner, sha256)
@@ -441,12 +475,12 @@ def photo_restore(*, user, photo: Photo) -> Photo:
 def photo_delete_forever(*, user, photo: Photo) -> None:
     """Delete the row now and every stored file (original and variants) once that commits."""
     _check_photo_editor(user, photo)
-    files = _photo_files(photo)
+    files = photo_files(photo)
     with transaction.atomic():
         album_id = photo.album_id
         Photo.objects.filter(pk=photo.pk).delete()
         _album_fix_cover(album_id)
-        _delete_files_after_commit(files)
+        delete_files_after_commit(files)
 
 
 def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
@@ -460,11 +494,11 @@ def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
         if not batch:
             return count
         with transaction.atomic():
-            files = [name for photo in batch for name in _photo_files(photo)]
+            files = [name for photo in batch for name in photo_files(photo)]
             Photo.objects.filter(pk__in=[photo.pk for photo in batch]).delete()
             for album_id in sorted({photo.album_id for photo in batch}):
                 _album_fix_cover(album_id)
-            _delete_files_after_commit(files)
+            delete_files_after_commit(files)
         count += len(batch)
 
 

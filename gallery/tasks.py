@@ -12,4 +12,7 @@ def render_variants(photo_id: int) -> str:
     """Make the thumb, mobile and display variants of a pending photo."""
     from gallery.processing import photo_render_variants
 
-    return photo_render_variants(photo_id=photo_id)
+    outcome = photo_render_variants(photo_id=photo_id)
+    if outcome == "retry":
+        render_variants.enqueue(photo_id)
+    return outcome

@@ -80,7 +80,7 @@ def _outage(exception) -> tuple[str, str, int] | None:
     """(message, code, retry after) when the error is a service being away, not a bug."""
     from django.db import InterfaceError, OperationalError
 
-    from gallery.services import StorageUnavailable
+    from gallery.storage import StorageUnavailable
 
     if isinstance(exception, OperationalError | InterfaceError):
         return DATABASE_UNAVAILABLE, "database_unavailable", DATABASE_RETRY_AFTER

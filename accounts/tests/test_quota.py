@@ -5,10 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.services import storage_check_quota, user_storage_usage
 from gallery.imaging.sniff import ImageRejected
 from gallery.models import Photo
-from gallery.services import photo_upload
+from gallery.selectors import user_storage_usage
+from gallery.services import photo_upload, storage_check_quota
 from gallery.tests.factories import jpeg_bytes, make_photo
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 

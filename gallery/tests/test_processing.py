@@ -15,7 +15,7 @@ from django.tasks import task_backends
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery import processing
+from gallery import processing, services
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo
 from gallery.services import photo_upload
@@ -64,7 +64,7 @@ def test_inline_backend_makes_photos_ready_at_upload(owner, media_root):
     photo = upload(owner)
     assert photo.status == Photo.Status.READY
     assert len(stored_files(media_root)) == 4
-    assert not processing.runs_in_background()
+    assert not services.runs_in_background()
 
 
 def test_with_a_queue_upload_stores_the_original_and_enqueues_after_commit(

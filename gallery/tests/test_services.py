@@ -11,6 +11,7 @@ from gallery import services
 from gallery.imaging.sniff import ImageRejected
 from gallery.models import Album, Photo
 from gallery.services import album_ensure_default
+from gallery.storage import StorageUnavailable
 from gallery.tests.factories import (  # noqa: F401
     jpeg_bytes,
     jpeg_upload,
@@ -249,7 +250,7 @@ def test_storage_failure_half_way_leaves_no_row_and_no_file(owner, media_root, m
         return real_save(name, content)
 
     monkeypatch.setattr(storage, "_save", failing_save)
-    with pytest.raises(services.StorageUnavailable, match="try this upload again") as failure:
+    with pytest.raises(StorageUnavailable, match="try this upload again") as failure:
         upload(owner)
     assert isinstance(failure.value.__cause__, OSError)
     assert len(calls) == 2

@@ -1,0 +1,59 @@
+"""The one door to stored files: originals, variants and their names.
+
+Everything goes through Django's storage API, so an S3-compatible bucket can replace the
+local folder without another line changing. Nothing here checks who may see a file: the
+media view does that before it hands out a single byte.
+"""
+
+import logging
+import secrets
+from collections.abc import Iterable
+
+from django.core.files.storage import Storage
+from django.db import transaction
+
+from gallery.imaging.variants import VARIANT_SIZES
+from gallery.models import Photo
+
+logger = logging.getLogger(__name__)
+
+VARIANTS = tuple(VARIANT_SIZES)
+FILE_FIELDS = ("original", *VARIANTS)
+
+
+class StorageUnavailable(Exception):
+    """The media storage refused a write. Nothing was kept; trying again later may work."""
+
+
+def file_storage() -> Storage:
+    return Photo._meta.get_field("original").storage
+
+
+def variant_name(owner, photo: Photo, variant: str) -> str:
+    """Where a variant is stored: random per file, so a photo's public id is not enough to
+    guess it."""
+    return f"variants/{owner.uuid}/{photo.public_id}/{variant}-{secrets.token_urlsafe(16)}.webp"
+
+
+def photo_files(photo: Photo) -> list[str]:
+    """The names of every file stored for a photo."""
+    return [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
+
+
+def delete_files(names: Iterable[str]) -> None:
+    """Remove stored files; a missing or stubborn file is logged, never fatal."""
+    store = file_storage()
+    for name in names:
+        if not name:
+            continue
+        try:
+            store.delete(name)
+        except Exception:
+            logger.exception("Could not delete stored file %s", name)
+
+
+def delete_files_after_commit(names: Iterable[str]) -> None:
+    """Delete files once the row is gone for good; a rollback keeps both row and files."""
+    names = list(names)
+    if names:
+        transaction.on_commit(lambda: delete_files(names), robust=True)
