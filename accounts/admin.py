@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from accounts import services
 from accounts.forms import AdminChangeForm, AdminCreationForm, QuotaForm
 from accounts.models import Export, User
-from gallery import selectors as gallery_selectors
+from gallery.selectors import photos as photo_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class UserAdmin(BaseUserAdmin):
     def storage_used(self, user):
         used = getattr(user, "_storage_used", None)
         if used is None and user.pk:
-            used = gallery_selectors.user_storage_used(user=user)
+            used = photo_selectors.user_storage_used(user=user)
         return filesizeformat(used or 0)
 
     def _log(self, request, user, message: str) -> None:

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def user_setup(*, user: User) -> None:
     """Prepare a new account: every person starts with the default album "My photos"."""
-    from gallery.services import album_ensure_default
+    from gallery.services.albums import album_ensure_default
 
     album_ensure_default(owner=user)
 
@@ -208,7 +208,8 @@ def user_purge(*, user: User) -> None:
 
     from accounts.exports import exports_delete
     from gallery.models import Album, Photo
-    from gallery.services import album_ensure_default, photos_delete_forever
+    from gallery.services.albums import album_ensure_default
+    from gallery.services.photos import photos_delete_forever
 
     uuid = user.uuid
     photos_delete_forever(photos=Photo.objects.filter(owner=user))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import exports, services
 from accounts.forms import DeleteAccountForm
-from gallery import selectors as gallery_selectors
+from gallery.selectors import photos as photo_selectors
 
 
 def confirm_email_code(request):
@@ -39,7 +39,7 @@ def profile(request):
         request,
         "account/profile.html",
         {
-            "usage": gallery_selectors.user_storage_usage(user=request.user),
+            "usage": photo_selectors.user_storage_usage(user=request.user),
             "has_totp": Authenticator.Type.TOTP in types,
             "has_passkeys": Authenticator.Type.WEBAUTHN in types,
             "session_count": len(services.user_sessions(user=request.user)),
@@ -113,7 +113,7 @@ def export(request):
         "account/export.html",
         {
             "items": items,
-            "usage": gallery_selectors.user_storage_usage(user=request.user),
+            "usage": photo_selectors.user_storage_usage(user=request.user),
             "export_days": settings.PIKOSHI_EXPORT_DAYS,
         },
     )

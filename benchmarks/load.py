@@ -60,7 +60,7 @@ from accounts.models import User
 from accounts.services import user_setup
 from accounts.api.tokens import token_pair_issue
 from allauth.account.models import EmailAddress
-from gallery import services
+from gallery.services import photos as photo_services
 
 run, users, per_user = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(run)
@@ -85,7 +85,7 @@ for index in range(users):
     ids = []
     for n in range(per_user):
         file = SimpleUploadedFile(f"seed-{n}.jpg", photo(n), content_type="image/jpeg")
-        ids.append(str(services.photo_upload(owner=user, file=file).photo.public_id))
+        ids.append(str(photo_services.photo_upload(owner=user, file=file).photo.public_id))
     people.append({"token": token_pair_issue(user=user).access, "photos": ids})
 print(json.dumps(people))
 """

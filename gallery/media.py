@@ -38,11 +38,12 @@ from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
-from gallery import permissions, selectors
+from gallery import permissions
 from gallery.imaging.sniff import ACCEPTED_TYPES
 from gallery.imaging.strip import MetadataError, strip_metadata
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo, ShareLink
+from gallery.selectors import photos as photo_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -132,10 +133,10 @@ def _photo_for_person(subject_id: uuid.UUID, photo_id: uuid.UUID, variant: str) 
     if user is None:
         raise Http404("No such file.")
     try:
-        photo = selectors.photo_for_viewer(user=user, public_id=photo_id)
+        photo = photo_selectors.photo_for_viewer(user=user, public_id=photo_id)
     except Http404:
         # The trash page shows the owner what would be lost; nobody else sees trashed photos.
-        photo = selectors.photo_for_owner(user=user, public_id=photo_id, include_trashed=True)
+        photo = photo_selectors.photo_for_owner(user=user, public_id=photo_id, include_trashed=True)
     if variant == ORIGINAL and not permissions.can_view_original(user, photo):
         raise Http404("No such file.")
     return photo

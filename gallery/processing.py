@@ -3,7 +3,7 @@
 With the embedded (immediate) task backend, photo_upload renders the variants itself and
 a photo is ready when the upload answers. With a real queue (TASKS_BACKEND=rq), the upload
 stores the original and its metadata, the photo is `pending`, and `render_variants` is
-enqueued once the row is committed (gallery/services.py queues it; this module never
+enqueued once the row is committed (gallery/services/photos.py queues it; this module never
 does, so the job and the queue do not import each other); a worker makes the variants
 and marks it `ready`.
 

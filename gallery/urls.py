@@ -1,26 +1,79 @@
-from django.urls import include, path
+from django.urls import path
 
-from gallery import media, views
+from gallery import media
+from gallery.views import albums, photos, sharing, visitors
 
 urlpatterns = [
     path("media/<str:token>/", media.media_view, name="media"),
-    path("photos/", views.home, name="home"),
-    path("photos/<uuid:public_id>/", views.photo_detail, name="photo_detail"),
-    path("photos/<uuid:public_id>/edit/", views.photo_edit, name="photo_edit"),
-    path("photos/<uuid:public_id>/trash/", views.photo_trash, name="photo_trash"),
-    path("photos/<uuid:public_id>/restore/", views.photo_restore, name="photo_restore"),
+    path("photos/", photos.home, name="home"),
+    path("photos/<uuid:public_id>/", photos.photo_detail, name="photo_detail"),
+    path("photos/<uuid:public_id>/edit/", photos.photo_edit, name="photo_edit"),
+    path("photos/<uuid:public_id>/trash/", photos.photo_trash, name="photo_trash"),
+    path("photos/<uuid:public_id>/restore/", photos.photo_restore, name="photo_restore"),
     path(
         "photos/<uuid:public_id>/delete-forever/",
-        views.photo_delete_forever,
+        photos.photo_delete_forever,
         name="photo_delete_forever",
     ),
-    path("albums/", views.album_list, name="album_list"),
-    path("albums/new/", views.album_create, name="album_create"),
-    path("albums/<uuid:public_id>/", views.album_detail, name="album_detail"),
-    path("albums/<uuid:public_id>/edit/", views.album_edit, name="album_edit"),
-    path("albums/<uuid:public_id>/delete/", views.album_delete, name="album_delete"),
-    path("upload/", views.upload, name="upload"),
-    path("trash/", views.trash, name="trash"),
-    path("trash/empty/", views.trash_empty, name="trash_empty"),
-    path("", include("gallery.sharing.urls")),
+    path("albums/", albums.album_list, name="album_list"),
+    path("albums/new/", albums.album_create, name="album_create"),
+    path("albums/<uuid:public_id>/", albums.album_detail, name="album_detail"),
+    path("albums/<uuid:public_id>/edit/", albums.album_edit, name="album_edit"),
+    path("albums/<uuid:public_id>/delete/", albums.album_delete, name="album_delete"),
+    path("upload/", photos.upload, name="upload"),
+    path("trash/", photos.trash, name="trash"),
+    path("trash/empty/", photos.trash_empty, name="trash_empty"),
+    path("albums/<uuid:public_id>/share/", sharing.album_share, name="album_share"),
+    path(
+        "albums/<uuid:public_id>/share/audience/",
+        sharing.album_share_audience,
+        name="album_share_audience",
+    ),
+    path(
+        "albums/<uuid:public_id>/share/people/", sharing.album_member_add, name="album_member_add"
+    ),
+    path(
+        "albums/<uuid:public_id>/share/people/<uuid:user_uuid>/",
+        sharing.album_member_update,
+        name="album_member_update",
+    ),
+    path(
+        "albums/<uuid:public_id>/share/people/<uuid:user_uuid>/remove/",
+        sharing.album_member_remove,
+        name="album_member_remove",
+    ),
+    path(
+        "albums/<uuid:public_id>/share/links/", sharing.share_link_create, name="share_link_create"
+    ),
+    path("share-links/<uuid:link_id>/revoke/", sharing.share_link_revoke, name="share_link_revoke"),
+    path("connections/", sharing.connections, name="sharing_connections"),
+    path("connections/invite/", sharing.connection_invite, name="connection_invite"),
+    path(
+        "connections/invitations/<uuid:invitation_id>/accept/",
+        sharing.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "connections/invitations/<uuid:invitation_id>/decline/",
+        sharing.invitation_decline,
+        name="invitation_decline",
+    ),
+    path(
+        "connections/invitations/<uuid:invitation_id>/cancel/",
+        sharing.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("connections/<uuid:user_uuid>/", sharing.connection_update, name="connection_update"),
+    path(
+        "connections/<uuid:user_uuid>/remove/", sharing.connection_remove, name="connection_remove"
+    ),
+    path("shared/", sharing.shared_with_me, name="shared_with_me"),
+    path("sharing/", sharing.sharing_overview, name="sharing_overview"),
+    path("sharing/make-private/", sharing.sharing_make_private, name="sharing_make_private"),
+    path("p/<uuid:public_id>/", visitors.public_album, name="public_album"),
+    path("p/<uuid:public_id>/photos/<uuid:photo_id>/", visitors.public_photo, name="public_photo"),
+    path("s/<str:token>/", visitors.share_link, name="share_link"),
+    path(
+        "s/<str:token>/photos/<uuid:photo_id>/", visitors.share_link_photo, name="share_link_photo"
+    ),
 ]

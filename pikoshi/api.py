@@ -60,7 +60,7 @@ class Rejected(exceptions.APIException):
 def _translate(exc):
     """Domain exceptions -> DRF exceptions, so every one answers {"detail", "code"}."""
     from gallery.imaging.sniff import ImageRejected
-    from gallery.selectors import InvalidCursor
+    from gallery.selectors.photos import InvalidCursor
 
     if isinstance(exc, DjangoValidationError):
         return InvalidInput(" ".join(exc.messages))

@@ -207,7 +207,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "pikoshi.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "gallery.sharing.middleware.NoIndexMiddleware",
+    "pikoshi.middleware.NoIndexMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # A lost database connection answers 503 + Retry-After instead of a 500.
     "pikoshi.middleware.ServiceUnavailableMiddleware",

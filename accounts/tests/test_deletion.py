@@ -22,7 +22,7 @@ from accounts.services import user_deletion_request
 from accounts.tests.test_api_auth import tokens_for
 from conftest import PASSWORD
 from gallery.models import Album, AlbumMember, Connection, Photo, ShareLink
-from gallery.sharing.services import share_link_create
+from gallery.services.sharing import share_link_create
 from gallery.tests.factories import make_album, make_photo
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.exports import export_token
 from accounts.models import Export
 from gallery.models import AlbumMember
-from gallery.sharing.services import share_link_create
+from gallery.services.sharing import share_link_create
 from gallery.tests.factories import jpeg_bytes, make_album, make_photo
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 

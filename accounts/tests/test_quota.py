@@ -7,8 +7,8 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from gallery.imaging.sniff import ImageRejected
 from gallery.models import Photo
-from gallery.selectors import user_storage_usage
-from gallery.services import photo_upload, storage_check_quota
+from gallery.selectors.photos import user_storage_usage
+from gallery.services.photos import photo_upload, storage_check_quota
 from gallery.tests.factories import jpeg_bytes, make_photo
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 

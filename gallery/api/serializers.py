@@ -3,9 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gallery import selectors
 from gallery.media import media_urls
 from gallery.permissions import can_view_original, details_policy
+from gallery.selectors import albums as album_selectors
 
 
 def absolute_media_urls(*, request, photo, original: bool = True) -> dict[str, str]:
@@ -140,7 +140,7 @@ class AlbumSerializer(serializers.Serializer):
 
     def get_photo_count(self, album) -> int:
         count = getattr(album, "photo_count", None)
-        return selectors.album_photo_count(album=album) if count is None else count
+        return album_selectors.album_photo_count(album=album) if count is None else count
 
     @extend_schema_field(CoverUrlsSerializer(allow_null=True))
     def get_cover(self, album) -> dict | None:

@@ -1,6 +1,6 @@
 """Sharing in the JSON API: connections, invitations, audiences, members, links, overview.
 
-Thin views over gallery.sharing.selectors and gallery.sharing.services; the access rules
+Thin views over gallery.selectors.sharing and gallery.services.sharing; the access rules
 stay in gallery.permissions. Anything the caller may not manage answers 404.
 """
 
@@ -10,11 +10,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gallery.api.albums import ALBUM_ID
 from gallery.models import AlbumMember, Audience, Circle
-from gallery.sharing import selectors, services
+from gallery.selectors import sharing as sharing_selectors
+from gallery.services import sharing as sharing_services
 from pikoshi.api import error_responses
 
-ALBUM_ID = OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 USER_ID = OpenApiParameter(
     "user_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The person's id."
 )
@@ -135,7 +136,9 @@ class ConnectionListApi(APIView):
         responses={200: ConnectionOutput(many=True), **error_responses(401)},
     )
     def get(self, request):
-        return _ok(ConnectionOutput, selectors.connections_for(user=request.user), many=True)
+        return _ok(
+            ConnectionOutput, sharing_selectors.connections_for(user=request.user), many=True
+        )
 
 
 class ConnectionDetailApi(APIView):
@@ -152,10 +155,10 @@ class ConnectionDetailApi(APIView):
         responses={200: ConnectionOutput, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request, user_uuid):
-        connection = selectors.connection_for(user=request.user, contact_uuid=user_uuid)
+        connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
-        connection = services.connection_update(
+        connection = sharing_services.connection_update(
             user=request.user, connection=connection, **body.validated_data
         )
         return _ok(ConnectionOutput, connection)
@@ -168,8 +171,8 @@ class ConnectionDetailApi(APIView):
         description="Ends the connection for both people and every album grant between them.",
     )
     def delete(self, request, user_uuid):
-        connection = selectors.connection_for(user=request.user, contact_uuid=user_uuid)
-        services.connection_remove(user=request.user, connection=connection)
+        connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
+        sharing_services.connection_remove(user=request.user, connection=connection)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -186,7 +189,9 @@ class InvitationListApi(APIView):
         responses={200: InvitationOutput(many=True), **error_responses(401)},
     )
     def get(self, request):
-        return _ok(InvitationOutput, selectors.invitations_sent(user=request.user), many=True)
+        return _ok(
+            InvitationOutput, sharing_selectors.invitations_sent(user=request.user), many=True
+        )
 
     @extend_schema(
         tags=TAGS,
@@ -199,7 +204,7 @@ class InvitationListApi(APIView):
     def post(self, request):
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
-        invitation = services.invitation_create(inviter=request.user, **body.validated_data)
+        invitation = sharing_services.invitation_create(inviter=request.user, **body.validated_data)
         return _ok(InvitationOutput, invitation, code=status.HTTP_201_CREATED)
 
 
@@ -212,7 +217,7 @@ class InvitationReceivedApi(APIView):
         responses={200: ReceivedInvitationOutput(many=True), **error_responses(401)},
     )
     def get(self, request):
-        invitations = selectors.invitations_received(user=request.user)
+        invitations = sharing_selectors.invitations_received(user=request.user)
         return _ok(ReceivedInvitationOutput, invitations, many=True)
 
 
@@ -230,10 +235,12 @@ class InvitationAcceptApi(APIView):
         responses={201: ConnectionOutput, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, invitation_id):
-        invitation = selectors.invitation_for_invitee(user=request.user, public_id=invitation_id)
+        invitation = sharing_selectors.invitation_for_invitee(
+            user=request.user, public_id=invitation_id
+        )
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
-        connection = services.invitation_accept(
+        connection = sharing_services.invitation_accept(
             user=request.user, invitation=invitation, **body.validated_data
         )
         return _ok(ConnectionOutput, connection, code=status.HTTP_201_CREATED)
@@ -250,8 +257,10 @@ class InvitationDeclineApi(APIView):
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def post(self, request, invitation_id):
-        invitation = selectors.invitation_for_invitee(user=request.user, public_id=invitation_id)
-        services.invitation_decline(user=request.user, invitation=invitation)
+        invitation = sharing_selectors.invitation_for_invitee(
+            user=request.user, public_id=invitation_id
+        )
+        sharing_services.invitation_decline(user=request.user, invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -265,8 +274,10 @@ class InvitationDetailApi(APIView):
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request, invitation_id):
-        invitation = selectors.invitation_for_inviter(user=request.user, public_id=invitation_id)
-        services.invitation_cancel(user=request.user, invitation=invitation)
+        invitation = sharing_selectors.invitation_for_inviter(
+            user=request.user, public_id=invitation_id
+        )
+        sharing_services.invitation_cancel(user=request.user, invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -288,7 +299,7 @@ class AlbumSharingApi(APIView):
         responses={200: AlbumSharingOutput, **error_responses(401, 404)},
     )
     def get(self, request, public_id):
-        album = selectors.album_for_sharer(user=request.user, public_id=public_id)
+        album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         return _ok(AlbumSharingOutput, album)
 
     @extend_schema(
@@ -299,10 +310,12 @@ class AlbumSharingApi(APIView):
         responses={200: AlbumSharingOutput, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request, public_id):
-        album = selectors.album_for_sharer(user=request.user, public_id=public_id)
+        album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
-        album = services.album_sharing_update(user=request.user, album=album, **body.validated_data)
+        album = sharing_services.album_sharing_update(
+            user=request.user, album=album, **body.validated_data
+        )
         return _ok(AlbumSharingOutput, album)
 
 
@@ -323,8 +336,8 @@ class AlbumMemberListApi(APIView):
         responses={200: MemberOutput(many=True), **error_responses(401, 404)},
     )
     def get(self, request, public_id):
-        album = selectors.album_for_sharer(user=request.user, public_id=public_id)
-        return _ok(MemberOutput, selectors.members_of(album=album), many=True)
+        album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+        return _ok(MemberOutput, sharing_selectors.members_of(album=album), many=True)
 
     @extend_schema(
         tags=TAGS,
@@ -335,14 +348,16 @@ class AlbumMemberListApi(APIView):
         description="Emails the person. Not a connection of yours: 400.",
     )
     def post(self, request, public_id):
-        album = selectors.album_for_sharer(user=request.user, public_id=public_id)
+        album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         contact = (
-            selectors.connections_for(user=request.user).filter(contact__uuid=data["user"]).first()
+            sharing_selectors.connections_for(user=request.user)
+            .filter(contact__uuid=data["user"])
+            .first()
         )
-        membership = services.album_member_add(
+        membership = sharing_services.album_member_add(
             user=request.user,
             album=album,
             member=contact.contact if contact else None,
@@ -369,12 +384,12 @@ class AlbumMemberDetailApi(APIView):
         responses={200: MemberOutput, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request, public_id, user_uuid):
-        membership = selectors.membership_for_sharer(
+        membership = sharing_selectors.membership_for_sharer(
             user=request.user, album_public_id=public_id, user_uuid=user_uuid
         )
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
-        membership = services.album_member_update(
+        membership = sharing_services.album_member_update(
             user=request.user, membership=membership, **body.validated_data
         )
         return _ok(MemberOutput, membership)
@@ -386,10 +401,10 @@ class AlbumMemberDetailApi(APIView):
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request, public_id, user_uuid):
-        membership = selectors.membership_for_sharer(
+        membership = sharing_selectors.membership_for_sharer(
             user=request.user, album_public_id=public_id, user_uuid=user_uuid
         )
-        services.album_member_remove(user=request.user, membership=membership)
+        sharing_services.album_member_remove(user=request.user, membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -422,8 +437,8 @@ class AlbumLinkListApi(APIView):
         responses={200: LinkOutput(many=True), **error_responses(401, 404)},
     )
     def get(self, request, public_id):
-        album = selectors.album_for_sharer(user=request.user, public_id=public_id)
-        return _ok(LinkOutput, selectors.links_of(album=album), many=True)
+        album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+        return _ok(LinkOutput, sharing_selectors.links_of(album=album), many=True)
 
     @extend_schema(
         tags=TAGS,
@@ -433,12 +448,12 @@ class AlbumLinkListApi(APIView):
         responses={201: CreatedLinkOutput, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, public_id):
-        album = selectors.album_for_sharer(user=request.user, public_id=public_id)
+        album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         body = LinkInput(data=request.data)
         body.is_valid(raise_exception=True)
         options = dict(body.validated_data)
-        options.setdefault("expires_at", services.DEFAULT)
-        created = services.share_link_create(user=request.user, album=album, **options)
+        options.setdefault("expires_at", sharing_services.DEFAULT)
+        created = sharing_services.share_link_create(user=request.user, album=album, **options)
         data = LinkOutput(created.link).data
         data["url"] = request.build_absolute_uri(created.path)
         return Response(data, status=status.HTTP_201_CREATED)
@@ -455,12 +470,12 @@ class ShareLinkDetailApi(APIView):
         responses={200: LinkOutput, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request, link_id):
-        link = selectors.link_for_sharer(user=request.user, public_id=link_id)
+        link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
         body = LinkInput(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         options = dict(body.validated_data)
-        options.setdefault("expires_at", services.DEFAULT)
-        link = services.share_link_update(user=request.user, link=link, **options)
+        options.setdefault("expires_at", sharing_services.DEFAULT)
+        link = sharing_services.share_link_update(user=request.user, link=link, **options)
         return _ok(LinkOutput, link)
 
     @extend_schema(
@@ -471,8 +486,8 @@ class ShareLinkDetailApi(APIView):
         description="Revokes the link; pages and media URLs already handed out stop working.",
     )
     def delete(self, request, link_id):
-        link = selectors.link_for_sharer(user=request.user, public_id=link_id)
-        services.share_link_revoke(user=request.user, link=link)
+        link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
+        sharing_services.share_link_revoke(user=request.user, link=link)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -488,7 +503,9 @@ class SharedWithMeApi(APIView):
         responses={200: SharedGroupOutput(many=True), **error_responses(401)},
     )
     def get(self, request):
-        return _ok(SharedGroupOutput, selectors.shared_with_me(user=request.user), many=True)
+        return _ok(
+            SharedGroupOutput, sharing_selectors.shared_with_me(user=request.user), many=True
+        )
 
 
 class SharingOverviewApi(APIView):
@@ -500,7 +517,7 @@ class SharingOverviewApi(APIView):
         responses={200: OverviewOutput, **error_responses(401)},
     )
     def get(self, request):
-        return _ok(OverviewOutput, selectors.sharing_overview(user=request.user))
+        return _ok(OverviewOutput, sharing_selectors.sharing_overview(user=request.user))
 
 
 class MakePrivateApi(APIView):
@@ -520,5 +537,5 @@ class MakePrivateApi(APIView):
         body.is_valid(raise_exception=True)
         if not body.validated_data["confirm"]:
             raise serializers.ValidationError({"confirm": ["Send confirm: true to proceed."]})
-        result = services.sharing_make_everything_private(user=request.user)
+        result = sharing_services.sharing_make_everything_private(user=request.user)
         return _ok(MadePrivateOutput, result)

@@ -1,24 +1,78 @@
-from django.urls import include, path
+from django.urls import path
 
-from gallery.api import views
+from gallery.api import albums, photos, sharing
 
 # <uuid:...> makes a malformed id a plain 404 before any view runs.
 urlpatterns = [
-    path("albums/", views.AlbumListApi.as_view(), name="api_album_list"),
-    path("albums/<uuid:public_id>/", views.AlbumDetailApi.as_view(), name="api_album_detail"),
+    path("albums/", albums.AlbumListApi.as_view(), name="api_album_list"),
+    path("albums/<uuid:public_id>/", albums.AlbumDetailApi.as_view(), name="api_album_detail"),
     path(
         "albums/<uuid:public_id>/photos/",
-        views.AlbumPhotosApi.as_view(),
+        albums.AlbumPhotosApi.as_view(),
         name="api_album_photos",
     ),
-    path("photos/", views.PhotoListApi.as_view(), name="api_photo_list"),
-    path("photos/<uuid:public_id>/", views.PhotoDetailApi.as_view(), name="api_photo_detail"),
+    path("photos/", photos.PhotoListApi.as_view(), name="api_photo_list"),
+    path("photos/<uuid:public_id>/", photos.PhotoDetailApi.as_view(), name="api_photo_detail"),
     path(
         "photos/<uuid:public_id>/restore/",
-        views.PhotoRestoreApi.as_view(),
+        photos.PhotoRestoreApi.as_view(),
         name="api_photo_restore",
     ),
-    path("trash/", views.TrashApi.as_view(), name="api_trash"),
-    path("trash/<uuid:public_id>/", views.TrashPhotoApi.as_view(), name="api_trash_photo"),
-    path("", include("gallery.sharing.api_urls")),
+    path("trash/", photos.TrashApi.as_view(), name="api_trash"),
+    path("trash/<uuid:public_id>/", photos.TrashPhotoApi.as_view(), name="api_trash_photo"),
+    path("connections/", sharing.ConnectionListApi.as_view(), name="api_connections"),
+    path(
+        "connections/<uuid:user_uuid>/",
+        sharing.ConnectionDetailApi.as_view(),
+        name="api_connection_detail",
+    ),
+    path("invitations/", sharing.InvitationListApi.as_view(), name="api_invitations"),
+    path(
+        "invitations/received/",
+        sharing.InvitationReceivedApi.as_view(),
+        name="api_invitations_received",
+    ),
+    path(
+        "invitations/<uuid:invitation_id>/",
+        sharing.InvitationDetailApi.as_view(),
+        name="api_invitation_detail",
+    ),
+    path(
+        "invitations/<uuid:invitation_id>/accept/",
+        sharing.InvitationAcceptApi.as_view(),
+        name="api_invitation_accept",
+    ),
+    path(
+        "invitations/<uuid:invitation_id>/decline/",
+        sharing.InvitationDeclineApi.as_view(),
+        name="api_invitation_decline",
+    ),
+    path(
+        "albums/<uuid:public_id>/sharing/",
+        sharing.AlbumSharingApi.as_view(),
+        name="api_album_sharing",
+    ),
+    path(
+        "albums/<uuid:public_id>/members/",
+        sharing.AlbumMemberListApi.as_view(),
+        name="api_album_members",
+    ),
+    path(
+        "albums/<uuid:public_id>/members/<uuid:user_uuid>/",
+        sharing.AlbumMemberDetailApi.as_view(),
+        name="api_album_member_detail",
+    ),
+    path(
+        "albums/<uuid:public_id>/links/",
+        sharing.AlbumLinkListApi.as_view(),
+        name="api_album_links",
+    ),
+    path(
+        "share-links/<uuid:link_id>/", sharing.ShareLinkDetailApi.as_view(), name="api_share_link"
+    ),
+    path("shared-with-me/", sharing.SharedWithMeApi.as_view(), name="api_shared_with_me"),
+    path("sharing/", sharing.SharingOverviewApi.as_view(), name="api_sharing_overview"),
+    path(
+        "sharing/make-private/", sharing.MakePrivateApi.as_view(), name="api_sharing_make_private"
+    ),
 ]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from gallery.models import Album, Photo
-from gallery.services import album_ensure_default
+from gallery.services.albums import album_ensure_default
 
 
 def jpeg_bytes(

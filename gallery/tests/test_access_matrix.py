@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from gallery import media
 from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
-from gallery.sharing import services
+from gallery.services import sharing as sharing_services
 from gallery.tests.factories import jpeg_bytes, make_album, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ class World:
         )
 
         def link(**options):
-            return services.share_link_create(user=owner, album=private, **options)
+            return sharing_services.share_link_create(user=owner, album=private, **options)
 
         self.links = {
             "link_holder": link(allow_download=True),
@@ -95,7 +95,7 @@ class World:
         ShareLink.objects.filter(pk=self.links["expired_link"].link.pk).update(
             expires_at=timezone.now() - timedelta(seconds=1)
         )
-        services.share_link_revoke(user=owner, link=self.links["revoked_link"].link)
+        sharing_services.share_link_revoke(user=owner, link=self.links["revoked_link"].link)
 
 
 @pytest.fixture

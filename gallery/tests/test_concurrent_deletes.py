@@ -13,10 +13,10 @@ import threading
 import pytest
 from django.db import connection
 
-from gallery.api.views import AlbumDetailApi
+from gallery.api.albums import AlbumDetailApi
 from gallery.forms import AlbumForm
 from gallery.models import Album, AlbumMember, Connection, ShareLink
-from gallery.sharing import services as sharing_services
+from gallery.services import sharing as sharing_services
 from gallery.tests.factories import make_album
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.api.tokens import token_pair_issue
-from gallery import selectors, services
 from gallery.imaging.sniff import ImageRejected
 from gallery.imaging.variants import process_image
 from gallery.models import Album, Photo
+from gallery.selectors import photos as photo_selectors
+from gallery.services import albums as album_services
+from gallery.services import photos as photo_services
 from gallery.tests import imagegen
 from gallery.tests.factories import make_photos, media_root_fixture  # noqa: F401
 
@@ -71,7 +73,7 @@ def rolled_back(function):
 def test_album_create_stores_exactly_or_refuses(owner, title, description):
     def attempt():
         try:
-            album = services.album_create(owner=owner, title=title, description=description)
+            album = album_services.album_create(owner=owner, title=title, description=description)
         except ValidationError as exc:
             assert exc.messages and all(isinstance(m, str) and m for m in exc.messages)
             return
@@ -88,9 +90,11 @@ def test_album_create_stores_exactly_or_refuses(owner, title, description):
 @example(title="ok", description="\x00")
 def test_album_update_stores_exactly_or_refuses(owner, title, description):
     def attempt():
-        album = services.album_create(owner=owner, title="Before", description="before")
+        album = album_services.album_create(owner=owner, title="Before", description="before")
         try:
-            services.album_update(user=owner, album=album, title=title, description=description)
+            album_services.album_update(
+                user=owner, album=album, title=title, description=description
+            )
         except ValidationError:
             stored = Album.objects.get(pk=album.pk)
             assert (stored.title, stored.description) == ("Before", "before")
@@ -148,7 +152,7 @@ signed_cursors = st.one_of(
         ).map(lambda d: d.isoformat()),
         st.uuids().map(lambda u: u.hex) | st.text(max_size=40),
     ).map(list),
-).map(lambda value: signing.dumps(value, salt=selectors.CURSOR_SALT))
+).map(lambda value: signing.dumps(value, salt=photo_selectors.CURSOR_SALT))
 cursors = st.one_of(st.text(max_size=600), st.text(alphabet=NASTY, max_size=80), signed_cursors)
 
 
@@ -163,9 +167,9 @@ def library(owner, media_root):
 @example(cursor=signing.dumps(["2024-01-01T00:00:00", "00" * 16], salt="pikoshi.cursor"), limit=1)
 def test_any_cursor_is_a_page_or_invalid_cursor(owner, library, cursor, limit):
     try:
-        page = selectors.timeline_page(user=owner, cursor=cursor, limit=limit)
-    except selectors.InvalidCursor as exc:
-        assert str(exc) == selectors.BAD_CURSOR
+        page = photo_selectors.timeline_page(user=owner, cursor=cursor, limit=limit)
+    except photo_selectors.InvalidCursor as exc:
+        assert str(exc) == photo_selectors.BAD_CURSOR
         return
     assert len(page.photos) <= len(library)
     assert all(photo.owner_id == owner.pk for photo in page.photos)
@@ -222,12 +226,12 @@ def test_any_exif_date_is_a_date_or_none_and_the_upload_is_stored(
         assert offset_now is None or abs(offset_now) <= timedelta(hours=14)
 
     def attempt():
-        result = services.photo_upload(owner=owner, file=imagegen.uploaded(data))
+        result = photo_services.photo_upload(owner=owner, file=imagegen.uploaded(data))
         stored = Photo.objects.get(pk=result.photo.pk)
         assert stored.taken_at.tzinfo is not None
         assert stored.taken_at_from_exif == (image.taken_at is not None)
         # The timeline can read it back and page past it.
-        page = selectors.timeline_page(user=owner, limit=1)
+        page = photo_selectors.timeline_page(user=owner, limit=1)
         assert page.photos == [stored]
 
     rolled_back(attempt)
@@ -240,7 +244,7 @@ def test_any_exif_date_is_a_date_or_none_and_the_upload_is_stored(
 @example(expires_at="2020-01-01T00:00:00Z")
 def test_share_link_expiry_from_the_api_is_201_or_400(owner, expires_at):
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=owner).access}")
-    album = services.album_create(owner=owner, title="Trip")
+    album = album_services.album_create(owner=owner, title="Trip")
     url = reverse("api_album_links", args=[album.public_id])
 
     def attempt():

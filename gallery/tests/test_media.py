@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from gallery import media
-from gallery.services import photo_trash
+from gallery.services.photos import photo_trash
 from gallery.tests.factories import make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from gallery import permissions
-from gallery.services import album_ensure_default
+from gallery.services.albums import album_ensure_default
 from gallery.tests.factories import make_album, make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]

@@ -15,10 +15,11 @@ from django.tasks import task_backends
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery import processing, services
+from gallery import processing
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo
-from gallery.services import photo_upload
+from gallery.services import photos as photo_services
+from gallery.services.photos import photo_upload
 from gallery.tasks import render_variants
 from gallery.tests.factories import jpeg_bytes, make_photo, media_root_fixture  # noqa: F401
 
@@ -64,7 +65,7 @@ def test_inline_backend_makes_photos_ready_at_upload(owner, media_root):
     photo = upload(owner)
     assert photo.status == Photo.Status.READY
     assert len(stored_files(media_root)) == 4
-    assert not services.runs_in_background()
+    assert not photo_services.runs_in_background()
 
 
 def test_with_a_queue_upload_stores_the_original_and_enqueues_after_commit(
@@ -249,7 +250,7 @@ def test_share_link_pages_get_no_variant_urls_for_a_pending_photo(
     owner, queue, django_capture_on_commit_callbacks
 ):
     from gallery import media
-    from gallery.sharing.services import share_link_create
+    from gallery.services.sharing import share_link_create
 
     photo = upload(owner, capture=django_capture_on_commit_callbacks)
     link = share_link_create(user=owner, album=photo.album).link

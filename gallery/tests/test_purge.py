@@ -69,9 +69,9 @@ def test_negative_days_are_refused(owner):
 
 
 def test_purge_works_through_several_batches(owner, media_root, monkeypatch):
-    from gallery import services
+    from gallery.services import photos as photo_services
 
-    monkeypatch.setattr(services, "DELETE_BATCH", 2)
+    monkeypatch.setattr(photo_services, "DELETE_BATCH", 2)
     old = timezone.now() - timedelta(days=40)
     for _ in range(5):
         make_photo(owner, deleted_at=old)

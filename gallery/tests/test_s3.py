@@ -26,8 +26,8 @@ from moto.server import ThreadedMotoServer
 from gallery import media
 from gallery.management.commands.media_transfer import local_storage, transfer
 from gallery.models import Photo
-from gallery.services import photo_delete_forever, photo_trash, photo_upload, trash_purge
-from gallery.sharing.services import share_link_create
+from gallery.services.photos import photo_delete_forever, photo_trash, photo_upload, trash_purge
+from gallery.services.sharing import share_link_create
 from gallery.tests.factories import jpeg_upload, jpeg_with_gps_bytes
 
 pytestmark = pytest.mark.django_db

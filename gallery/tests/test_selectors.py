@@ -7,9 +7,10 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gallery import selectors
-from gallery.selectors import InvalidCursor
-from gallery.services import album_ensure_default
+from gallery.selectors import albums as album_selectors
+from gallery.selectors import photos as photo_selectors
+from gallery.selectors.photos import InvalidCursor
+from gallery.services.albums import album_ensure_default
 from gallery.tests.factories import make_album, make_photo, make_photos, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -20,12 +21,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 def test_owner_gets_own_album(owner):
     album = make_album(owner)
-    assert selectors.album_for_viewer(user=owner, public_id=album.public_id) == album
-    assert selectors.album_for_viewer(user=owner, public_id=str(album.public_id)) == album
-    assert selectors.album_for_editor(user=owner, public_id=album.public_id) == album
+    assert album_selectors.album_for_viewer(user=owner, public_id=album.public_id) == album
+    assert album_selectors.album_for_viewer(user=owner, public_id=str(album.public_id)) == album
+    assert album_selectors.album_for_editor(user=owner, public_id=album.public_id) == album
 
 
-@pytest.mark.parametrize("selector", [selectors.album_for_viewer, selectors.album_for_editor])
+@pytest.mark.parametrize(
+    "selector", [album_selectors.album_for_viewer, album_selectors.album_for_editor]
+)
 def test_stranger_gets_404_for_private_album(owner, stranger, selector):
     album = make_album(owner)
     with pytest.raises(Http404):
@@ -37,18 +40,18 @@ def test_anonymous_gets_404_for_album(owner, client):
 
     album = make_album(owner)
     with pytest.raises(Http404):
-        selectors.album_for_viewer(user=AnonymousUser(), public_id=album.public_id)
+        album_selectors.album_for_viewer(user=AnonymousUser(), public_id=album.public_id)
 
 
 @pytest.mark.parametrize("bad", ["not-a-uuid", "", None, 12, "1' OR '1'='1"])
 def test_malformed_album_id_is_404(owner, bad):
     with pytest.raises(Http404):
-        selectors.album_for_viewer(user=owner, public_id=bad)
+        album_selectors.album_for_viewer(user=owner, public_id=bad)
 
 
 def test_unknown_album_id_is_404(owner):
     with pytest.raises(Http404):
-        selectors.album_for_viewer(user=owner, public_id=uuid.uuid4())
+        album_selectors.album_for_viewer(user=owner, public_id=uuid.uuid4())
 
 
 def test_albums_for_owner_count_photos_outside_trash(owner, stranger):
@@ -57,7 +60,7 @@ def test_albums_for_owner_count_photos_outside_trash(owner, stranger):
     make_photo(owner, album=album)
     make_photo(owner, album=album, deleted_at=timezone.now())
     make_album(stranger)
-    albums = {a.public_id: a for a in selectors.albums_for_owner(user=owner)}
+    albums = {a.public_id: a for a in album_selectors.albums_for_owner(user=owner)}
     assert set(albums) == {album.public_id, album_ensure_default(owner=owner).public_id}
     assert albums[album.public_id].photo_count == 2
     assert albums[album_ensure_default(owner=owner).public_id].photo_count == 0
@@ -65,7 +68,7 @@ def test_albums_for_owner_count_photos_outside_trash(owner, stranger):
 
 def test_albums_for_owner_list_default_album_first(owner):
     make_album(owner, title="Later")
-    albums = list(selectors.albums_for_owner(user=owner))
+    albums = list(album_selectors.albums_for_owner(user=owner))
     assert albums[0].is_default
 
 
@@ -74,11 +77,13 @@ def test_albums_for_owner_list_default_album_first(owner):
 
 def test_owner_gets_own_photo(owner):
     photo = make_photo(owner)
-    assert selectors.photo_for_viewer(user=owner, public_id=photo.public_id) == photo
-    assert selectors.photo_for_owner(user=owner, public_id=photo.public_id) == photo
+    assert photo_selectors.photo_for_viewer(user=owner, public_id=photo.public_id) == photo
+    assert photo_selectors.photo_for_owner(user=owner, public_id=photo.public_id) == photo
 
 
-@pytest.mark.parametrize("selector", [selectors.photo_for_viewer, selectors.photo_for_owner])
+@pytest.mark.parametrize(
+    "selector", [photo_selectors.photo_for_viewer, photo_selectors.photo_for_owner]
+)
 def test_stranger_gets_404_for_photo(owner, stranger, selector):
     photo = make_photo(owner)
     with pytest.raises(Http404):
@@ -88,23 +93,27 @@ def test_stranger_gets_404_for_photo(owner, stranger, selector):
 def test_guest_gets_404_for_unshared_photo(owner, guest):
     photo = make_photo(owner)
     with pytest.raises(Http404):
-        selectors.photo_for_viewer(user=guest, public_id=photo.public_id)
+        photo_selectors.photo_for_viewer(user=guest, public_id=photo.public_id)
 
 
 def test_trashed_photo_is_404_unless_owner_asks_for_trash(owner):
     photo = make_photo(owner, deleted_at=timezone.now())
     with pytest.raises(Http404):
-        selectors.photo_for_viewer(user=owner, public_id=photo.public_id)
+        photo_selectors.photo_for_viewer(user=owner, public_id=photo.public_id)
     with pytest.raises(Http404):
-        selectors.photo_for_owner(user=owner, public_id=photo.public_id)
-    found = selectors.photo_for_owner(user=owner, public_id=photo.public_id, include_trashed=True)
+        photo_selectors.photo_for_owner(user=owner, public_id=photo.public_id)
+    found = photo_selectors.photo_for_owner(
+        user=owner, public_id=photo.public_id, include_trashed=True
+    )
     assert found == photo
 
 
 def test_stranger_cannot_reach_trashed_photo_either(owner, stranger):
     photo = make_photo(owner, deleted_at=timezone.now())
     with pytest.raises(Http404):
-        selectors.photo_for_owner(user=stranger, public_id=photo.public_id, include_trashed=True)
+        photo_selectors.photo_for_owner(
+            user=stranger, public_id=photo.public_id, include_trashed=True
+        )
 
 
 def test_trash_lists_newest_deleted_first_and_only_mine(owner, stranger):
@@ -113,7 +122,7 @@ def test_trash_lists_newest_deleted_first_and_only_mine(owner, stranger):
     newer = make_photo(owner, deleted_at=now - timedelta(days=1))
     make_photo(owner)
     make_photo(stranger, deleted_at=now)
-    assert list(selectors.trash_for_owner(user=owner)) == [newer, older]
+    assert list(photo_selectors.trash_for_owner(user=owner)) == [newer, older]
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -134,7 +143,7 @@ def test_timeline_walks_every_photo_once_newest_first(owner, stranger):
     photos = make_photos(owner, 7)
     make_photo(stranger)
     make_photo(owner, deleted_at=timezone.now())
-    seen, pages = _walk(selectors.timeline_page, user=owner, limit=3)
+    seen, pages = _walk(photo_selectors.timeline_page, user=owner, limit=3)
     assert seen == photos
     assert pages == 3
 
@@ -142,35 +151,35 @@ def test_timeline_walks_every_photo_once_newest_first(owner, stranger):
 def test_timeline_breaks_ties_on_taken_at_by_id(owner):
     moment = timezone.now() - timedelta(days=2)
     same = [make_photo(owner, taken_at=moment) for _ in range(5)]
-    seen, _ = _walk(selectors.timeline_page, user=owner, limit=2)
+    seen, _ = _walk(photo_selectors.timeline_page, user=owner, limit=2)
     assert seen == sorted(same, key=lambda p: p.pk, reverse=True)
 
 
 def test_timeline_last_page_has_no_cursor(owner):
     make_photos(owner, 3)
-    page = selectors.timeline_page(user=owner, limit=3)
+    page = photo_selectors.timeline_page(user=owner, limit=3)
     assert len(page.photos) == 3
     assert page.next_cursor is None
 
 
 def test_timeline_of_stranger_does_not_include_owners_photos(owner, stranger):
     make_photos(owner, 2)
-    assert selectors.timeline_page(user=stranger).photos == []
+    assert photo_selectors.timeline_page(user=stranger).photos == []
 
 
 @pytest.mark.parametrize(("asked", "got"), [(0, 1), (-5, 1), (500, 100), ("7", 7), ("x", 30)])
 def test_page_size_is_clamped(owner, asked, got):
     make_photos(owner, 3)
-    page = selectors.timeline_page(user=owner, limit=asked)
+    page = photo_selectors.timeline_page(user=owner, limit=asked)
     assert len(page.photos) == min(got, 3)
 
 
 def test_cursor_does_not_reveal_sequential_ids(owner):
     photos = make_photos(owner, 3)
-    cursor = selectors.timeline_page(user=owner, limit=1).next_cursor
+    cursor = photo_selectors.timeline_page(user=owner, limit=1).next_cursor
     from django.core import signing
 
-    payload = signing.loads(cursor, salt=selectors.CURSOR_SALT)
+    payload = signing.loads(cursor, salt=photo_selectors.CURSOR_SALT)
     assert photos[0].public_id.hex in payload
     assert photos[0].pk not in payload
 
@@ -180,37 +189,37 @@ def test_cursor_does_not_reveal_sequential_ids(owner):
 )
 def test_garbage_cursor_raises_invalid_cursor(owner, cursor):
     with pytest.raises(InvalidCursor):
-        selectors.timeline_page(user=owner, cursor=cursor)
+        photo_selectors.timeline_page(user=owner, cursor=cursor)
 
 
 def test_tampered_cursor_raises_invalid_cursor(owner):
     make_photos(owner, 3)
-    cursor = selectors.timeline_page(user=owner, limit=1).next_cursor
+    cursor = photo_selectors.timeline_page(user=owner, limit=1).next_cursor
     tampered = cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB")
     with pytest.raises(InvalidCursor):
-        selectors.timeline_page(user=owner, cursor=tampered)
+        photo_selectors.timeline_page(user=owner, cursor=tampered)
 
 
 def test_well_signed_cursor_with_wrong_shape_is_invalid(owner):
     from django.core import signing
 
     for payload in [["not a date", uuid.uuid4().hex], ["2026-01-01T00:00:00", "zz"], {"a": 1}]:
-        cursor = signing.dumps(payload, salt=selectors.CURSOR_SALT)
+        cursor = signing.dumps(payload, salt=photo_selectors.CURSOR_SALT)
         with pytest.raises(InvalidCursor):
-            selectors.timeline_page(user=owner, cursor=cursor)
+            photo_selectors.timeline_page(user=owner, cursor=cursor)
 
 
 def test_cursor_survives_its_anchor_photo_being_deleted(owner):
     photos = make_photos(owner, 4)
-    page = selectors.timeline_page(user=owner, limit=2)
+    page = photo_selectors.timeline_page(user=owner, limit=2)
     photos[1].delete()
-    rest = selectors.timeline_page(user=owner, cursor=page.next_cursor, limit=2)
+    rest = photo_selectors.timeline_page(user=owner, cursor=page.next_cursor, limit=2)
     assert rest.photos == photos[2:]
 
 
 def _queries_for_page(owner, size):
     with CaptureQueriesContext(connection) as ctx:
-        page = selectors.timeline_page(user=owner, limit=size)
+        page = photo_selectors.timeline_page(user=owner, limit=size)
         for photo in page.photos:
             assert photo.album.title  # album is already joined
     return len(ctx.captured_queries), page
@@ -227,9 +236,9 @@ def test_timeline_query_count_does_not_grow_with_page_size(owner):
 def test_album_page_query_count_is_constant_with_a_cursor(owner, django_assert_num_queries):
     album = make_album(owner)
     make_photos(owner, 12, album=album)
-    first = selectors.album_photos_page(user=owner, album=album, limit=5)
+    first = photo_selectors.album_photos_page(user=owner, album=album, limit=5)
     with django_assert_num_queries(1):
-        second = selectors.album_photos_page(
+        second = photo_selectors.album_photos_page(
             user=owner, album=album, cursor=first.next_cursor, limit=5
         )
         [p.album.title for p in second.photos]
@@ -240,14 +249,14 @@ def test_album_page_shows_only_that_album(owner):
     album = make_album(owner)
     inside = make_photos(owner, 3, album=album)
     make_photos(owner, 2)
-    seen, _ = _walk(selectors.album_photos_page, user=owner, album=album, limit=2)
+    seen, _ = _walk(photo_selectors.album_photos_page, user=owner, album=album, limit=2)
     assert seen == inside
 
 
 def test_stranger_sees_an_empty_page_of_owners_album(owner, stranger):
     album = make_album(owner)
     make_photos(owner, 2, album=album)
-    assert selectors.album_photos_page(user=stranger, album=album).photos == []
+    assert photo_selectors.album_photos_page(user=stranger, album=album).photos == []
 
 
 # --- Neighbours -------------------------------------------------------------------------------
@@ -255,9 +264,9 @@ def test_stranger_sees_an_empty_page_of_owners_album(owner, stranger):
 
 def test_neighbours_in_timeline(owner):
     newest, middle, oldest = make_photos(owner, 3)
-    assert selectors.photo_neighbours(user=owner, photo=middle) == (newest, oldest)
-    assert selectors.photo_neighbours(user=owner, photo=newest) == (None, middle)
-    assert selectors.photo_neighbours(user=owner, photo=oldest) == (middle, None)
+    assert photo_selectors.photo_neighbours(user=owner, photo=middle) == (newest, oldest)
+    assert photo_selectors.photo_neighbours(user=owner, photo=newest) == (None, middle)
+    assert photo_selectors.photo_neighbours(user=owner, photo=oldest) == (middle, None)
 
 
 def test_neighbours_within_an_album_skip_other_albums_and_trash(owner):
@@ -267,17 +276,20 @@ def test_neighbours_within_an_album_skip_other_albums_and_trash(owner):
     make_photo(owner, taken_at=start - timedelta(minutes=1))
     make_photo(owner, album=album, taken_at=start - timedelta(minutes=2), deleted_at=start)
     b = make_photo(owner, album=album, taken_at=start - timedelta(minutes=3))
-    assert selectors.photo_neighbours(user=owner, photo=a, album=album) == (None, b)
-    assert selectors.photo_neighbours(user=owner, photo=b, album=album) == (a, None)
+    assert photo_selectors.photo_neighbours(user=owner, photo=a, album=album) == (None, b)
+    assert photo_selectors.photo_neighbours(user=owner, photo=b, album=album) == (a, None)
 
 
 def test_neighbours_break_ties_by_id(owner):
     moment = timezone.now()
     first, second, third = (make_photo(owner, taken_at=moment) for _ in range(3))
-    assert selectors.photo_neighbours(user=owner, photo=second) == (third, first)
+    assert photo_selectors.photo_neighbours(user=owner, photo=second) == (third, first)
 
 
 def test_stranger_gets_no_neighbours(owner, stranger):
     album = make_album(owner)
     photos = make_photos(owner, 3, album=album)
-    assert selectors.photo_neighbours(user=stranger, photo=photos[1], album=album) == (None, None)
+    assert photo_selectors.photo_neighbours(user=stranger, photo=photos[1], album=album) == (
+        None,
+        None,
+    )

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from gallery import services
 from gallery.imaging.sniff import ImageRejected
 from gallery.models import Album, Photo
-from gallery.services import album_ensure_default
+from gallery.services import albums as album_services
+from gallery.services import photos as photo_services
+from gallery.services.albums import album_ensure_default
 from gallery.storage import StorageUnavailable
 from gallery.tests.factories import (  # noqa: F401
     jpeg_bytes,
@@ -32,7 +33,7 @@ def on_commit(django_capture_on_commit_callbacks):
 
 def upload(owner, **kwargs):
     file = kwargs.pop("file", None) or jpeg_upload(**kwargs.pop("image", {}))
-    return services.photo_upload(owner=owner, file=file, **kwargs)
+    return photo_services.photo_upload(owner=owner, file=file, **kwargs)
 
 
 def refresh(obj):
@@ -51,7 +52,7 @@ def test_every_person_starts_with_my_photos(owner):
 
 
 def test_album_create_strips_and_keeps_private(owner):
-    album = services.album_create(owner=owner, title="  Summer  ", description=" sea ")
+    album = album_services.album_create(owner=owner, title="  Summer  ", description=" sea ")
     assert (album.title, album.description, album.audience) == ("Summer", "sea", "private")
     assert album.owner == owner
 
@@ -59,29 +60,29 @@ def test_album_create_strips_and_keeps_private(owner):
 @pytest.mark.parametrize("title", ["", "   ", "x" * 201])
 def test_album_create_refuses_bad_titles(owner, title):
     with pytest.raises(ValidationError):
-        services.album_create(owner=owner, title=title)
+        album_services.album_create(owner=owner, title=title)
     assert Album.objects.filter(owner=owner).count() == 1  # only My photos
 
 
 def test_album_update_changes_only_what_is_given(owner):
-    album = services.album_create(owner=owner, title="Summer", description="sea")
-    services.album_update(user=owner, album=album, title="Winter")
+    album = album_services.album_create(owner=owner, title="Summer", description="sea")
+    album_services.album_update(user=owner, album=album, title="Winter")
     assert (refresh(album).title, album.description) == ("Winter", "sea")
-    services.album_update(user=owner, album=album, description="")
+    album_services.album_update(user=owner, album=album, description="")
     assert (refresh(album).title, album.description) == ("Winter", "")
 
 
 def test_album_update_refuses_empty_title(owner):
-    album = services.album_create(owner=owner, title="Summer")
+    album = album_services.album_create(owner=owner, title="Summer")
     with pytest.raises(ValidationError):
-        services.album_update(user=owner, album=album, title=" ")
+        album_services.album_update(user=owner, album=album, title=" ")
     assert refresh(album).title == "Summer"
 
 
 def test_stranger_cannot_update_album(owner, stranger):
-    album = services.album_create(owner=owner, title="Summer")
+    album = album_services.album_create(owner=owner, title="Summer")
     with pytest.raises(Http404):
-        services.album_update(user=stranger, album=album, title="Mine now")
+        album_services.album_update(user=stranger, album=album, title="Mine now")
     assert refresh(album).title == "Summer"
 
 
@@ -90,7 +91,7 @@ def test_album_delete_sends_photos_to_trash_in_my_photos(owner):
     album = make_album(owner)
     live = [make_photo(owner, album=album) for _ in range(2)]
     already = make_photo(owner, album=album, deleted_at=timezone.now() - timedelta(days=2))
-    assert services.album_delete(user=owner, album=album) == 2
+    assert album_services.album_delete(user=owner, album=album) == 2
     assert not Album.objects.filter(pk=album.pk).exists()
     default = album_ensure_default(owner=owner)
     for photo in [*live, already]:
@@ -98,13 +99,13 @@ def test_album_delete_sends_photos_to_trash_in_my_photos(owner):
         assert photo.in_trash
         assert photo.album == default
     assert refresh(already).deleted_at < timezone.now() - timedelta(days=1)  # clock kept
-    restored = services.photo_restore(user=owner, photo=live[0])
+    restored = photo_services.photo_restore(user=owner, photo=live[0])
     assert refresh(restored).album == default and not restored.in_trash
 
 
 def test_default_album_cannot_be_deleted(owner):
     with pytest.raises(ValidationError):
-        services.album_delete(user=owner, album=album_ensure_default(owner=owner))
+        album_services.album_delete(user=owner, album=album_ensure_default(owner=owner))
     assert Album.objects.filter(owner=owner, is_default=True).exists()
 
 
@@ -113,7 +114,7 @@ def test_stranger_cannot_delete_album(owner, stranger):
     album = make_album(owner)
     photo = make_photo(owner, album=album)
     with pytest.raises(Http404):
-        services.album_delete(user=stranger, album=album)
+        album_services.album_delete(user=stranger, album=album)
     assert Album.objects.filter(pk=album.pk).exists()
     assert not refresh(photo).in_trash
 
@@ -204,7 +205,7 @@ def test_same_bytes_from_two_people_are_two_photos(owner, stranger, media_root):
 def test_duplicate_of_a_trashed_photo_comes_back_from_the_trash(owner, media_root):
     data = jpeg_bytes()
     photo = upload(owner, file=_file(data)).photo
-    services.photo_trash(user=owner, photo=photo)
+    photo_services.photo_trash(user=owner, photo=photo)
     again = upload(owner, file=_file(data))
     assert (again.created, again.restored, again.photo.pk) == (False, True, photo.pk)
     assert not refresh(photo).in_trash
@@ -215,16 +216,16 @@ def test_upload_race_on_same_bytes_returns_winner_and_removes_loser_files(
 ):
     """The other upload commits between our duplicate check and our insert."""
     data = jpeg_bytes()
-    real_process = services.process_image
+    real_process = photo_services.process_image
     winner = {}
 
     def process_then_lose_race(source, **kwargs):
         result = real_process(source, **kwargs)
-        monkeypatch.setattr(services, "process_image", real_process)
+        monkeypatch.setattr(photo_services, "process_image", real_process)
         winner["photo"] = upload(owner, file=_file(data)).photo
         return result
 
-    monkeypatch.setattr(services, "process_image", process_then_lose_race)
+    monkeypatch.setattr(photo_services, "process_image", process_then_lose_race)
     winner_files = None
     result = upload(owner, file=_file(data))
     winner_files = sorted(
@@ -263,14 +264,14 @@ def test_rollback_of_an_outer_transaction_removes_uploaded_files(owner, media_ro
     class Abort(Exception):
         pass
 
-    services.files_sweep()  # start from an empty queue
+    photo_services.files_sweep()  # start from an empty queue
     with pytest.raises(Abort):
         with transaction.atomic():
             photo = upload(owner).photo
             assert len(stored_files(media_root)) == 4
             raise Abort
     assert not Photo.objects.filter(pk=photo.pk).exists()
-    assert services.files_sweep() == 4
+    assert photo_services.files_sweep() == 4
     assert stored_files(media_root) == []
 
 
@@ -289,15 +290,15 @@ def test_files_of_a_saved_photo_survive_its_callback_being_dropped(owner, media_
     """Django also drops on_commit callbacks when an earlier one raises after the commit."""
     from django.db import connection
 
-    services.files_sweep()
+    photo_services.files_sweep()
     photo = upload(owner).photo
     connection.run_on_commit = [
         entry
         for entry in connection.run_on_commit
-        if not isinstance(entry[1], services._UnlessCommitted)
+        if not isinstance(entry[1], photo_services._UnlessCommitted)
     ]
     assert Photo.objects.filter(pk=photo.pk).exists()
-    assert services.files_sweep() == 0
+    assert photo_services.files_sweep() == 0
     assert len(stored_files(media_root)) == 4
 
 
@@ -355,18 +356,18 @@ def test_trashing_the_cover_picks_another_or_none(owner, media_root):
     album = make_album(owner)
     first = upload(owner, album=album, image={"color": (10, 10, 10)}).photo
     second = upload(owner, album=album, image={"color": (200, 200, 200)}).photo
-    services.photo_trash(user=owner, photo=first)
+    photo_services.photo_trash(user=owner, photo=first)
     assert refresh(album).cover == second
-    services.photo_trash(user=owner, photo=second)
+    photo_services.photo_trash(user=owner, photo=second)
     assert refresh(album).cover is None
-    services.photo_restore(user=owner, photo=first)
+    photo_services.photo_restore(user=owner, photo=first)
     assert refresh(album).cover == first
 
 
 def test_moving_the_cover_fixes_both_albums(owner, media_root):
     source, target = make_album(owner, title="A"), make_album(owner, title="B")
     photo = upload(owner, album=source).photo
-    services.photo_update(user=owner, photo=photo, album=target)
+    photo_services.photo_update(user=owner, photo=photo, album=target)
     assert refresh(source).cover is None
     assert refresh(target).cover == photo
 
@@ -376,7 +377,7 @@ def test_deleting_the_cover_forever_picks_another(owner, media_root, on_commit):
     first = upload(owner, album=album, image={"color": (10, 10, 10)}).photo
     second = upload(owner, album=album, image={"color": (200, 200, 200)}).photo
     with on_commit():
-        services.photo_delete_forever(user=owner, photo=first)
+        photo_services.photo_delete_forever(user=owner, photo=first)
     assert refresh(album).cover == second
 
 
@@ -387,7 +388,7 @@ def test_deleting_the_cover_forever_picks_another(owner, media_root, on_commit):
 def test_photo_update_title_and_move(owner):
     target = make_album(owner)
     photo = make_photo(owner)
-    services.photo_update(user=owner, photo=photo, title=" Dawn ", album=target)
+    photo_services.photo_update(user=owner, photo=photo, title=" Dawn ", album=target)
     photo.refresh_from_db()
     assert (photo.title, photo.album) == ("Dawn", target)
 
@@ -397,7 +398,7 @@ def test_photo_cannot_move_into_someone_elses_album(owner, stranger):
     photo = make_photo(owner)
     theirs = make_album(stranger)
     with pytest.raises(Http404):
-        services.photo_update(user=owner, photo=photo, album=theirs)
+        photo_services.photo_update(user=owner, photo=photo, album=theirs)
     assert refresh(photo).album == album_ensure_default(owner=owner)
 
 
@@ -405,10 +406,10 @@ def test_photo_cannot_move_into_someone_elses_album(owner, stranger):
 def test_stranger_cannot_update_trash_restore_or_delete_a_photo(owner, stranger):
     photo = make_photo(owner)
     for call in (
-        lambda: services.photo_update(user=stranger, photo=photo, title="x"),
-        lambda: services.photo_trash(user=stranger, photo=photo),
-        lambda: services.photo_restore(user=stranger, photo=photo),
-        lambda: services.photo_delete_forever(user=stranger, photo=photo),
+        lambda: photo_services.photo_update(user=stranger, photo=photo, title="x"),
+        lambda: photo_services.photo_trash(user=stranger, photo=photo),
+        lambda: photo_services.photo_restore(user=stranger, photo=photo),
+        lambda: photo_services.photo_delete_forever(user=stranger, photo=photo),
     ):
         with pytest.raises(Http404):
             call()
@@ -420,26 +421,26 @@ def test_stranger_cannot_update_trash_restore_or_delete_a_photo(owner, stranger)
 def test_trashed_photo_must_be_restored_before_editing(owner):
     photo = make_photo(owner, deleted_at=timezone.now())
     with pytest.raises(ValidationError):
-        services.photo_update(user=owner, photo=photo, title="x")
+        photo_services.photo_update(user=owner, photo=photo, title="x")
 
 
 @pytest.mark.usefixtures("media_root")
 def test_title_too_long_is_refused(owner):
     photo = make_photo(owner)
     with pytest.raises(ValidationError):
-        services.photo_update(user=owner, photo=photo, title="x" * 201)
+        photo_services.photo_update(user=owner, photo=photo, title="x" * 201)
     assert refresh(photo).title == ""
 
 
 @pytest.mark.usefixtures("media_root")
 def test_trash_and_restore(owner):
     photo = make_photo(owner)
-    services.photo_trash(user=owner, photo=photo)
+    photo_services.photo_trash(user=owner, photo=photo)
     assert refresh(photo).in_trash
     trashed_at = photo.deleted_at
-    services.photo_trash(user=owner, photo=photo)  # twice is harmless, the clock is kept
+    photo_services.photo_trash(user=owner, photo=photo)  # twice is harmless, the clock is kept
     assert refresh(photo).deleted_at == trashed_at
-    services.photo_restore(user=owner, photo=photo)
+    photo_services.photo_restore(user=owner, photo=photo)
     assert not refresh(photo).in_trash
 
 
@@ -447,7 +448,7 @@ def test_delete_forever_removes_row_and_every_file_after_commit(owner, media_roo
     photo = upload(owner).photo
     keep = upload(owner, image={"color": (0, 0, 200)}).photo
     with on_commit() as callbacks:
-        services.photo_delete_forever(user=owner, photo=photo)
+        photo_services.photo_delete_forever(user=owner, photo=photo)
         assert len(stored_files(media_root)) == 8  # nothing deleted before commit
     assert callbacks
     assert not Photo.objects.filter(pk=photo.pk).exists()
@@ -460,7 +461,7 @@ def test_rolled_back_delete_keeps_row_and_files(owner, media_root):
     photo = upload(owner).photo
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            services.photo_delete_forever(user=owner, photo=photo)
+            photo_services.photo_delete_forever(user=owner, photo=photo)
             raise RuntimeError
     assert Photo.objects.filter(pk=photo.pk).exists()
     assert len(stored_files(media_root)) == 4
@@ -471,10 +472,10 @@ def test_trash_empty_removes_only_my_trash(owner, stranger, media_root, on_commi
     kept = upload(owner, image={"color": (0, 200, 0)}).photo
     theirs = upload(stranger).photo
     for photo in mine:
-        services.photo_trash(user=owner, photo=photo)
-    services.photo_trash(user=stranger, photo=theirs)
+        photo_services.photo_trash(user=owner, photo=photo)
+    photo_services.photo_trash(user=stranger, photo=theirs)
     with on_commit():
-        assert services.trash_empty(user=owner) == 2
+        assert photo_services.trash_empty(user=owner) == 2
     assert set(Photo.objects.all()) == {kept, theirs}
     assert len(stored_files(media_root)) == 8
 
@@ -486,7 +487,7 @@ def test_trash_purge_removes_only_old_trash(owner, stranger, media_root, on_comm
     recent = make_photo(owner, deleted_at=now - timedelta(days=29))
     live = make_photo(owner)
     with on_commit():
-        assert services.trash_purge(older_than=timedelta(days=30)) == 2
+        assert photo_services.trash_purge(older_than=timedelta(days=30)) == 2
     assert set(Photo.objects.all()) == {recent, live}
     assert len(stored_files(media_root)) == 8
     assert not any(
@@ -530,7 +531,7 @@ def test_deleting_a_shared_album_files_each_photo_under_its_owners_my_photos(
 ):
     theirs = upload(guest, album=contributor, image={"color": (0, 0, 250)}).photo
     mine = upload(owner, album=contributor, image={"color": (250, 0, 0)}).photo
-    assert services.album_delete(user=owner, album=contributor) == 2
+    assert album_services.album_delete(user=owner, album=contributor) == 2
     assert refresh(theirs).album == album_ensure_default(owner=guest)
     assert refresh(mine).album == album_ensure_default(owner=owner)
     assert theirs.in_trash and mine.in_trash

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from gallery.models import ShareLink
-from gallery.sharing import services
+from gallery.services import sharing as sharing_services
 from gallery.tests.factories import make_album
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,9 @@ def staff(client, make_user):
 
 
 def test_links_are_listed_without_their_digest_and_can_be_revoked(staff, owner):
-    created = services.share_link_create(user=owner, album=make_album(owner), label="Grandma")
+    created = sharing_services.share_link_create(
+        user=owner, album=make_album(owner), label="Grandma"
+    )
     listing = staff.get(reverse("admin:gallery_sharelink_changelist"))
     assert listing.status_code == 200
     assert "Grandma" in listing.content.decode()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
-from gallery.sharing import services
+from gallery.services import sharing as sharing_services
 from gallery.tests.factories import make_album, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_invitation_errors_have_detail_and_code(api, owner, stranger):
     response = api.post(reverse("api_invitations"), {"email": owner.email}, format="json")
     assert response.status_code == 400
     assert set(response.json()) >= {"detail", "code"}
-    invitation = services.invitation_create(inviter=owner, email="x@example.com")
+    invitation = sharing_services.invitation_create(inviter=owner, email="x@example.com")
     as_user(api, stranger)
     for method, name in (
         ("post", "api_invitation_accept"),
@@ -152,7 +152,7 @@ def test_links_create_shows_url_once_then_revoke(api, owner, guest, client):
 
 def test_the_owner_sees_wrong_link_passwords_in_the_api(api, owner, client):
     album = make_album(owner)
-    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
     for _ in range(2):
         client.post(created.path, {"password": "wrong guess"})
     as_user(api, owner)
@@ -187,7 +187,7 @@ def test_a_short_or_common_link_password_is_a_400_that_says_why(api, owner):
 def test_shared_with_me_and_overview(api, owner, guest):
     connect(owner, guest, Circle.FAMILY)
     album = make_album(owner, title="Beach", audience=Audience.FAMILY)
-    services.share_link_create(user=owner, album=album, label="Grandma")
+    sharing_services.share_link_create(user=owner, album=album, label="Grandma")
     as_user(api, guest)
     groups = api.get(reverse("api_shared_with_me")).json()
     assert groups[0]["owner"]["id"] == str(owner.uuid)
@@ -240,7 +240,7 @@ def test_photo_details_follow_the_albums_switches(api, owner, guest):
     data = api.get(url).json()
     assert "camera" not in data and "location" not in data
     assert "original" not in data["urls"]
-    services.album_sharing_update(user=owner, album=album, share_location=True)
+    sharing_services.album_sharing_update(user=owner, album=album, share_location=True)
     data = api.get(url).json()
     assert data["location"] == {"latitude": 59.9, "longitude": 10.7}
     assert "camera" not in data

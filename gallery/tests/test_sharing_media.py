@@ -11,8 +11,9 @@ from PIL import Image
 
 from gallery import media
 from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
-from gallery.services import photo_upload
-from gallery.sharing import selectors, services
+from gallery.selectors import sharing as sharing_selectors
+from gallery.services import sharing as sharing_services
+from gallery.services.photos import photo_upload
 from gallery.tests.factories import make_album
 
 pytestmark = pytest.mark.django_db
@@ -68,13 +69,13 @@ def test_variants_served_to_a_viewer_carry_no_exif_or_gps(shared, guest):
 
 
 def test_original_downloaded_through_a_link_is_stripped_unless_switched_on(shared, owner):
-    hidden = services.share_link_create(user=owner, album=shared.album, allow_download=True)
+    hidden = sharing_services.share_link_create(user=owner, album=shared.album, allow_download=True)
     data = fetch(media.media_url(photo=shared, variant="original", link=hidden.link))
     assert_no_metadata(data)
     exif = Image.open(io.BytesIO(data)).getexif()
     assert exif.get_ifd(0x8769)[0x9003] == "2024:05:06 07:08:09"  # the date is shared
 
-    shown = services.share_link_create(
+    shown = sharing_services.share_link_create(
         user=owner, album=shared.album, allow_download=True, share_location=True
     )
     data = fetch(media.media_url(photo=shared, variant="original", link=shown.link))
@@ -84,7 +85,7 @@ def test_original_downloaded_through_a_link_is_stripped_unless_switched_on(share
 
 
 def test_variants_through_a_link_carry_no_metadata_even_with_details_on(shared, owner):
-    link = services.share_link_create(
+    link = sharing_services.share_link_create(
         user=owner, album=shared.album, share_camera=True, share_location=True
     ).link
     assert_no_metadata(fetch(media.media_url(photo=shared, variant="display", link=link)))
@@ -92,7 +93,7 @@ def test_variants_through_a_link_carry_no_metadata_even_with_details_on(shared, 
 
 def test_originals_are_not_for_viewers_nor_links_without_download(shared, owner, guest):
     assert gone(media.media_url(photo=shared, variant="original", user=guest))
-    link = services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(user=owner, album=shared.album).link
     assert gone(media.media_url(photo=shared, variant="original", link=link))
 
 
@@ -111,27 +112,27 @@ def gone(url) -> bool:
 
 def test_media_url_dies_when_the_connection_is_removed(shared, owner, guest):
     url = captured(shared, user=guest)
-    services.connection_remove(
-        user=owner, connection=selectors.connection_for(user=owner, contact_uuid=guest.uuid)
+    sharing_services.connection_remove(
+        user=owner, connection=sharing_selectors.connection_for(user=owner, contact_uuid=guest.uuid)
     )
     assert gone(url)
 
 
 def test_media_url_dies_when_the_album_goes_private(shared, owner, guest):
     url = captured(shared, user=guest)
-    services.album_sharing_update(user=owner, album=shared.album, audience=Audience.PRIVATE)
+    sharing_services.album_sharing_update(user=owner, album=shared.album, audience=Audience.PRIVATE)
     assert gone(url)
 
 
 def test_media_url_dies_when_the_member_is_removed_or_the_grant_ends(shared, owner, guest):
     album = shared.album
-    services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
-    membership = services.album_member_add(user=owner, album=album, member=guest)
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
+    membership = sharing_services.album_member_add(user=owner, album=album, member=guest)
     url = captured(shared, user=guest)
-    services.album_member_remove(user=owner, membership=membership)
+    sharing_services.album_member_remove(user=owner, membership=membership)
     assert gone(url)
 
-    membership = services.album_member_add(
+    membership = sharing_services.album_member_add(
         user=owner, album=album, member=guest, until=timezone.now() + timedelta(hours=1)
     )
     url = captured(shared, user=guest)
@@ -140,31 +141,31 @@ def test_media_url_dies_when_the_member_is_removed_or_the_grant_ends(shared, own
 
 
 def test_media_url_dies_when_the_link_is_revoked_or_expires(shared, owner):
-    link = services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(user=owner, album=shared.album).link
     url = captured(shared, link=link)
-    services.share_link_revoke(user=owner, link=link)
+    sharing_services.share_link_revoke(user=owner, link=link)
     assert gone(url)
 
-    link = services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(user=owner, album=shared.album).link
     url = captured(shared, link=link)
     ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert gone(url)
 
 
 def test_media_url_dies_when_everything_is_made_private(shared, owner, guest):
-    link = services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(user=owner, album=shared.album).link
     urls = [captured(shared, user=guest), captured(shared, link=link)]
-    services.sharing_make_everything_private(user=owner)
+    sharing_services.sharing_make_everything_private(user=owner)
     assert all(gone(url) for url in urls)
 
 
 def test_media_url_of_a_link_page_works_for_the_link_page_it_came_from(shared, owner):
     """End to end: the landing page hands out URLs that load, and stop after revocation."""
-    created = services.share_link_create(user=owner, album=shared.album)
+    created = sharing_services.share_link_create(user=owner, album=shared.album)
     client = Client()
     page = client.get(created.path).content.decode()
     start = page.index('src="/media/') + len('src="')
     url = page[start : page.index('"', start)]
     assert client.get(url).status_code == 200
-    services.share_link_revoke(user=owner, link=created.link)
+    sharing_services.share_link_revoke(user=owner, link=created.link)
     assert client.get(url).status_code == 404

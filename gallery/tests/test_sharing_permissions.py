@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from gallery import permissions
 from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
-from gallery.sharing.tokens import hash_token, new_token
 from gallery.tests.factories import make_album, make_photo
+from gallery.tokens import hash_token, new_token
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from gallery import permissions
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
-from gallery.sharing import selectors, services
-from gallery.sharing.tokens import hash_token
+from gallery.selectors import sharing as sharing_selectors
+from gallery.selectors import visitors as visitor_selectors
+from gallery.services import sharing as sharing_services
+from gallery.services import visitors as visitor_services
 from gallery.tests.factories import make_album
+from gallery.tokens import hash_token
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -21,10 +24,10 @@ pytestmark = pytest.mark.django_db(transaction=False)
 @pytest.fixture
 def connected(owner, guest, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create(
+        invitation = sharing_services.invitation_create(
             inviter=owner, email=guest.email, circle=Circle.FAMILY
         )
-    services.invitation_accept(user=guest, invitation=invitation, circle=Circle.FRIEND)
+    sharing_services.invitation_accept(user=guest, invitation=invitation, circle=Circle.FRIEND)
     mail.outbox.clear()
     return invitation
 
@@ -36,7 +39,7 @@ def test_invitation_sends_an_email_and_accepting_connects_both_sides(
     owner, guest, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create(
+        invitation = sharing_services.invitation_create(
             inviter=owner, email=" Gabriel@Example.com ", circle=Circle.FAMILY
         )
     assert invitation.email == "gabriel@example.com"
@@ -45,8 +48,8 @@ def test_invitation_sends_an_email_and_accepting_connects_both_sides(
     assert "Olivia Owner" in mail.outbox[0].subject
     assert "/connections/" in mail.outbox[0].body
 
-    assert list(selectors.invitations_received(user=guest)) == [invitation]
-    services.invitation_accept(user=guest, invitation=invitation, circle=Circle.FRIEND)
+    assert list(sharing_selectors.invitations_received(user=guest)) == [invitation]
+    sharing_services.invitation_accept(user=guest, invitation=invitation, circle=Circle.FRIEND)
 
     assert Connection.objects.get(user=owner, contact=guest).circle == Circle.FAMILY
     assert Connection.objects.get(user=guest, contact=owner).circle == Circle.FRIEND
@@ -56,62 +59,64 @@ def test_invitation_sends_an_email_and_accepting_connects_both_sides(
 
 
 def test_invitation_survives_sign_up_and_matches_only_a_verified_address(owner, make_user):
-    invitation = services.invitation_create(inviter=owner, email="newcomer@example.com")
+    invitation = sharing_services.invitation_create(inviter=owner, email="newcomer@example.com")
     newcomer = make_user("newcomer@example.com", verified=False)
-    assert not selectors.invitations_received(user=newcomer).exists()
+    assert not sharing_selectors.invitations_received(user=newcomer).exists()
     with pytest.raises(Http404):
-        services.invitation_accept(user=newcomer, invitation=invitation)
+        sharing_services.invitation_accept(user=newcomer, invitation=invitation)
     EmailAddress.objects.filter(user=newcomer).update(verified=True)
-    assert list(selectors.invitations_received(user=newcomer)) == [invitation]
-    services.invitation_accept(user=newcomer, invitation=invitation)
+    assert list(sharing_selectors.invitations_received(user=newcomer)) == [invitation]
+    sharing_services.invitation_accept(user=newcomer, invitation=invitation)
     assert Connection.objects.filter(user=owner, contact=newcomer).exists()
 
 
 def test_a_stranger_cannot_accept_someone_elses_invitation(owner, guest, stranger):
-    invitation = services.invitation_create(inviter=owner, email=guest.email)
+    invitation = sharing_services.invitation_create(inviter=owner, email=guest.email)
     with pytest.raises(Http404):
-        services.invitation_accept(user=stranger, invitation=invitation)
+        sharing_services.invitation_accept(user=stranger, invitation=invitation)
     with pytest.raises(Http404):
-        selectors.invitation_for_invitee(user=stranger, public_id=invitation.public_id)
+        sharing_selectors.invitation_for_invitee(user=stranger, public_id=invitation.public_id)
     with pytest.raises(Http404):
-        services.invitation_cancel(user=stranger, invitation=invitation)
+        sharing_services.invitation_cancel(user=stranger, invitation=invitation)
 
 
 def test_declined_invitation_connects_nobody_and_cannot_be_accepted_later(owner, guest):
-    invitation = services.invitation_create(inviter=owner, email=guest.email)
-    services.invitation_decline(user=guest, invitation=invitation)
+    invitation = sharing_services.invitation_create(inviter=owner, email=guest.email)
+    sharing_services.invitation_decline(user=guest, invitation=invitation)
     with pytest.raises(Http404):
-        services.invitation_accept(user=guest, invitation=invitation)
+        sharing_services.invitation_accept(user=guest, invitation=invitation)
     assert not Connection.objects.exists()
 
 
 def test_inviting_yourself_or_a_connection_is_refused(owner, guest, connected):
     with pytest.raises(ValidationError):
-        services.invitation_create(inviter=owner, email=owner.email)
+        sharing_services.invitation_create(inviter=owner, email=owner.email)
     with pytest.raises(ValidationError):
-        services.invitation_create(inviter=owner, email=guest.email)
+        sharing_services.invitation_create(inviter=owner, email=guest.email)
     with pytest.raises(ValidationError):
-        services.invitation_create(inviter=owner, email="not an email")
+        sharing_services.invitation_create(inviter=owner, email="not an email")
 
 
 def test_inviting_twice_keeps_one_pending_invitation(owner):
-    first = services.invitation_create(inviter=owner, email="x@example.com")
-    second = services.invitation_create(inviter=owner, email="x@example.com", circle=Circle.FAMILY)
+    first = sharing_services.invitation_create(inviter=owner, email="x@example.com")
+    second = sharing_services.invitation_create(
+        inviter=owner, email="x@example.com", circle=Circle.FAMILY
+    )
     assert first.pk == second.pk
     assert Invitation.objects.get().circle == Circle.FAMILY
 
 
 def test_cancelled_invitation_is_gone_for_the_invitee(owner, guest):
-    invitation = services.invitation_create(inviter=owner, email=guest.email)
-    services.invitation_cancel(user=owner, invitation=invitation)
-    assert not selectors.invitations_received(user=guest).exists()
+    invitation = sharing_services.invitation_create(inviter=owner, email=guest.email)
+    sharing_services.invitation_cancel(user=owner, invitation=invitation)
+    assert not sharing_selectors.invitations_received(user=guest).exists()
 
 
 def test_moving_a_connection_changes_what_they_see(owner, guest, connected):
     album = make_album(owner, audience=Audience.FAMILY)
     assert permissions.can_view_album(guest, album)
-    mine = selectors.connection_for(user=owner, contact_uuid=guest.uuid)
-    services.connection_update(user=owner, connection=mine, circle=Circle.FRIEND)
+    mine = sharing_selectors.connection_for(user=owner, contact_uuid=guest.uuid)
+    sharing_services.connection_update(user=owner, connection=mine, circle=Circle.FRIEND)
     assert not permissions.can_view_album(guest, album)
 
 
@@ -119,13 +124,13 @@ def test_removing_a_connection_removes_access_at_once_for_both_sides(owner, gues
     friends_album = make_album(owner, audience=Audience.FRIENDS)
     named = make_album(owner, title="Named")
     theirs = make_album(guest, title="Theirs")
-    services.album_member_add(user=owner, album=named, member=guest)
-    services.album_member_add(user=guest, album=theirs, member=owner)
+    sharing_services.album_member_add(user=owner, album=named, member=guest)
+    sharing_services.album_member_add(user=guest, album=theirs, member=owner)
     assert permissions.can_view_album(guest, friends_album)
     assert permissions.can_view_album(guest, named)
 
-    theirs_side = selectors.connection_for(user=guest, contact_uuid=owner.uuid)
-    services.connection_remove(user=guest, connection=theirs_side)
+    theirs_side = sharing_selectors.connection_for(user=guest, contact_uuid=owner.uuid)
+    sharing_services.connection_remove(user=guest, connection=theirs_side)
 
     assert not Connection.objects.exists()
     assert not AlbumMember.objects.exists()
@@ -135,13 +140,13 @@ def test_removing_a_connection_removes_access_at_once_for_both_sides(owner, gues
 
 
 def test_only_the_filing_side_may_change_or_end_its_row(owner, guest, stranger, connected):
-    mine = selectors.connection_for(user=owner, contact_uuid=guest.uuid)
+    mine = sharing_selectors.connection_for(user=owner, contact_uuid=guest.uuid)
     with pytest.raises(Http404):
-        services.connection_update(user=stranger, connection=mine, circle=Circle.FAMILY)
+        sharing_services.connection_update(user=stranger, connection=mine, circle=Circle.FAMILY)
     with pytest.raises(Http404):
-        services.connection_remove(user=stranger, connection=mine)
+        sharing_services.connection_remove(user=stranger, connection=mine)
     with pytest.raises(Http404):
-        selectors.connection_for(user=stranger, contact_uuid=guest.uuid)
+        sharing_selectors.connection_for(user=stranger, contact_uuid=guest.uuid)
 
 
 # --- audience and members ---------------------------------------------------------------
@@ -150,14 +155,14 @@ def test_only_the_filing_side_may_change_or_end_its_row(owner, guest, stranger, 
 def test_only_the_owner_changes_the_audience(owner, guest):
     album = make_album(owner)
     with pytest.raises(Http404):
-        services.album_sharing_update(user=guest, album=album, audience=Audience.PUBLIC)
-    services.album_sharing_update(
+        sharing_services.album_sharing_update(user=guest, album=album, audience=Audience.PUBLIC)
+    sharing_services.album_sharing_update(
         user=owner, album=album, audience=Audience.FRIENDS, share_location=True
     )
     album.refresh_from_db()
     assert (album.audience, album.share_location, album.share_camera) == ("friends", True, False)
     with pytest.raises(ValidationError):
-        services.album_sharing_update(user=owner, album=album, audience="everyone")
+        sharing_services.album_sharing_update(user=owner, album=album, audience="everyone")
 
 
 def test_members_must_be_connections_and_are_told_by_email(
@@ -165,9 +170,9 @@ def test_members_must_be_connections_and_are_told_by_email(
 ):
     album = make_album(owner, title="Wedding")
     with pytest.raises(ValidationError):
-        services.album_member_add(user=owner, album=album, member=stranger)
+        sharing_services.album_member_add(user=owner, album=album, member=stranger)
     with django_capture_on_commit_callbacks(execute=True):
-        services.album_member_add(user=owner, album=album, member=guest)
+        sharing_services.album_member_add(user=owner, album=album, member=guest)
     assert len(mail.outbox) == 1
     assert "Wedding" in mail.outbox[0].subject
     assert str(album.public_id) in mail.outbox[0].body
@@ -177,10 +182,10 @@ def test_members_must_be_connections_and_are_told_by_email(
 def test_member_grant_with_a_past_date_is_refused_and_a_future_one_expires(owner, guest, connected):
     album = make_album(owner)
     with pytest.raises(ValidationError):
-        services.album_member_add(
+        sharing_services.album_member_add(
             user=owner, album=album, member=guest, until=timezone.now() - timedelta(hours=1)
         )
-    membership = services.album_member_add(
+    membership = sharing_services.album_member_add(
         user=owner, album=album, member=guest, until=timezone.now() + timedelta(hours=1)
     )
     assert permissions.can_view_album(guest, album)
@@ -190,15 +195,15 @@ def test_member_grant_with_a_past_date_is_refused_and_a_future_one_expires(owner
 
 def test_member_role_change_and_removal(owner, guest, connected):
     album = make_album(owner)
-    membership = services.album_member_add(user=owner, album=album, member=guest)
+    membership = sharing_services.album_member_add(user=owner, album=album, member=guest)
     assert not permissions.can_contribute(guest, album)
-    services.album_member_update(
+    sharing_services.album_member_update(
         user=owner, membership=membership, role=AlbumMember.Role.CONTRIBUTOR
     )
     assert permissions.can_contribute(guest, album)
     with pytest.raises(Http404):
-        services.album_member_remove(user=guest, membership=membership)
-    services.album_member_remove(user=owner, membership=membership)
+        sharing_services.album_member_remove(user=guest, membership=membership)
+    sharing_services.album_member_remove(user=owner, membership=membership)
     assert not permissions.can_view_album(guest, album)
 
 
@@ -210,10 +215,10 @@ def test_shared_with_me_groups_by_owner_and_never_lists_strangers_public_albums(
     make_album(owner, title="Private")
     make_album(stranger, title="Stranger public", audience=Audience.PUBLIC)
     named = make_album(owner, title="Named")
-    services.album_member_add(
+    sharing_services.album_member_add(
         user=owner, album=named, member=guest, role=AlbumMember.Role.CONTRIBUTOR
     )
-    groups = selectors.shared_with_me(user=guest)
+    groups = sharing_selectors.shared_with_me(user=guest)
     assert [g.owner for g in groups] == [owner]
     assert {a.title for a in groups[0].albums} == {"Family", "Friends", "Named"}
     roles = {a.title: a.my_role for a in groups[0].albums}
@@ -226,57 +231,59 @@ def test_shared_with_me_groups_by_owner_and_never_lists_strangers_public_albums(
 
 def test_link_defaults_to_thirty_days_and_stores_only_a_digest(owner):
     album = make_album(owner)
-    created = services.share_link_create(user=owner, album=album, label="Grandma")
+    created = sharing_services.share_link_create(user=owner, album=album, label="Grandma")
     link = created.link
     assert len(created.token) >= 43  # 32 random bytes, base64
     assert link.token_hash == hash_token(created.token)
     assert created.token not in link.token_hash
     expected = timezone.now() + timedelta(days=30)
     assert abs((link.expires_at - expected).total_seconds()) < 60
-    assert selectors.share_link_for_token(token=created.token) == link
+    assert visitor_selectors.share_link_for_token(token=created.token) == link
 
 
 def test_link_may_never_expire_and_may_be_changed(owner):
     album = make_album(owner)
-    link = services.share_link_create(user=owner, album=album, expires_at=None).link
+    link = sharing_services.share_link_create(user=owner, album=album, expires_at=None).link
     assert link.expires_at is None
     with pytest.raises(ValidationError):
-        services.share_link_update(
+        sharing_services.share_link_update(
             user=owner, link=link, expires_at=timezone.now() - timedelta(days=1)
         )
-    services.share_link_update(user=owner, link=link, allow_download=True, password="sesame seeds")
+    sharing_services.share_link_update(
+        user=owner, link=link, allow_download=True, password="sesame seeds"
+    )
     link.refresh_from_db()
     assert link.allow_download and link.has_password and link.password != "sesame seeds"
 
 
 def test_expired_and_revoked_links_open_nothing(owner, guest):
     album = make_album(owner)
-    created = services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(user=owner, album=album)
     ShareLink.objects.filter(pk=created.link.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     with pytest.raises(Http404):
-        selectors.share_link_for_token(token=created.token)
+        visitor_selectors.share_link_for_token(token=created.token)
 
-    other = services.share_link_create(user=owner, album=album)
+    other = sharing_services.share_link_create(user=owner, album=album)
     with pytest.raises(Http404):
-        services.share_link_revoke(user=guest, link=other.link)
-    services.share_link_revoke(user=owner, link=other.link)
+        sharing_services.share_link_revoke(user=guest, link=other.link)
+    sharing_services.share_link_revoke(user=owner, link=other.link)
     with pytest.raises(Http404):
-        selectors.share_link_for_token(token=other.token)
+        visitor_selectors.share_link_for_token(token=other.token)
     with pytest.raises(Http404):
-        selectors.share_link_for_token(token="x" * 43)
+        visitor_selectors.share_link_for_token(token="x" * 43)
 
 
 def test_only_the_owner_makes_links(owner, guest, connected):
     album = make_album(owner)
-    services.album_member_add(
+    sharing_services.album_member_add(
         user=owner, album=album, member=guest, role=AlbumMember.Role.CONTRIBUTOR
     )
     with pytest.raises(Http404):
-        services.share_link_create(user=guest, album=album)
+        sharing_services.share_link_create(user=guest, album=album)
     with pytest.raises(Http404):
-        selectors.album_for_sharer(user=guest, public_id=album.public_id)
+        sharing_selectors.album_for_sharer(user=guest, public_id=album.public_id)
 
 
 @pytest.mark.parametrize(
@@ -289,50 +296,58 @@ def test_only_the_owner_makes_links(owner, guest, connected):
 def test_link_passwords_must_be_long_and_uncommon(owner, password, message):
     album = make_album(owner)
     with pytest.raises(ValidationError) as refused:
-        services.share_link_create(user=owner, album=album, password=password)
+        sharing_services.share_link_create(user=owner, album=album, password=password)
     assert message in refused.value.message_dict["password"]
     assert not ShareLink.objects.exists()
 
-    link = services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
     with pytest.raises(ValidationError) as refused:
-        services.share_link_update(user=owner, link=link, password=password)
+        sharing_services.share_link_update(user=owner, link=link, password=password)
     assert message in refused.value.message_dict["password"]
     link.refresh_from_db()
-    assert services.share_link_check_password(link=link, password="open sesame", client="::1")
+    assert visitor_services.share_link_check_password(
+        link=link, password="open sesame", client="::1"
+    )
 
 
 def test_a_link_may_still_have_no_password(owner):
     album = make_album(owner)
-    link = services.share_link_create(user=owner, album=album, password="").link
+    link = sharing_services.share_link_create(user=owner, album=album, password="").link
     assert not link.has_password
-    services.share_link_update(user=owner, link=link, password="open sesame")
-    services.share_link_update(user=owner, link=link, password="")
+    sharing_services.share_link_update(user=owner, link=link, password="open sesame")
+    sharing_services.share_link_update(user=owner, link=link, password="")
     link.refresh_from_db()
     assert not link.has_password
 
 
 def test_link_password_guesses_are_limited(owner):
     album = make_album(owner)
-    link = services.share_link_create(user=owner, album=album, password="open sesame").link
-    for _ in range(services.LINK_PASSWORD_ATTEMPTS):
-        assert not services.share_link_check_password(link=link, password="x", client="1.2.3.4")
-    with pytest.raises(services.TooManyAttempts):
-        services.share_link_check_password(link=link, password="open sesame", client="1.2.3.4")
+    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
+    for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
+        assert not visitor_services.share_link_check_password(
+            link=link, password="x", client="1.2.3.4"
+        )
+    with pytest.raises(visitor_services.TooManyAttempts):
+        visitor_services.share_link_check_password(
+            link=link, password="open sesame", client="1.2.3.4"
+        )
     # Another address still gets its own attempts.
-    assert services.share_link_check_password(link=link, password="open sesame", client="5.6.7.8")
+    assert visitor_services.share_link_check_password(
+        link=link, password="open sesame", client="5.6.7.8"
+    )
 
 
 def test_guesses_from_many_addresses_do_not_lock_out_the_recipient(owner):
     album = make_album(owner)
-    link = services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
     # 15 addresses each spend their whole budget: 150 wrong guesses on one link.
     for n in range(15):
-        for _ in range(services.LINK_PASSWORD_ATTEMPTS):
-            assert not services.share_link_check_password(
+        for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
+            assert not visitor_services.share_link_check_password(
                 link=link, password="x", client=f"203.0.113.{n}"
             )
 
-    assert services.share_link_check_password(
+    assert visitor_services.share_link_check_password(
         link=link, password="open sesame", client="198.51.100.4"
     )
     link.refresh_from_db()
@@ -343,45 +358,49 @@ def test_addresses_of_one_ipv6_network_share_one_budget_of_guesses(owner):
     # One household or server is handed a whole /64: counting single IPv6 addresses would
     # give it 2**64 budgets.
     album = make_album(owner)
-    link = services.share_link_create(user=owner, album=album, password="open sesame").link
-    for i in range(services.LINK_PASSWORD_ATTEMPTS):
-        services.share_link_check_password(link=link, password="x", client=f"2001:db8:1:2::{i}")
-    with pytest.raises(services.TooManyAttempts):
-        services.share_link_check_password(
+    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
+    for i in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
+        visitor_services.share_link_check_password(
+            link=link, password="x", client=f"2001:db8:1:2::{i}"
+        )
+    with pytest.raises(visitor_services.TooManyAttempts):
+        visitor_services.share_link_check_password(
             link=link, password="open sesame", client="2001:db8:1:2:ffff::1"
         )
-    assert services.share_link_check_password(
+    assert visitor_services.share_link_check_password(
         link=link, password="open sesame", client="2001:db8:1:3::1"
     )
 
 
 def test_wrong_link_passwords_are_counted_on_the_link_for_its_owner(owner):
     album = make_album(owner)
-    link = services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
     for client in ("203.0.113.7", "198.51.100.4", "198.51.100.4"):
-        services.share_link_check_password(link=link, password="wrong guess", client=client)
-    services.share_link_check_password(link=link, password="open sesame", client="203.0.113.7")
+        visitor_services.share_link_check_password(link=link, password="wrong guess", client=client)
+    visitor_services.share_link_check_password(
+        link=link, password="open sesame", client="203.0.113.7"
+    )
 
     link.refresh_from_db()
     assert link.failed_password_attempts == 3
-    [listed] = selectors.sharing_overview(user=owner).links
+    [listed] = sharing_selectors.sharing_overview(user=owner).links
     assert listed.failed_password_attempts == 3
 
 
 def test_make_everything_private(owner, guest, connected):
     a = make_album(owner, audience=Audience.PUBLIC)
     b = make_album(owner, title="B")
-    services.album_member_add(user=owner, album=b, member=guest)
-    created = services.share_link_create(user=owner, album=b)
+    sharing_services.album_member_add(user=owner, album=b, member=guest)
+    created = sharing_services.share_link_create(user=owner, album=b)
     theirs = make_album(guest, audience=Audience.FRIENDS)
 
-    result = services.sharing_make_everything_private(user=owner)
+    result = sharing_services.sharing_make_everything_private(user=owner)
 
     assert (result.albums, result.members, result.links) == (1, 1, 1)
     assert not permissions.can_view_album(guest, a)
     assert not permissions.can_view_album(guest, b)
     with pytest.raises(Http404):
-        selectors.share_link_for_token(token=created.token)
-    assert selectors.sharing_overview(user=owner).is_empty
+        visitor_selectors.share_link_for_token(token=created.token)
+    assert sharing_selectors.sharing_overview(user=owner).is_empty
     # Other people's sharing is untouched, and so are connections.
     assert permissions.can_view_album(owner, theirs)

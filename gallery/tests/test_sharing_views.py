@@ -13,7 +13,8 @@ from PIL import Image
 
 from conftest import via_nginx
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
-from gallery.sharing import services
+from gallery.services import sharing as sharing_services
+from gallery.services import visitors as visitor_services
 from gallery.tests.factories import make_album, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_owner_sets_audience_names_a_person_and_makes_a_link(client, owner, gues
 def test_share_dialog_is_404_for_everyone_but_the_owner(client, owner, guest, stranger):
     connect(owner, guest)
     album = make_album(owner, audience=Audience.FRIENDS)
-    services.album_member_add(
+    sharing_services.album_member_add(
         user=owner, album=album, member=guest, role=AlbumMember.Role.CONTRIBUTOR
     )
     for person in (guest, stranger):
@@ -112,7 +113,7 @@ def test_invite_accept_move_and_remove_through_the_pages(
 
 
 def test_strangers_cannot_answer_or_withdraw_invitations(client, owner, guest, stranger):
-    invitation = services.invitation_create(inviter=owner, email=guest.email)
+    invitation = sharing_services.invitation_create(inviter=owner, email=guest.email)
     client.force_login(stranger)
     for name in ("invitation_accept", "invitation_decline", "invitation_cancel"):
         assert client.post(reverse(name, args=[invitation.public_id])).status_code == 404
@@ -135,8 +136,8 @@ def test_shared_with_me_lists_albums_by_person(client, owner, guest):
 def test_overview_shows_shares_and_make_private_needs_confirmation(client, owner, guest):
     connect(owner, guest)
     album = make_album(owner, title="Beach", audience=Audience.PUBLIC)
-    services.album_member_add(user=owner, album=album, member=guest)
-    services.share_link_create(user=owner, album=album, label="Grandma")
+    sharing_services.album_member_add(user=owner, album=album, member=guest)
+    sharing_services.share_link_create(user=owner, album=album, label="Grandma")
     client.force_login(owner)
     page = body(client.get(reverse("sharing_overview")))
     assert "Beach" in page and "Gabriel Guest" in page and "Grandma" in page
@@ -160,7 +161,7 @@ def test_overview_shows_shares_and_make_private_needs_confirmation(client, owner
 def test_link_landing_shows_the_album_read_only_and_counts_views(client, owner):
     album = make_album(owner, title="Harbour")
     photo = make_photo(owner, album=album)
-    created = services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(user=owner, album=album)
     response = client.get(created.path)
     assert response.status_code == 200
     assert response["X-Robots-Tag"].startswith("noindex")
@@ -191,10 +192,10 @@ def test_a_short_or_common_link_password_is_refused_with_a_message(client, owner
 
 def test_overview_shows_the_owner_how_often_a_link_password_was_wrong(client, owner):
     album = make_album(owner, title="Locked")
-    created = services.share_link_create(
+    created = sharing_services.share_link_create(
         user=owner, album=album, label="Grandma", password="open sesame"
     )
-    services.share_link_create(user=owner, album=album, label="Uncle")
+    sharing_services.share_link_create(user=owner, album=album, label="Uncle")
     visitor = Client()
     for _ in range(4):
         visitor.post(created.path, {"password": "wrong guess"})
@@ -212,7 +213,7 @@ def test_overview_shows_the_owner_how_often_a_link_password_was_wrong(client, ow
 def test_password_prompt_then_remembered_in_the_session(client, owner):
     album = make_album(owner, title="Locked")
     make_photo(owner, album=album)
-    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
     first = client.get(created.path)
     assert first.status_code == 200 and "Locked" not in body(first)
     wrong = client.post(created.path, {"password": "nope"})
@@ -221,14 +222,14 @@ def test_password_prompt_then_remembered_in_the_session(client, owner):
     assert right.status_code == 302
     assert "Locked" in body(client.get(created.path))
     # A new password locks out sessions that knew the old one.
-    services.share_link_update(user=owner, link=created.link, password="new secret")
+    sharing_services.share_link_update(user=owner, link=created.link, password="new secret")
     assert "Locked" not in body(client.get(created.path))
 
 
 def test_password_guessing_is_stopped(client, owner):
     album = make_album(owner)
-    created = services.share_link_create(user=owner, album=album, password="open sesame")
-    for _ in range(services.LINK_PASSWORD_ATTEMPTS):
+    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
+    for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         client.post(created.path, {"password": "guess"})
     response = client.post(created.path, {"password": "open sesame"})
     assert response.status_code == 429
@@ -236,9 +237,9 @@ def test_password_guessing_is_stopped(client, owner):
 
 def test_behind_nginx_one_visitors_wrong_guesses_do_not_lock_out_another(owner, behind_nginx):
     album = make_album(owner, title="Locked")
-    created = services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
     guesser = Client(**via_nginx("203.0.113.7"))
-    for _ in range(services.LINK_PASSWORD_ATTEMPTS):
+    for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         assert guesser.post(created.path, {"password": "guess"}).status_code == 403
 
     recipient = Client(**via_nginx("198.51.100.4"))
@@ -251,8 +252,8 @@ def test_behind_nginx_one_visitors_wrong_guesses_do_not_lock_out_another(owner, 
 
 def test_behind_nginx_a_forged_forwarded_header_does_not_buy_more_guesses(owner, behind_nginx):
     album = make_album(owner)
-    created = services.share_link_create(user=owner, album=album, password="open sesame")
-    for i in range(services.LINK_PASSWORD_ATTEMPTS):
+    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
+    for i in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         guesser = Client(**via_nginx("203.0.113.7", forged=f"192.0.2.{i}"))
         guesser.post(created.path, {"password": "guess"})
 
@@ -265,7 +266,7 @@ def test_behind_nginx_a_forged_forwarded_header_does_not_buy_more_guesses(owner,
 def test_link_photo_of_another_album_is_404(client, owner):
     album = make_album(owner)
     other = make_photo(owner, album=make_album(owner, title="Other"))
-    created = services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(user=owner, album=album)
     url = reverse("share_link_photo", args=[created.token, other.public_id])
     assert client.get(url).status_code == 404
 
@@ -287,10 +288,10 @@ def test_details_on_the_link_photo_page_follow_the_link_switches(client, owner):
     photo.camera_make, photo.camera_model = "Pixelmaker", "P7"
     photo.latitude, photo.longitude = 59.9139, 10.7522
     photo.save()
-    hidden = services.share_link_create(user=owner, album=album)
+    hidden = sharing_services.share_link_create(user=owner, album=album)
     page = body(client.get(reverse("share_link_photo", args=[hidden.token, photo.public_id])))
     assert "Pixelmaker" not in page and "59.9139" not in page
-    shown = services.share_link_create(
+    shown = sharing_services.share_link_create(
         user=owner, album=album, share_camera=True, share_location=True
     )
     page = body(client.get(reverse("share_link_photo", args=[shown.token, photo.public_id])))
@@ -333,7 +334,7 @@ def test_photo_page_shows_camera_and_place_only_when_the_album_shares_them(clien
     url = reverse("photo_detail", args=[photo.public_id])
     page = body(client.get(url))
     assert "Pixelmaker" not in page and "59.9139" not in page and "IMG_0001" not in page
-    services.album_sharing_update(user=owner, album=album, share_camera=True)
+    sharing_services.album_sharing_update(user=owner, album=album, share_camera=True)
     page = body(client.get(url))
     assert "Pixelmaker" in page and "59.9139" not in page
 
@@ -356,7 +357,7 @@ def test_public_album_page_for_visitors_without_an_account(client, owner):
     assert "Download original" not in body(client.get(photo_url))
 
     # Back to private: the page and the media URL already handed out are gone at once.
-    services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
     assert client.get(reverse("public_album", args=[album.public_id])).status_code == 404
     assert client.get(photo_url).status_code == 404
     assert client.get(thumb).status_code == 404
@@ -387,12 +388,12 @@ def test_share_dialog_offers_the_public_address_only_for_public_albums(client, o
     client.force_login(owner)
     public_url = f"http://testserver{reverse('public_album', args=[album.public_id])}"
     assert public_url not in body(client.get(reverse("album_share", args=[album.public_id])))
-    services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
     assert public_url in body(client.get(reverse("album_share", args=[album.public_id])))
 
 
 def test_shared_with_me_points_at_waiting_invitations(client, owner, make_user):
-    services.invitation_create(inviter=owner, email="newcomer@example.com")
+    sharing_services.invitation_create(inviter=owner, email="newcomer@example.com")
     newcomer = make_user("newcomer@example.com")
     client.force_login(newcomer)
     page = body(client.get(reverse("shared_with_me")))
@@ -406,7 +407,7 @@ def test_photos_still_processing_wait_before_showing_on_link_pages(client, owner
     album = make_album(owner, title="Fresh")
     photo = make_photo(owner, album=album)
     Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING)
-    created = services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(user=owner, album=album)
     page = client.get(created.path)
     assert "0 photos" in body(page)
     url = reverse("share_link_photo", args=[created.token, photo.public_id])
@@ -419,7 +420,7 @@ def test_contributor_uploads_through_the_plain_form_into_a_shared_album(client, 
 
     connect(owner, guest)
     album = make_album(owner, title="Trip")
-    services.album_member_add(
+    sharing_services.album_member_add(
         user=owner, album=album, member=guest, role=AlbumMember.Role.CONTRIBUTOR
     )
     client.force_login(guest)

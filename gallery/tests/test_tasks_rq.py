@@ -25,7 +25,7 @@ from rq import SimpleWorker
 from rq.registry import StartedJobRegistry
 
 from gallery.models import Photo
-from gallery.services import photo_upload
+from gallery.services.photos import photo_upload
 from gallery.tests.factories import jpeg_bytes, media_root_fixture  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from gallery import services
 from gallery.models import Album, Photo
+from gallery.services import albums as album_services
+from gallery.services import photos as photo_services
 
 XSS = '<script>alert("boo")</script>'
 
@@ -46,7 +47,7 @@ def make_photo(settings, tmp_path):
 
     def make(owner, *, album=None, taken_at=None, title="") -> Photo:
         seed = next(counter)
-        result = services.photo_upload(
+        result = photo_services.photo_upload(
             owner=owner, file=upload_file(seed), album=album, title=title
         )
         photo = result.photo
@@ -235,7 +236,7 @@ def test_default_album_cannot_be_deleted(owner_client, owner):
 
 
 def test_album_page_lists_its_photos_with_album_context(owner_client, owner, make_photo):
-    album = services.album_create(owner=owner, title="Hikes")
+    album = album_services.album_create(owner=owner, title="Hikes")
     inside = make_photo(owner, album=album)
     outside = make_photo(owner)
     html = owner_client.get(reverse("album_detail", args=[album.public_id])).content.decode()
@@ -248,7 +249,7 @@ def test_album_page_lists_its_photos_with_album_context(owner_client, owner, mak
 
 
 def test_upload_page_offers_the_owners_albums(owner_client, owner):
-    services.album_create(owner=owner, title="Garden")
+    album_services.album_create(owner=owner, title="Garden")
     response = owner_client.get(reverse("upload"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -258,7 +259,7 @@ def test_upload_page_offers_the_owners_albums(owner_client, owner):
 
 
 def test_upload_without_js_stores_every_file_and_redirects(owner_client, owner, media_dir):
-    album = services.album_create(owner=owner, title="Garden")
+    album = album_services.album_create(owner=owner, title="Garden")
     response = owner_client.post(
         reverse("upload"),
         {"album": str(album.public_id), "file": [upload_file(1), upload_file(2)]},
@@ -319,7 +320,7 @@ def test_json_upload_created_then_duplicate_then_rejected(owner_client, owner, m
 
 
 def test_json_upload_goes_to_the_chosen_album(owner_client, owner, media_dir):
-    album = services.album_create(owner=owner, title="Garden")
+    album = album_services.album_create(owner=owner, title="Garden")
     response = post_json_upload(owner_client, upload_file(3), album=album)
     assert response.status_code == 201
     assert Photo.objects.get(owner=owner).album == album
@@ -350,7 +351,7 @@ def test_viewer_links_to_newer_and_older_photos(owner_client, owner, make_photo)
 
 
 def test_viewer_in_album_context_stays_in_the_album(owner_client, owner, make_photo):
-    album = services.album_create(owner=owner, title="Trip")
+    album = album_services.album_create(owner=owner, title="Trip")
     a = make_photo(owner, album=album, taken_at=when(2026, 1, 1))
     make_photo(owner, taken_at=when(2026, 1, 2))  # in the timeline between them, not the album
     b = make_photo(owner, album=album, taken_at=when(2026, 1, 3))
@@ -379,7 +380,7 @@ def test_viewer_shows_details_and_original_download_to_the_owner(owner_client, o
 
 def test_owner_moves_and_renames_a_photo(owner_client, owner, make_photo):
     photo = make_photo(owner)
-    album = services.album_create(owner=owner, title="Best of")
+    album = album_services.album_create(owner=owner, title="Best of")
     response = owner_client.post(
         reverse("photo_edit", args=[photo.public_id]), {"album": str(album.public_id)}
     )
@@ -425,7 +426,7 @@ def test_trash_from_viewer_offers_undo(owner_client, owner, make_photo):
 
 def test_trash_lists_days_left_and_restores(owner_client, owner, make_photo):
     photo = make_photo(owner)
-    services.photo_trash(user=owner, photo=photo)
+    photo_services.photo_trash(user=owner, photo=photo)
     Photo.objects.filter(pk=photo.pk).update(deleted_at=timezone.now() - timedelta(days=10))
     page = owner_client.get(reverse("trash"))
     assert page.status_code == 200
@@ -441,7 +442,7 @@ def test_trash_lists_days_left_and_restores(owner_client, owner, make_photo):
 def test_delete_forever_and_empty_trash(owner_client, owner, make_photo):
     photos = [make_photo(owner) for _ in range(3)]
     for photo in photos:
-        services.photo_trash(user=owner, photo=photo)
+        photo_services.photo_trash(user=owner, photo=photo)
     page = owner_client.get(reverse("trash")).content.decode()
     assert "Delete all <strong>3 photos</strong>" in page
 
@@ -472,10 +473,10 @@ def test_empty_trash_page(owner_client):
 
 @pytest.fixture
 def owner_things(owner, make_photo):
-    album = services.album_create(owner=owner, title="Private trip")
+    album = album_services.album_create(owner=owner, title="Private trip")
     photo = make_photo(owner, album=album)
     trashed = make_photo(owner, album=album)
-    services.photo_trash(user=owner, photo=trashed)
+    photo_services.photo_trash(user=owner, photo=trashed)
     return {"album": album, "photo": photo, "trashed": trashed}
 
 
@@ -561,7 +562,7 @@ def test_unknown_ids_are_404(owner_client):
 
 
 def test_titles_with_script_are_escaped_everywhere(owner_client, owner, make_photo):
-    album = services.album_create(owner=owner, title=XSS, description=XSS)
+    album = album_services.album_create(owner=owner, title=XSS, description=XSS)
     photo = make_photo(owner, album=album, title=XSS)
     pages = [
         reverse("home"),
@@ -576,19 +577,19 @@ def test_titles_with_script_are_escaped_everywhere(owner_client, owner, make_pho
         html = owner_client.get(url).content.decode()
         assert XSS not in html, url
         assert "&lt;script&gt;" in html, url
-    services.photo_trash(user=owner, photo=photo)
+    photo_services.photo_trash(user=owner, photo=photo)
     html = owner_client.get(reverse("trash")).content.decode()
     assert XSS not in html and "&lt;script&gt;" in html
 
 
 def test_upload_page_preselects_the_album_it_was_opened_from(owner_client, owner):
-    album = services.album_create(owner=owner, title="Garden")
+    album = album_services.album_create(owner=owner, title="Garden")
     html = owner_client.get(reverse("upload") + f"?album={album.public_id}").content.decode()
     assert f'<option value="{album.public_id}" selected>Garden</option>' in html
 
 
 def test_album_page_more_link_keeps_album_context(owner_client, owner, make_photo):
-    album = services.album_create(owner=owner, title="Big trip")
+    album = album_services.album_create(owner=owner, title="Big trip")
     start = when(2026, 3, 1)
     for i in range(31):
         make_photo(owner, album=album, taken_at=start + timedelta(hours=i))

@@ -23,7 +23,8 @@ def main() -> dict:
 
     from accounts.models import User
     from accounts.services import user_setup
-    from gallery import services
+    from gallery.services import albums as album_services
+    from gallery.services import photos as photo_services
 
     email = f"fuzz-{secrets.token_hex(4)}@example.com"
     user = User.objects.create_user(
@@ -31,7 +32,7 @@ def main() -> dict:
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     user_setup(user=user)
-    album = services.album_create(owner=user, title="Seeded", description="For the fuzzer")
+    album = album_services.album_create(owner=user, title="Seeded", description="For the fuzzer")
 
     def jpeg(color) -> SimpleUploadedFile:
         out = io.BytesIO()
@@ -39,11 +40,11 @@ def main() -> dict:
         return SimpleUploadedFile("seed.jpg", out.getvalue(), content_type="image/jpeg")
 
     photos = [
-        services.photo_upload(owner=user, file=jpeg(color), album=target).photo
+        photo_services.photo_upload(owner=user, file=jpeg(color), album=target).photo
         for color, target in (((200, 0, 0), album), ((0, 200, 0), album), ((0, 0, 200), None))
     ]
-    services.photo_trash(user=user, photo=photos[-1])
-    default = services.album_ensure_default(owner=user)
+    photo_services.photo_trash(user=user, photo=photos[-1])
+    default = album_services.album_ensure_default(owner=user)
     return {
         "token": str(AccessToken.for_user(user)),
         "albums": [str(album.public_id), str(default.public_id)],

@@ -22,9 +22,10 @@ from django.urls import reverse
 
 from accounts.api.tokens import token_pair_issue
 from conftest import PASSWORD
-from gallery import selectors, services
 from gallery.models import Album, Photo
-from gallery.services import album_ensure_default
+from gallery.selectors import photos as photo_selectors
+from gallery.services import photos as photo_services
+from gallery.services.albums import album_ensure_default
 from gallery.tests import imagegen
 from gallery.tests.factories import media_root_fixture, stored_files  # noqa: F401
 
@@ -186,7 +187,7 @@ def test_lost_database_answers_503_page_with_retry_after(owner, monkeypatch, set
     settings.DEBUG = False
     client = Client(raise_request_exception=False)
     client.force_login(owner)
-    monkeypatch.setattr(selectors, "timeline_page", lambda **kw: _lose_database())
+    monkeypatch.setattr(photo_selectors, "timeline_page", lambda **kw: _lose_database())
     response = client.get(reverse("home"))
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()
@@ -200,7 +201,7 @@ def test_lost_database_answers_503_page_with_retry_after(owner, monkeypatch, set
 
 @pytest.mark.django_db
 def test_lost_database_answers_503_json_to_the_api_and_the_uploader(owner, monkeypatch):
-    monkeypatch.setattr(services, "photo_upload", lambda **kw: _lose_database())
+    monkeypatch.setattr(photo_services, "photo_upload", lambda **kw: _lose_database())
     api = Client(
         headers={"authorization": f"Bearer {token_pair_issue(user=owner).access}"},
         raise_request_exception=False,
@@ -230,7 +231,7 @@ def test_other_database_errors_stay_500(owner, monkeypatch, settings):
     def broken(**kwargs):
         raise ProgrammingError("column does not exist")
 
-    monkeypatch.setattr(selectors, "timeline_page", broken)
+    monkeypatch.setattr(photo_selectors, "timeline_page", broken)
     client = Client(raise_request_exception=False)
     client.force_login(owner)
     assert client.get(reverse("home")).status_code == 500
@@ -263,7 +264,7 @@ if IS_POSTGRES:
         has its row and files while the failed ones left nothing."""
         import requests
 
-        real_process = services.process_image
+        real_process = photo_services.process_image
         calls = {"n": 0}
 
         def process_then_lose_connection(source, **kwargs):
@@ -274,7 +275,7 @@ if IS_POSTGRES:
                 _terminate(connection.connection.info.backend_pid)
             return result
 
-        monkeypatch.setattr(services, "process_image", process_then_lose_connection)
+        monkeypatch.setattr(photo_services, "process_image", process_then_lose_connection)
         token = token_pair_issue(user=owner).access
         statuses, created = [], []
         with requests.Session() as http:
@@ -306,7 +307,7 @@ if IS_POSTGRES:
         browser = Client()
         browser.force_login(owner)
         cookie = {settings.SESSION_COOKIE_NAME: browser.cookies[settings.SESSION_COOKIE_NAME].value}
-        real_page = selectors.timeline_page
+        real_page = photo_selectors.timeline_page
         armed = {"once": True}
 
         def page_after_losing_connection(**kwargs):
@@ -315,7 +316,7 @@ if IS_POSTGRES:
                 _terminate(connection.connection.info.backend_pid)
             return real_page(**kwargs)
 
-        monkeypatch.setattr(selectors, "timeline_page", page_after_losing_connection)
+        monkeypatch.setattr(photo_selectors, "timeline_page", page_after_losing_connection)
         url = live_server.url + reverse("home")
         first = requests.get(url, cookies=cookie, timeout=30)
         second = requests.get(url, cookies=cookie, timeout=30)
@@ -370,7 +371,7 @@ def test_storage_failure_mid_upload_leaves_no_row_and_no_file(
     assert album_ensure_default(owner=owner).cover_id is None
     # And the next upload, once the disk is fine again, works.
     monkeypatch.setattr(storage, "_save", real_save)
-    assert services.photo_upload(owner=owner, file=_uploaded(jpeg_file(1))).created
+    assert photo_services.photo_upload(owner=owner, file=_uploaded(jpeg_file(1))).created
 
 
 def _uploaded(file):
@@ -393,10 +394,12 @@ def _parallel_uploads(owner, files, album=None) -> list:
         try:
             barrier.wait(timeout=30)
             if IS_POSTGRES:
-                results[index] = services.photo_upload(owner=owner, file=file, album=album)
+                results[index] = photo_services.photo_upload(owner=owner, file=file, album=album)
             else:
                 with _SQLITE_TURNS:
-                    results[index] = services.photo_upload(owner=owner, file=file, album=album)
+                    results[index] = photo_services.photo_upload(
+                        owner=owner, file=file, album=album
+                    )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -419,7 +422,7 @@ def test_twenty_parallel_uploads_of_the_same_file_make_one_photo(owner, media_ro
     [photo] = Photo.objects.filter(owner=owner)
     assert {r.photo.pk for r in results} == {photo.pk}
     assert sum(r.created for r in results) == 1
-    services.files_sweep()
+    photo_services.files_sweep()
     assert stored_files(media_root) == sorted(stored_names(photo))
 
 
@@ -433,6 +436,6 @@ def test_twenty_parallel_different_uploads_make_twenty_photos_and_one_cover(owne
     assert len(photos) == 20
     album.refresh_from_db()
     assert album.cover_id in {p.pk for p in photos}
-    services.files_sweep()
+    photo_services.files_sweep()
     assert len(stored_files(media_root)) == 80
     assert stored_files(media_root) == sorted(n for p in photos for n in stored_names(p))

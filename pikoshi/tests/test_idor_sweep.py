@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from gallery.models import Album, AlbumMember, Circle, Connection, ShareLink
-from gallery.sharing import services as sharing
+from gallery.services import sharing as sharing_services
 from gallery.tests.factories import make_album, make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -61,13 +61,15 @@ def owners_ids(owner, guest):
     shared = make_album(owner, title="Shared with Gabriel")
     photo = make_photo(owner, album=album)
     trashed = make_photo(owner, album=album, deleted_at=timezone.now())
-    invitation_to_guest = sharing.invitation_create(inviter=owner, email=guest.email)
-    sharing.invitation_accept(user=guest, invitation=invitation_to_guest, circle=Circle.FAMILY)
+    invitation_to_guest = sharing_services.invitation_create(inviter=owner, email=guest.email)
+    sharing_services.invitation_accept(
+        user=guest, invitation=invitation_to_guest, circle=Circle.FAMILY
+    )
     AlbumMember.objects.create(album=shared, user=guest)
     link = ShareLink.objects.create(
         album=album, token_hash=secrets.token_hex(32), expires_at=timezone.now() + timedelta(days=1)
     )
-    invitation = sharing.invitation_create(inviter=owner, email="friend@example.com")
+    invitation = sharing_services.invitation_create(inviter=owner, email="friend@example.com")
     ids = [
         album.public_id,
         shared.public_id,

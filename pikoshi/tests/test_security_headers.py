@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.api.tokens import token_pair_issue
-from gallery import services
 from gallery.models import Connection
-from gallery.sharing import services as sharing
+from gallery.services import albums as album_services
+from gallery.services import photos as photo_services
+from gallery.services import sharing as sharing_services
 from gallery.tests import imagegen
 from gallery.tests.factories import media_root_fixture  # noqa: F401
 
@@ -56,27 +57,27 @@ def world(make_user, media_root):
     guest = make_user("gabriel@example.com", display_name=PAYLOADS["guest_name"])
     Connection.objects.create(user=owner, contact=guest, circle="friend")
     Connection.objects.create(user=guest, contact=owner, circle="family")
-    album = services.album_create(
+    album = album_services.album_create(
         owner=owner, title=PAYLOADS["album_title"], description=PAYLOADS["album_description"]
     )
     photos = []
     for seed in range(3):
         file = imagegen.uploaded(imagegen.jpeg((40, 30), color=(seed * 60, 90, 200)))
         photos.append(
-            services.photo_upload(
+            photo_services.photo_upload(
                 owner=owner, file=file, album=album, title=PAYLOADS["photo_title"]
             ).photo
         )
-    trashed = services.photo_upload(
+    trashed = photo_services.photo_upload(
         owner=owner, file=imagegen.uploaded(imagegen.png((20, 20))), title=PAYLOADS["photo_title"]
     ).photo
-    services.photo_trash(user=owner, photo=trashed)
-    sharing.album_member_add(user=owner, album=album, member=guest, role="contributor")
-    link = sharing.share_link_create(user=owner, album=album, label=PAYLOADS["link_label"])
-    locked = sharing.share_link_create(
+    photo_services.photo_trash(user=owner, photo=trashed)
+    sharing_services.album_member_add(user=owner, album=album, member=guest, role="contributor")
+    link = sharing_services.share_link_create(user=owner, album=album, label=PAYLOADS["link_label"])
+    locked = sharing_services.share_link_create(
         user=owner, album=album, label=PAYLOADS["link_label"], password="open sesame 42"
     )
-    sharing.invitation_create(inviter=owner, email=PAYLOADS["invitation_email"])
+    sharing_services.invitation_create(inviter=owner, email=PAYLOADS["invitation_email"])
     return {
         "owner": owner,
         "guest": guest,
@@ -398,10 +399,10 @@ def test_sharing_emails_are_plain_text_with_names_verbatim(
     owner = make_user("olivia@example.com", display_name=PAYLOADS["owner_name"])
     guest = make_user("gabriel@example.com", display_name=PAYLOADS["guest_name"])
     Connection.objects.create(user=owner, contact=guest, circle="friend")
-    album = services.album_create(owner=owner, title=PAYLOADS["album_title"])
+    album = album_services.album_create(owner=owner, title=PAYLOADS["album_title"])
     with django_capture_on_commit_callbacks(execute=True):
-        sharing.invitation_create(inviter=owner, email="new.friend@example.com")
-        sharing.album_member_add(user=owner, album=album, member=guest)
+        sharing_services.invitation_create(inviter=owner, email="new.friend@example.com")
+        sharing_services.album_member_add(user=owner, album=album, member=guest)
     invitation, shared = mail.outbox
     for message in (invitation, shared):
         assert not getattr(message, "alternatives", [])

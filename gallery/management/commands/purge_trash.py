@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gallery.services import files_sweep, trash_purge
+from gallery.services.photos import files_sweep, trash_purge
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gallery.services import requeue_stuck
+from gallery.services.photos import requeue_stuck
 
 
 class Command(BaseCommand):

@@ -1,7 +1,5 @@
-"""Every write that shares something or takes a share back.
-
-Each service checks that the person acting may do it (through gallery.permissions) and
-raises Http404 otherwise, so "not yours" and "does not exist" look the same.
+"""Writes an owner makes to share: connections and invitations, audiences, named members,
+share links, and "make everything private".
 """
 
 from dataclasses import dataclass
@@ -9,18 +7,17 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import (
     CommonPasswordValidator,
     MinimumLengthValidator,
     validate_password,
 )
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,14 +33,9 @@ from gallery.models import (
     Invitation,
     ShareLink,
 )
-from gallery.sharing.tokens import hash_token, new_token
-from pikoshi.clientip import rate_limit_key
+from gallery.tokens import hash_token, new_token
 
 LINK_DEFAULT_LIFETIME = timedelta(days=30)
-# Ten guesses per quarter hour per link and visitor address; share_link_check_password
-# says why there is no limit per link from all addresses together.
-LINK_PASSWORD_ATTEMPTS = 10
-LINK_PASSWORD_WINDOW = 15 * 60
 INVITATIONS_PER_DAY = 50
 
 
@@ -430,50 +422,6 @@ def share_link_revoke(*, user, link: ShareLink) -> ShareLink:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
-
-
-class TooManyAttempts(Exception):
-    """Raised when a link's password has been guessed at too often."""
-
-
-def _bump(key: str, window: int) -> int:
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
-def share_link_check_password(*, link: ShareLink, password: str, client: str) -> bool:
-    """Check a link password, at most ten wrong guesses per quarter hour from one address.
-
-    There is deliberately no lock per link from all addresses together. Such a lock is a
-    switch anyone can flip: fifteen addresses spending their ten guesses shut the real
-    recipient out for as long as it lasts, and whoever has enough addresses to threaten a
-    password is exactly who can flip it at will. The per-address limit is the protection
-    instead, and it is enough: guessing can only start once the 256-bit link itself has
-    leaked, the password is at least 8 characters and not a common one, and every wrong
-    guess is counted on the link for its owner, who can change the password or revoke.
-    An IPv6 client counts by its /64 network, so hopping addresses buys nothing.
-    """
-    per_client = f"sharelink-pw:{link.pk}:{rate_limit_key(client)}"
-    if (cache.get(per_client) or 0) >= LINK_PASSWORD_ATTEMPTS:
-        raise TooManyAttempts
-    if link.password and check_password(password or "", link.password):
-        return True
-    _bump(per_client, LINK_PASSWORD_WINDOW)
-    ShareLink.objects.filter(pk=link.pk).update(
-        failed_password_attempts=F("failed_password_attempts") + 1
-    )
-    return False
-
-
-def share_link_record_view(*, link: ShareLink) -> None:
-    """Count a visit of the link's landing page, for the owner's overview."""
-    ShareLink.objects.filter(pk=link.pk).update(
-        view_count=F("view_count") + 1, last_accessed_at=timezone.now()
-    )
 
 
 # --- everything at once ------------------------------------------------------------------

@@ -1,7 +1,6 @@
-"""Reads, always on behalf of someone: every query here is scoped through permissions.py.
-
-Anything a person may not see raises Http404, exactly like something that does not exist,
-so nobody can probe which ids are real.
+"""Reads of photos, always scoped to the person asking: single photos (404 otherwise),
+keyset-paginated pages of the timeline, an album and the trash, neighbours in the viewer,
+and what a person's originals take against their quota.
 """
 
 import uuid
@@ -10,12 +9,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Q, QuerySet, Subquery, Sum
+from django.db.models import Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, Photo
+from gallery.selectors import uuid_or_404
 
 CURSOR_SALT = "pikoshi.cursor"
 DEFAULT_PAGE_SIZE = 30
@@ -31,53 +31,6 @@ class InvalidCursor(ValueError):
 class PhotoPage:
     photos: list[Photo]
     next_cursor: str | None
-
-
-def uuid_or_404(value) -> uuid.UUID:
-    """A public id from a URL or a request body; anything malformed is simply "not found"."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such item.") from None
-
-
-def album_for_viewer(*, user, public_id) -> Album:
-    """The album if this person may see it, else 404."""
-    album_id = uuid_or_404(public_id)
-    album = (
-        permissions.visible_albums(user)
-        .select_related("owner", "cover")
-        .filter(public_id=album_id)
-        .first()
-    )
-    if album is None:
-        raise Http404("No such album.")
-    return album
-
-
-def album_for_editor(*, user, public_id) -> Album:
-    """The album if this person may change it; viewers who may not edit get 404 too."""
-    album = album_for_viewer(user=user, public_id=public_id)
-    if not permissions.can_edit_album(user, album):
-        raise Http404("No such album.")
-    return album
-
-
-def albums_for_owner(*, user) -> QuerySet[Album]:
-    """The person's own albums with .photo_count (trash not counted) and the cover joined."""
-    return (
-        permissions.visible_albums(user)
-        .filter(owner=user)
-        .select_related("cover")
-        .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
-    )
-
-
-def album_photo_count(*, album: Album) -> int:
-    """Photos in an album that are not in the trash (whoever may see the album sees them all)."""
-    return album.photos.filter(deleted_at__isnull=True).count()
 
 
 def photo_for_viewer(*, user, public_id) -> Photo:

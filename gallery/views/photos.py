@@ -1,8 +1,5 @@
-"""The gallery's server-rendered pages.
-
-Thin on purpose: every read goes through gallery.selectors and every write through
-gallery.services, which decide who may do what (via gallery.permissions). A view only
-parses the request, calls one of them and renders or redirects.
+"""Photo pages: the timeline, upload, the viewer and its actions, the trash, and the
+helpers every gallery page shares.
 """
 
 from urllib.parse import urlencode
@@ -18,11 +15,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gallery import permissions, selectors, services
-from gallery.forms import AlbumForm, PhotoEditForm, UploadForm
+from gallery import permissions
+from gallery.forms import PhotoEditForm, UploadForm
 from gallery.imaging.sniff import ImageRejected
 from gallery.media import media_url
-from gallery.sharing.selectors import albums_for_upload
+from gallery.selectors import albums as album_selectors
+from gallery.selectors import photos as photo_selectors
+from gallery.selectors.albums import albums_for_upload
+from gallery.services import photos as photo_services
 
 UNDO_SESSION_KEY = "gallery_undo_trash"
 
@@ -40,7 +40,7 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _error_messages(exc: ValidationError) -> str:
+def error_messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
@@ -50,7 +50,7 @@ def _pop_undo(request):
     return {"public_id": public_id} if public_id else None
 
 
-def _photo_grid(request, *, template: str, page, context: dict):
+def photo_grid(request, *, template: str, page, context: dict):
     """Render a page of the photo grid, or only its tiles for the infinite scroll."""
     context = {
         **context,
@@ -64,7 +64,7 @@ def _photo_grid(request, *, template: str, page, context: dict):
     return render(request, template, context)
 
 
-def _bad_cursor(request, exc):
+def bad_cursor(request, exc):
     return render(
         request,
         "gallery/message.html",
@@ -102,93 +102,12 @@ def _wants_json(request) -> bool:
 def home(request):
     """All of the person's photos, newest taken first, grouped by month."""
     try:
-        page = selectors.timeline_page(user=request.user, cursor=request.GET.get("cursor") or None)
-    except selectors.InvalidCursor as exc:
-        return _bad_cursor(request, exc)
-    return _photo_grid(request, template="gallery/home.html", page=page, context={})
-
-
-@login_required
-@require_GET
-def album_list(request):
-    albums = selectors.albums_for_owner(user=request.user)
-    return render(request, "gallery/album_list.html", {"albums": albums})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def album_create(request):
-    form = AlbumForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            album = services.album_create(owner=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, _error_messages(exc))
-        else:
-            messages.success(request, f"Album “{album.title}” created.")
-            return redirect("album_detail", public_id=album.public_id)
-    return render(request, "gallery/album_form.html", {"form": form})
-
-
-@login_required
-@require_GET
-def album_detail(request, public_id):
-    album = selectors.album_for_viewer(user=request.user, public_id=public_id)
-    try:
-        page = selectors.album_photos_page(
-            user=request.user, album=album, cursor=request.GET.get("cursor") or None
+        page = photo_selectors.timeline_page(
+            user=request.user, cursor=request.GET.get("cursor") or None
         )
-    except selectors.InvalidCursor as exc:
-        return _bad_cursor(request, exc)
-    context = {
-        "album": album,
-        "album_context": album,
-        "can_edit": permissions.can_edit_album(request.user, album),
-        "can_contribute": permissions.can_contribute(request.user, album),
-        "photo_count": selectors.album_photo_count(album=album),
-    }
-    return _photo_grid(request, template="gallery/album_detail.html", page=page, context=context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def album_edit(request, public_id):
-    album = selectors.album_for_editor(user=request.user, public_id=public_id)
-    initial = {"title": album.title, "description": album.description}
-    form = AlbumForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.album_update(user=request.user, album=album, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, _error_messages(exc))
-        else:
-            messages.success(request, "Album saved.")
-            return redirect("album_detail", public_id=album.public_id)
-    return render(request, "gallery/album_form.html", {"form": form, "album": album})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def album_delete(request, public_id):
-    """GET asks for confirmation and says how many photos go to the trash; POST deletes."""
-    album = selectors.album_for_editor(user=request.user, public_id=public_id)
-    if request.method == "POST":
-        try:
-            trashed = services.album_delete(user=request.user, album=album)
-        except ValidationError as exc:
-            messages.error(request, _error_messages(exc))
-            return redirect("album_detail", public_id=album.public_id)
-        text = f"Album “{album.title}” deleted."
-        if trashed:
-            text += f" {trashed} photo{'s' if trashed != 1 else ''} moved to the trash."
-        messages.success(request, text)
-        return redirect("album_list")
-    context = {
-        "album": album,
-        "photo_count": selectors.album_photo_count(album=album),
-        "trash_days": settings.PIKOSHI_TRASH_DAYS,
-    }
-    return render(request, "gallery/album_delete.html", context)
+    except photo_selectors.InvalidCursor as exc:
+        return bad_cursor(request, exc)
+    return photo_grid(request, template="gallery/home.html", page=page, context={})
 
 
 # --- Upload -----------------------------------------------------------------------------------
@@ -227,16 +146,18 @@ def _upload_one_json(request):
         try:
             # Whether the uploader may add photos there (owner or contributor) is
             # photo_upload's decision.
-            album = selectors.album_for_viewer(user=request.user, public_id=request.POST["album"])
+            album = album_selectors.album_for_viewer(
+                user=request.user, public_id=request.POST["album"]
+            )
         except Http404:
             detail = "That album does not exist any more. Reload the page and choose another."
             return JsonResponse({"detail": detail, "code": "album_not_found"}, status=404)
     try:
-        result = services.photo_upload(owner=request.user, file=file, album=album)
+        result = photo_services.photo_upload(owner=request.user, file=file, album=album)
     except ImageRejected as exc:
         return JsonResponse({"detail": str(exc), "code": exc.code}, status=exc.status)
     except ValidationError as exc:
-        return JsonResponse({"detail": _error_messages(exc), "code": "invalid"}, status=400)
+        return JsonResponse({"detail": error_messages(exc), "code": "invalid"}, status=400)
     body = {
         "photo": _photo_json(request, result.photo),
         "created": result.created,
@@ -252,11 +173,11 @@ def _upload_many(request, form):
     created = 0
     for file in form.cleaned_data["file"]:
         try:
-            result = services.photo_upload(owner=request.user, file=file, album=album)
+            result = photo_services.photo_upload(owner=request.user, file=file, album=album)
         except ImageRejected as exc:
             messages.error(request, f"{file.name}: {exc}")
         except ValidationError as exc:
-            messages.error(request, f"{file.name}: {_error_messages(exc)}")
+            messages.error(request, f"{file.name}: {error_messages(exc)}")
         else:
             if result.created:
                 created += 1
@@ -278,13 +199,13 @@ def _upload_many(request, form):
 @require_GET
 def photo_detail(request, public_id):
     """One photo, with previous/next inside the album it was opened from (or the timeline)."""
-    photo = selectors.photo_for_viewer(user=request.user, public_id=public_id)
+    photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
     album = None
     if request.GET.get("album"):
-        album = selectors.album_for_viewer(user=request.user, public_id=request.GET["album"])
+        album = album_selectors.album_for_viewer(user=request.user, public_id=request.GET["album"])
         if album.pk != photo.album_id:
             album = None  # moved since the link was made: browse the timeline instead
-    newer, older = selectors.photo_neighbours(user=request.user, photo=photo, album=album)
+    newer, older = photo_selectors.photo_neighbours(user=request.user, photo=photo, album=album)
     can_edit = permissions.can_edit_photo(request.user, photo)
     context = {
         "photo": photo,
@@ -296,7 +217,7 @@ def photo_detail(request, public_id):
         "can_edit": can_edit,
         "show_private_details": permissions.can_view_original(request.user, photo),
         "details": permissions.details_policy(user=request.user, album=photo.album, photo=photo),
-        "albums": selectors.albums_for_owner(user=request.user) if can_edit else [],
+        "albums": album_selectors.albums_for_owner(user=request.user) if can_edit else [],
         "trash_days": settings.PIKOSHI_TRASH_DAYS,
     }
     return render(request, "gallery/photo_detail.html", context)
@@ -306,8 +227,8 @@ def photo_detail(request, public_id):
 @require_POST
 def photo_edit(request, public_id):
     """Rename and/or move a photo; only the fields present in the POST change."""
-    photo = selectors.photo_for_owner(user=request.user, public_id=public_id)
-    form = PhotoEditForm(request.POST, albums=selectors.albums_for_owner(user=request.user))
+    photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
+    form = PhotoEditForm(request.POST, albums=album_selectors.albums_for_owner(user=request.user))
     detail_url = reverse("photo_detail", args=[photo.public_id])
     if not form.is_valid():
         for errors in form.errors.values():
@@ -320,9 +241,9 @@ def photo_edit(request, public_id):
     if request.POST.get("album"):
         changes["album"] = form.cleaned_data["album"]
     try:
-        photo = services.photo_update(user=request.user, photo=photo, **changes)
+        photo = photo_services.photo_update(user=request.user, photo=photo, **changes)
     except ValidationError as exc:
-        messages.error(request, _error_messages(exc))
+        messages.error(request, error_messages(exc))
         return HttpResponseRedirect(_next_url(request, detail_url))
     if "album" in changes:
         messages.success(request, f"Moved to “{photo.album.title}”.")
@@ -335,8 +256,8 @@ def photo_edit(request, public_id):
 @login_required
 @require_POST
 def photo_trash(request, public_id):
-    photo = selectors.photo_for_owner(user=request.user, public_id=public_id)
-    services.photo_trash(user=request.user, photo=photo)
+    photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
+    photo_services.photo_trash(user=request.user, photo=photo)
     request.session[UNDO_SESSION_KEY] = str(photo.public_id)
     return HttpResponseRedirect(_next_url(request, reverse("home")))
 
@@ -344,9 +265,11 @@ def photo_trash(request, public_id):
 @login_required
 @require_POST
 def photo_restore(request, public_id):
-    photo = selectors.photo_for_owner(user=request.user, public_id=public_id, include_trashed=True)
+    photo = photo_selectors.photo_for_owner(
+        user=request.user, public_id=public_id, include_trashed=True
+    )
     if photo.in_trash:
-        photo = services.photo_restore(user=request.user, photo=photo)
+        photo = photo_services.photo_restore(user=request.user, photo=photo)
         messages.success(request, f"Photo restored to “{photo.album.title}”.")
     request.session.pop(UNDO_SESSION_KEY, None)
     return HttpResponseRedirect(_next_url(request, reverse("trash")))
@@ -355,11 +278,13 @@ def photo_restore(request, public_id):
 @login_required
 @require_POST
 def photo_delete_forever(request, public_id):
-    photo = selectors.photo_for_owner(user=request.user, public_id=public_id, include_trashed=True)
+    photo = photo_selectors.photo_for_owner(
+        user=request.user, public_id=public_id, include_trashed=True
+    )
     if not photo.in_trash:
         # Only photos already in the trash are deleted for good; the viewer trashes first.
         raise Http404("No such photo in the trash.")
-    services.photo_delete_forever(user=request.user, photo=photo)
+    photo_services.photo_delete_forever(user=request.user, photo=photo)
     messages.success(request, "Photo deleted for good.")
     return redirect("trash")
 
@@ -370,7 +295,7 @@ def photo_delete_forever(request, public_id):
 @login_required
 @require_GET
 def trash(request):
-    photos = list(selectors.trash_for_owner(user=request.user))
+    photos = list(photo_selectors.trash_for_owner(user=request.user))
     context = {"photos": photos, "trash_days": settings.PIKOSHI_TRASH_DAYS}
     return render(request, "gallery/trash.html", context)
 
@@ -378,7 +303,7 @@ def trash(request):
 @login_required
 @require_POST
 def trash_empty(request):
-    deleted = services.trash_empty(user=request.user)
+    deleted = photo_services.trash_empty(user=request.user)
     if deleted:
         messages.success(request, f"{deleted} photo{'s' if deleted != 1 else ''} deleted for good.")
     else:

@@ -1,9 +1,11 @@
-"""Reads around sharing, always on behalf of someone; access rules come from permissions.py."""
+"""Reads an owner makes of their sharing: connections, invitations, members, links, what
+is shared with them and the overview.
+"""
 
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from gallery import permissions
@@ -13,11 +15,9 @@ from gallery.models import (
     Audience,
     Connection,
     Invitation,
-    Photo,
     ShareLink,
 )
 from gallery.selectors import uuid_or_404
-from gallery.sharing.tokens import hash_token
 
 # --- connections --------------------------------------------------------------------------
 
@@ -123,16 +123,6 @@ def link_for_sharer(*, user, public_id) -> ShareLink:
     return link
 
 
-def albums_for_upload(*, user) -> QuerySet[Album]:
-    """Albums this person may add photos to: their own and those they contribute to."""
-    return (
-        permissions.contributable_albums(user)
-        .select_related("owner")
-        # Own albums first, so the uploader's own "My photos" is the default choice.
-        .order_by(Case(When(owner=user, then=0), default=1), "-is_default", "owner_id", "title")
-    )
-
-
 def shareable_contacts(*, user, album: Album) -> QuerySet[Connection]:
     """Connections not yet named on the album: the choices for "add a person"."""
     return connections_for(user=user).exclude(contact__album_memberships__album=album)
@@ -169,63 +159,6 @@ def shared_with_me(*, user) -> list[SharedGroup]:
     return list(groups.values())
 
 
-# --- share links, from the holder's side --------------------------------------------------
-
-
-def share_link_for_token(*, token: str) -> ShareLink:
-    """The live link a token opens, else 404 (unknown, revoked and expired look the same)."""
-    if not token or len(token) > 128:
-        raise Http404("No such link.")
-    link = (
-        permissions.active_share_links()
-        .filter(token_hash=hash_token(token))
-        .select_related("album", "album__owner")
-        .first()
-    )
-    if link is None:
-        raise Http404("No such link.")
-    return link
-
-
-def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
-    """The link's photos that have their variants (ones still being processed wait)."""
-    return permissions.link_photos(link).filter(status=Photo.Status.READY)
-
-
-def link_photo(*, link: ShareLink, public_id) -> Photo:
-    photo = link_photos(link=link).filter(public_id=uuid_or_404(public_id)).first()
-    if photo is None:
-        raise Http404("No such photo.")
-    return photo
-
-
-# --- public albums, for anyone with the address -----------------------------------------
-
-
-def public_album(*, public_id) -> Album:
-    """A public album for a visitor without an account, else 404 like any unknown id."""
-    album = (
-        permissions.public_albums()
-        .filter(public_id=uuid_or_404(public_id))
-        .select_related("owner")
-        .first()
-    )
-    if album is None:
-        raise Http404("No such album.")
-    return album
-
-
-def public_photos(*, album: Album) -> QuerySet[Photo]:
-    return permissions.public_photos().filter(album=album, status=Photo.Status.READY)
-
-
-def public_photo(*, album: Album, public_id) -> Photo:
-    photo = public_photos(album=album).filter(public_id=uuid_or_404(public_id)).first()
-    if photo is None:
-        raise Http404("No such photo.")
-    return photo
-
-
 # --- overview ------------------------------------------------------------------------------
 
 
@@ -260,15 +193,3 @@ def sharing_overview(*, user) -> SharingOverview:
         .order_by("album__title", "-created_at")
     )
     return SharingOverview(albums=albums, members=members, links=links)
-
-
-def albums_prefetched_for_sharing(*, user) -> QuerySet[Album]:
-    """The owner's albums with their members and links, for a compact listing."""
-    return (
-        Album.objects.filter(owner=user)
-        .prefetch_related(
-            Prefetch("members", queryset=AlbumMember.objects.select_related("user")),
-            "share_links",
-        )
-        .order_by("title")
-    )

@@ -1,8 +1,9 @@
-"""Every write to albums and photos: one function per thing a person means to do.
+"""Writes to photos: upload, edit, trash, restore, delete for good, the quota check and
+variant rendering (inline, or queued for a worker).
 
 Services take keyword-only arguments, check permissions.py before changing anything
 (Http404 when the person may not), validate with full_clean and run in a transaction.
-Files go through Django's storage API only, so S3 can replace the local folder.
+Files go through gallery/storage.py only, so S3 can replace the local folder.
 """
 
 import hashlib
@@ -15,7 +16,6 @@ from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -25,10 +25,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts.models import User
-from gallery import permissions, selectors
+from gallery import permissions
 from gallery.imaging.sniff import ImageRejected, check_size
 from gallery.imaging.variants import inspect_image, process_image
 from gallery.models import Album, Photo
+from gallery.selectors import photos as photo_selectors
+from gallery.services.albums import album_ensure_default, album_fix_cover, refuse_nul
 from gallery.storage import (
     FILE_FIELDS,
     StorageUnavailable,
@@ -41,8 +43,6 @@ from gallery.storage import (
 from gallery.tasks import render_variants
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_ALBUM_TITLE = "My photos"
 DELETE_BATCH = 200  # rows per transaction when deleting many photos for good
 
 
@@ -124,10 +124,10 @@ def storage_check_quota(*, user: User, adding: int) -> None:
         fresh = User.objects.select_for_update().filter(pk=user.pk).first()
         if fresh is None:
             raise Http404("No such account.")
-        quota = selectors.user_storage_quota(user=fresh)
+        quota = photo_selectors.user_storage_quota(user=fresh)
         if quota is None:
             return
-        used = selectors.user_storage_used(user=fresh)
+        used = photo_selectors.user_storage_used(user=fresh)
         if used + adding <= quota:
             return
     left = max(quota - used, 0)
@@ -170,117 +170,6 @@ def requeue_stuck(*, older_than: timedelta) -> int:
             render_enqueue(photo=Photo(pk=photo_id))
         count += 1
     return count
-
-
-# --- Albums -----------------------------------------------------------------------------------
-
-
-def album_ensure_default(*, owner) -> Album:
-    """Return the owner's "My photos" album, creating it the first time it is needed."""
-    album = Album.objects.filter(owner=owner, is_default=True).first()
-    if album is not None:
-        return album
-    try:
-        with transaction.atomic():
-            album = Album(owner=owner, title=DEFAULT_ALBUM_TITLE, is_default=True)
-            album.full_clean()
-            album.save()
-            return album
-    except IntegrityError:
-        # Two requests raced to create it; the other one won.
-        return Album.objects.get(owner=owner, is_default=True)
-
-
-def _refuse_nul(**texts: str | None) -> None:
-    """PostgreSQL cannot store NUL characters: refuse them as bad input instead of failing
-    on save. Forms and the API refuse them already; this covers every other caller."""
-    errors = {
-        field: "Remove the invisible NUL character from this text."
-        for field, value in texts.items()
-        if value and "\x00" in value
-    }
-    if errors:
-        raise ValidationError(errors)
-
-
-def album_create(*, owner, title: str, description: str = "") -> Album:
-    """A new, private album."""
-    _refuse_nul(title=title, description=description)
-    album = Album(owner=owner, title=(title or "").strip(), description=(description or "").strip())
-    with transaction.atomic():
-        album.full_clean()
-        album.save()
-    return album
-
-
-def album_update(
-    *, user, album: Album, title: str | None = None, description: str | None = None
-) -> Album:
-    """Rename an album or change its description."""
-    if not permissions.can_edit_album(user, album):
-        raise Http404("No such album.")
-    _refuse_nul(title=title, description=description)
-    if title is not None:
-        album.title = title.strip()
-    if description is not None:
-        album.description = description.strip()
-    with transaction.atomic():
-        album.full_clean()
-        album.save(update_fields=["title", "description", "updated_at"])
-    return album
-
-
-def album_delete(*, user, album: Album) -> int:
-    """Delete an album; its photos go to the trash. Returns how many were trashed.
-
-    Each photo is filed under its owner's "My photos" while in the trash (a contributor's
-    photo goes to the contributor's), so restoring it always has an album to go back to
-    and the purge still finds it after PIKOSHI_TRASH_DAYS. Photos already in the trash
-    move along and keep their date. "My photos" itself cannot be deleted.
-    """
-    if not permissions.can_edit_album(user, album):
-        raise Http404("No such album.")
-    if album.is_default:
-        raise ValidationError(
-            f"“{album.title}” is where your photos live by default, so it cannot be deleted."
-        )
-    owners = get_user_model().objects.filter(
-        pk__in=Photo.objects.filter(album=album).values("owner_id")
-    )
-    defaults = {person.pk: album_ensure_default(owner=person) for person in owners}
-    now = timezone.now()
-    trashed = 0
-    with transaction.atomic():
-        locked = Album.objects.select_for_update().filter(pk=album.pk).first()
-        if locked is None:
-            raise Http404("No such album.")
-        for owner_id, default in defaults.items():
-            photos = Photo.objects.filter(album=locked, owner_id=owner_id)
-            trashed += photos.filter(deleted_at__isnull=True).update(deleted_at=now, album=default)
-            photos.update(album=default)
-        # A contributor who uploaded after `defaults` was read would otherwise lose the
-        # photo with the album: refuse and let the person try again.
-        if Photo.objects.filter(album=locked).exists():
-            raise ValidationError("Photos were just added to this album; please try again.")
-        locked.delete()
-    return trashed
-
-
-def _album_fix_cover(album_id: int) -> None:
-    """Keep the cover a photo of this album that is not in the trash, or none at all.
-
-    Runs inside the caller's transaction and locks the album row, so two changes at once
-    cannot both decide on a cover and lose one update.
-    """
-    album = Album.objects.select_for_update().filter(pk=album_id).first()
-    if album is None:
-        return
-    live = Photo.objects.filter(album_id=album.pk, deleted_at__isnull=True)
-    if album.cover_id is not None and live.filter(pk=album.cover_id).exists():
-        return
-    cover_id = live.order_by("-taken_at", "-id").values_list("pk", flat=True).first()
-    if cover_id != album.cover_id:
-        Album.objects.filter(pk=album.pk).update(cover_id=cover_id)
 
 
 # --- Upload -----------------------------------------------------------------------------------
@@ -417,7 +306,7 @@ def photo_update(
 ) -> Photo:
     """Retitle a photo or move it to another of the owner's albums."""
     _check_photo_editor(user, photo)
-    _refuse_nul(title=title)
+    refuse_nul(title=title)
     if photo.in_trash:
         raise ValidationError("This photo is in the trash; restore it before changing it.")
     if album is not None and album.pk != photo.album_id:
@@ -438,7 +327,7 @@ def photo_update(
         if photo.album_id != old_album_id:
             # Lock in a fixed order so two moves in opposite directions cannot deadlock.
             for album_id in sorted([old_album_id, photo.album_id]):
-                _album_fix_cover(album_id)
+                album_fix_cover(album_id)
     return photo
 
 
@@ -449,7 +338,7 @@ def photo_trash(*, user, photo: Photo) -> Photo:
         now = timezone.now()
         if Photo.objects.filter(pk=photo.pk, deleted_at__isnull=True).update(deleted_at=now):
             photo.deleted_at = now
-        _album_fix_cover(photo.album_id)
+        album_fix_cover(photo.album_id)
     return photo
 
 
@@ -457,7 +346,7 @@ def _restore(photo: Photo) -> Photo:
     with transaction.atomic():
         Photo.objects.filter(pk=photo.pk).update(deleted_at=None)
         photo.deleted_at = None
-        _album_fix_cover(photo.album_id)
+        album_fix_cover(photo.album_id)
     return photo
 
 
@@ -479,7 +368,7 @@ def photo_delete_forever(*, user, photo: Photo) -> None:
     with transaction.atomic():
         album_id = photo.album_id
         Photo.objects.filter(pk=photo.pk).delete()
-        _album_fix_cover(album_id)
+        album_fix_cover(album_id)
         delete_files_after_commit(files)
 
 
@@ -497,7 +386,7 @@ def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
             files = [name for photo in batch for name in photo_files(photo)]
             Photo.objects.filter(pk__in=[photo.pk for photo in batch]).delete()
             for album_id in sorted({photo.album_id for photo in batch}):
-                _album_fix_cover(album_id)
+                album_fix_cover(album_id)
             delete_files_after_commit(files)
         count += len(batch)
 

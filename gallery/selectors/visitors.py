@@ -1,0 +1,71 @@
+"""Reads for people without an account: a share link's album and photos, a public album.
+A link that is unknown, expired or revoked answers Http404 like one that never existed.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from gallery import permissions
+from gallery.models import (
+    Album,
+    Photo,
+    ShareLink,
+)
+from gallery.selectors import uuid_or_404
+from gallery.tokens import hash_token
+
+# --- share links, from the holder's side --------------------------------------------------
+
+
+def share_link_for_token(*, token: str) -> ShareLink:
+    """The live link a token opens, else 404 (unknown, revoked and expired look the same)."""
+    if not token or len(token) > 128:
+        raise Http404("No such link.")
+    link = (
+        permissions.active_share_links()
+        .filter(token_hash=hash_token(token))
+        .select_related("album", "album__owner")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such link.")
+    return link
+
+
+def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
+    """The link's photos that have their variants (ones still being processed wait)."""
+    return permissions.link_photos(link).filter(status=Photo.Status.READY)
+
+
+def link_photo(*, link: ShareLink, public_id) -> Photo:
+    photo = link_photos(link=link).filter(public_id=uuid_or_404(public_id)).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+# --- public albums, for anyone with the address -----------------------------------------
+
+
+def public_album(*, public_id) -> Album:
+    """A public album for a visitor without an account, else 404 like any unknown id."""
+    album = (
+        permissions.public_albums()
+        .filter(public_id=uuid_or_404(public_id))
+        .select_related("owner")
+        .first()
+    )
+    if album is None:
+        raise Http404("No such album.")
+    return album
+
+
+def public_photos(*, album: Album) -> QuerySet[Photo]:
+    return permissions.public_photos().filter(album=album, status=Photo.Status.READY)
+
+
+def public_photo(*, album: Album, public_id) -> Photo:
+    photo = public_photos(album=album).filter(public_id=uuid_or_404(public_id)).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo

@@ -1,0 +1,98 @@
+"""Album pages: the list, one album's photos, create, edit, delete."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gallery import permissions
+from gallery.forms import AlbumForm
+from gallery.selectors import albums as album_selectors
+from gallery.selectors import photos as photo_selectors
+from gallery.services import albums as album_services
+from gallery.views.photos import bad_cursor, error_messages, photo_grid
+
+
+@login_required
+@require_GET
+def album_list(request):
+    albums = album_selectors.albums_for_owner(user=request.user)
+    return render(request, "gallery/album_list.html", {"albums": albums})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_create(request):
+    form = AlbumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            album = album_services.album_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, error_messages(exc))
+        else:
+            messages.success(request, f"Album “{album.title}” created.")
+            return redirect("album_detail", public_id=album.public_id)
+    return render(request, "gallery/album_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def album_detail(request, public_id):
+    album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
+    try:
+        page = photo_selectors.album_photos_page(
+            user=request.user, album=album, cursor=request.GET.get("cursor") or None
+        )
+    except photo_selectors.InvalidCursor as exc:
+        return bad_cursor(request, exc)
+    context = {
+        "album": album,
+        "album_context": album,
+        "can_edit": permissions.can_edit_album(request.user, album),
+        "can_contribute": permissions.can_contribute(request.user, album),
+        "photo_count": album_selectors.album_photo_count(album=album),
+    }
+    return photo_grid(request, template="gallery/album_detail.html", page=page, context=context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_edit(request, public_id):
+    album = album_selectors.album_for_editor(user=request.user, public_id=public_id)
+    initial = {"title": album.title, "description": album.description}
+    form = AlbumForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            album_services.album_update(user=request.user, album=album, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, error_messages(exc))
+        else:
+            messages.success(request, "Album saved.")
+            return redirect("album_detail", public_id=album.public_id)
+    return render(request, "gallery/album_form.html", {"form": form, "album": album})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_delete(request, public_id):
+    """GET asks for confirmation and says how many photos go to the trash; POST deletes."""
+    album = album_selectors.album_for_editor(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        try:
+            trashed = album_services.album_delete(user=request.user, album=album)
+        except ValidationError as exc:
+            messages.error(request, error_messages(exc))
+            return redirect("album_detail", public_id=album.public_id)
+        text = f"Album “{album.title}” deleted."
+        if trashed:
+            text += f" {trashed} photo{'s' if trashed != 1 else ''} moved to the trash."
+        messages.success(request, text)
+        return redirect("album_list")
+    context = {
+        "album": album,
+        "photo_count": album_selectors.album_photo_count(album=album),
+        "trash_days": settings.PIKOSHI_TRASH_DAYS,
+    }
+    return render(request, "gallery/album_delete.html", context)

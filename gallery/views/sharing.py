@@ -1,0 +1,319 @@
+"""Sharing pages for owners: the share dialog, connections and invitations, what is
+shared with me, the overview and "make everything private".
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gallery.models import AlbumMember, Audience, Circle
+from gallery.selectors import sharing as sharing_selectors
+from gallery.services import sharing as sharing_services
+from gallery.views.photos import error_messages
+
+
+def _checked(request, name: str) -> bool:
+    return request.POST.get(name) in {"on", "1", "true", "yes"}
+
+
+def _parse_date_end(value: str):
+    """A date typed in a form means "until the end of that day" in the site's time zone."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValidationError("Enter the date as YYYY-MM-DD.") from None
+    moment = datetime.combine(day + timedelta(days=1), time.min)
+    return timezone.make_aware(moment)
+
+
+# --- share dialog --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def album_share(request, public_id):
+    album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    created = request.session.pop("pikoshi_new_link", None)
+    new_link_url = None
+    if created and created.get("album") == str(album.public_id):
+        new_link_url = request.build_absolute_uri(created["path"])
+    context = {
+        "album": album,
+        "audiences": Audience.choices,
+        "members": sharing_selectors.members_of(album=album),
+        "contacts": sharing_selectors.shareable_contacts(user=request.user, album=album),
+        "roles": AlbumMember.Role.choices,
+        "links": sharing_selectors.links_of(album=album),
+        "new_link_url": new_link_url,
+        "public_url": (
+            request.build_absolute_uri(reverse("public_album", args=[album.public_id]))
+            if album.audience == Audience.PUBLIC
+            else None
+        ),
+        "default_expiry": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "now": timezone.now(),
+    }
+    return render(request, "gallery/sharing/album_share.html", context)
+
+
+@login_required
+@require_POST
+def album_share_audience(request, public_id):
+    album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    try:
+        sharing_services.album_sharing_update(
+            user=request.user,
+            album=album,
+            audience=request.POST.get("audience") or None,
+            share_camera=_checked(request, "share_camera"),
+            share_location=_checked(request, "share_location"),
+        )
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        messages.success(request, "Sharing settings saved.")
+    return redirect("album_share", public_id=album.public_id)
+
+
+@login_required
+@require_POST
+def album_member_add(request, public_id):
+    album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    try:
+        contact = sharing_selectors.connection_for(
+            user=request.user, contact_uuid=request.POST.get("user", "")
+        ).contact
+    except Http404:
+        contact = None
+    try:
+        sharing_services.album_member_add(
+            user=request.user,
+            album=album,
+            member=contact,
+            role=request.POST.get("role") or AlbumMember.Role.VIEWER,
+            until=_parse_date_end(request.POST.get("until", "")),
+        )
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        messages.success(request, f"Shared with {contact}.")
+    return redirect("album_share", public_id=album.public_id)
+
+
+@login_required
+@require_POST
+def album_member_update(request, public_id, user_uuid):
+    membership = sharing_selectors.membership_for_sharer(
+        user=request.user, album_public_id=public_id, user_uuid=user_uuid
+    )
+    try:
+        sharing_services.album_member_update(
+            user=request.user,
+            membership=membership,
+            role=request.POST.get("role") or None,
+            until=_parse_date_end(request.POST.get("until", "")),
+        )
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        messages.success(request, f"Updated {membership.user}.")
+    return redirect("album_share", public_id=membership.album.public_id)
+
+
+@login_required
+@require_POST
+def album_member_remove(request, public_id, user_uuid):
+    membership = sharing_selectors.membership_for_sharer(
+        user=request.user, album_public_id=public_id, user_uuid=user_uuid
+    )
+    sharing_services.album_member_remove(user=request.user, membership=membership)
+    messages.success(request, f"{membership.user} no longer sees this album.")
+    if request.POST.get("next") == "overview":
+        return redirect("sharing_overview")
+    return redirect("album_share", public_id=membership.album.public_id)
+
+
+@login_required
+@require_POST
+def share_link_create(request, public_id):
+    album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    try:
+        expires = request.POST.get("expires", "")
+        expires_at = None if _checked(request, "never_expires") else _parse_date_end(expires)
+        if expires_at is None and not _checked(request, "never_expires"):
+            expires_at = sharing_services.DEFAULT
+        created = sharing_services.share_link_create(
+            user=request.user,
+            album=album,
+            label=request.POST.get("label", ""),
+            expires_at=expires_at,
+            password=request.POST.get("password", ""),
+            allow_download=_checked(request, "allow_download"),
+            share_camera=_checked(request, "share_camera"),
+            share_location=_checked(request, "share_location"),
+        )
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        # The token is shown once, on the next page, and never stored in the clear.
+        request.session["pikoshi_new_link"] = {
+            "album": str(album.public_id),
+            "path": created.path,
+        }
+        messages.success(request, "Link created. Copy it now: it is shown only once.")
+    return redirect("album_share", public_id=album.public_id)
+
+
+@login_required
+@require_POST
+def share_link_revoke(request, link_id):
+    link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
+    sharing_services.share_link_revoke(user=request.user, link=link)
+    messages.success(request, "Link revoked. It stopped working for everyone who has it.")
+    if request.POST.get("next") == "overview":
+        return redirect("sharing_overview")
+    return redirect("album_share", public_id=link.album.public_id)
+
+
+# --- connections ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def connections(request):
+    context = {
+        "connections": sharing_selectors.connections_for(user=request.user),
+        "received": sharing_selectors.invitations_received(user=request.user),
+        "sent": sharing_selectors.invitations_sent(user=request.user),
+        "circles": Circle.choices,
+    }
+    return render(request, "gallery/sharing/connections.html", context)
+
+
+@login_required
+@require_POST
+def connection_invite(request):
+    try:
+        invitation = sharing_services.invitation_create(
+            inviter=request.user,
+            email=request.POST.get("email", ""),
+            circle=request.POST.get("circle") or Circle.FRIEND,
+        )
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+    return redirect("sharing_connections")
+
+
+@login_required
+@require_POST
+def invitation_accept(request, invitation_id):
+    invitation = sharing_selectors.invitation_for_invitee(
+        user=request.user, public_id=invitation_id
+    )
+    try:
+        sharing_services.invitation_accept(
+            user=request.user,
+            invitation=invitation,
+            circle=request.POST.get("circle") or Circle.FRIEND,
+        )
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        messages.success(request, f"You are now connected with {invitation.inviter}.")
+    return redirect("sharing_connections")
+
+
+@login_required
+@require_POST
+def invitation_decline(request, invitation_id):
+    invitation = sharing_selectors.invitation_for_invitee(
+        user=request.user, public_id=invitation_id
+    )
+    sharing_services.invitation_decline(user=request.user, invitation=invitation)
+    messages.success(request, "Invitation declined.")
+    return redirect("sharing_connections")
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, invitation_id):
+    invitation = sharing_selectors.invitation_for_inviter(
+        user=request.user, public_id=invitation_id
+    )
+    sharing_services.invitation_cancel(user=request.user, invitation=invitation)
+    messages.success(request, "Invitation withdrawn.")
+    return redirect("sharing_connections")
+
+
+@login_required
+@require_POST
+def connection_update(request, user_uuid):
+    connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
+    try:
+        sharing_services.connection_update(
+            user=request.user, connection=connection, circle=request.POST.get("circle", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        messages.success(request, f"{connection.contact} is now filed under {connection.circle}.")
+    return redirect("sharing_connections")
+
+
+@login_required
+@require_POST
+def connection_remove(request, user_uuid):
+    connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
+    sharing_services.connection_remove(user=request.user, connection=connection)
+    messages.success(request, f"You are no longer connected with {connection.contact}.")
+    return redirect("sharing_connections")
+
+
+# --- shared with me and the overview ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def shared_with_me(request):
+    context = {
+        "groups": sharing_selectors.shared_with_me(user=request.user),
+        "invitation_count": sharing_selectors.invitations_received(user=request.user).count(),
+    }
+    return render(request, "gallery/sharing/shared_with_me.html", context)
+
+
+@login_required
+@require_GET
+def sharing_overview(request):
+    overview = sharing_selectors.sharing_overview(user=request.user)
+    return render(
+        request,
+        "gallery/sharing/overview.html",
+        {"overview": overview, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_make_private(request):
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        result = sharing_services.sharing_make_everything_private(user=request.user)
+        messages.success(
+            request,
+            f"Everything is private again: {result.albums} album(s) made private, "
+            f"{result.members} person grant(s) removed, {result.links} link(s) revoked.",
+        )
+        return redirect("sharing_overview")
+    return render(request, "gallery/sharing/make_private.html")

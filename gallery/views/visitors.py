@@ -1,0 +1,163 @@
+"""Pages for people without an account: a share link (behind its password when it has
+one) and a public album.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gallery import media, permissions
+from gallery.selectors import visitors as visitor_selectors
+from gallery.services import visitors as visitor_services
+from pikoshi.clientip import client_ip
+
+SESSION_UNLOCKED = "pikoshi_links_unlocked"
+LINK_PAGE_SIZE = 60
+SESSION_MAX = 50
+
+
+def _noindex(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- share links, for whoever holds one --------------------------------------------------
+
+
+def _unlock_mark(link) -> str:
+    # Tied to the password hash: change the password and earlier unlocks stop counting.
+    return salted_hmac(
+        "pikoshi.sharelink.unlock", f"{link.pk}:{link.password}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _is_unlocked(request, link) -> bool:
+    if not link.has_password:
+        return True
+    mark = request.session.get(SESSION_UNLOCKED, {}).get(str(link.public_id))
+    return bool(mark) and constant_time_compare(mark, _unlock_mark(link))
+
+
+def _link_response(request, template, context, status=200):
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return _noindex(response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share_link(request, token):
+    link = visitor_selectors.share_link_for_token(token=token)
+    if not _is_unlocked(request, link):
+        error = ""
+        status = 200
+        if request.method == "POST":
+            try:
+                ok = visitor_services.share_link_check_password(
+                    link=link, password=request.POST.get("password", ""), client=client_ip(request)
+                )
+            except visitor_services.TooManyAttempts:
+                ok, status = False, 429
+                error = "Too many wrong passwords. Wait a few minutes and try again."
+            if ok:
+                unlocked = request.session.get(SESSION_UNLOCKED, {})
+                unlocked.pop(str(link.public_id), None)
+                unlocked[str(link.public_id)] = _unlock_mark(link)
+                # Remember the most recent few; an old unlock only costs a new prompt.
+                request.session[SESSION_UNLOCKED] = dict(list(unlocked.items())[-SESSION_MAX:])
+                return redirect("share_link", token=token)
+            if not error:
+                error, status = "That password is not right.", 403
+        return _link_response(
+            request, "gallery/sharing/link_password.html", {"error": error}, status=status
+        )
+    if request.method == "POST":
+        return redirect("share_link", token=token)
+    visitor_services.share_link_record_view(link=link)
+    page = Paginator(visitor_selectors.link_photos(link=link), LINK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    tiles = [
+        {
+            "photo": photo,
+            "thumb": media.media_url(photo=photo, variant="thumb", link=link),
+            "url": reverse("share_link_photo", args=[token, photo.public_id]),
+        }
+        for photo in page
+    ]
+    context = {"link": link, "album": link.album, "page": page, "tiles": tiles, "token": token}
+    return _link_response(request, "gallery/sharing/link_album.html", context)
+
+
+@never_cache
+@require_GET
+def share_link_photo(request, token, photo_id):
+    link = visitor_selectors.share_link_for_token(token=token)
+    if not _is_unlocked(request, link):
+        return redirect("share_link", token=token)
+    photo = visitor_selectors.link_photo(link=link, public_id=photo_id)
+    policy = permissions.details_policy(user=None, album=link.album, link=link)
+    context = {
+        "link": link,
+        "album": link.album,
+        "photo": photo,
+        "back_url": reverse("share_link", args=[token]),
+        "policy": policy,
+        "display": media.media_url(photo=photo, variant="display", link=link),
+        "original": (
+            media.media_url(photo=photo, variant="original", link=link)
+            if link.allow_download
+            else None
+        ),
+    }
+    return _link_response(request, "gallery/sharing/link_photo.html", context)
+
+
+# --- public albums, for anyone with the address -------------------------------------------
+
+
+def _public_response(request, template, context):
+    response = render(request, template, context)
+    response["Cache-Control"] = "private, no-cache"
+    return _noindex(response)
+
+
+@require_GET
+def public_album(request, public_id):
+    """A public album for visitors without an account; people signed in get the full page."""
+    album = visitor_selectors.public_album(public_id=public_id)
+    if request.user.is_authenticated:
+        return redirect("album_detail", public_id=album.public_id)
+    page = Paginator(visitor_selectors.public_photos(album=album), LINK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    tiles = [
+        {
+            "photo": photo,
+            "thumb": media.media_url(photo=photo, variant="thumb", anyone=True),
+            "url": reverse("public_photo", args=[album.public_id, photo.public_id]),
+        }
+        for photo in page
+    ]
+    context = {"album": album, "page": page, "tiles": tiles}
+    return _public_response(request, "gallery/sharing/link_album.html", context)
+
+
+@require_GET
+def public_photo(request, public_id, photo_id):
+    album = visitor_selectors.public_album(public_id=public_id)
+    photo = visitor_selectors.public_photo(album=album, public_id=photo_id)
+    if request.user.is_authenticated:
+        return redirect("photo_detail", public_id=photo.public_id)
+    context = {
+        "album": album,
+        "photo": photo,
+        "back_url": reverse("public_album", args=[album.public_id]),
+        "policy": permissions.details_policy(user=None, album=album),
+        "display": media.media_url(photo=photo, variant="display", anyone=True),
+        "original": None,
+    }
+    return _public_response(request, "gallery/sharing/link_photo.html", context)
