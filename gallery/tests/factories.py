@@ -1,4 +1,4 @@
-"""Test data: albums and photos built directly, plus small real JPEGs for uploads.
+"""Test data for every gallery test: albums and photos built directly, and the one JPEG builder.
 
 `make_photo` skips image processing so selector and pagination tests stay fast; tests of
 `photo_upload` go through the real pipeline with `jpeg_upload`.
@@ -19,35 +19,59 @@ from PIL import Image
 from gallery.models import Album, Photo
 from gallery.services.albums import album_ensure_default
 
+# Where jpeg_bytes(located=True) says it was taken: 59°54'50" N 10°45'8" E (Oslo).
+GPS_LATITUDE = (59.0, 54.0, 50.0)
+GPS_LONGITUDE = (10.0, 45.0, 8.0)
+CAMERA_MAKE, CAMERA_MODEL = "Pixelmaker", "P7"
+
+
+def seed_color(seed: int) -> tuple[int, int, int]:
+    return ((seed * 37) % 256, (seed * 91) % 256, (seed * 13) % 256)
+
 
 def jpeg_bytes(
-    width: int = 64, height: int = 48, color=(200, 80, 40), *, taken: datetime | None = None
+    width: int = 64,
+    height: int = 48,
+    color=(200, 80, 40),
+    *,
+    taken: datetime | None = None,
+    seed: int | None = None,
+    located: bool = False,
+    quality: int = 80,
 ) -> bytes:
-    """A small real JPEG; `taken` (naive) goes into EXIF DateTimeOriginal."""
+    """A small real JPEG, the one builder every test uses.
+
+    `taken` (naive) goes into EXIF DateTimeOriginal; `seed` makes bytes that differ per
+    seed (uploads are then never duplicates); `located` plants the camera (Make/Model)
+    and a GPS position, for tests that must find them stripped from what others get.
+    """
+    if seed is not None:
+        color = seed_color(seed)
     image = Image.new("RGB", (width, height), color)
-    out = io.BytesIO()
+    if seed is not None:
+        image.putpixel((seed % width, (seed // width) % height), (255 - seed % 256, 0, 0))
     exif = Image.Exif()
     if taken is not None:
         exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")  # DateTimeOriginal
-    image.save(out, "JPEG", quality=80, exif=exif.tobytes())
+    if located:
+        exif[0x010F], exif[0x0110] = CAMERA_MAKE, CAMERA_MODEL
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2], gps[3], gps[4] = "N", GPS_LATITUDE, "E", GPS_LONGITUDE
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, exif=exif.tobytes())
     return out.getvalue()
 
 
 def jpeg_with_gps_bytes() -> bytes:
     """A small JPEG that says where and with what it was taken."""
-    exif = Image.Exif()
-    exif[0x010F] = "Pixelmaker"  # Make
-    exif[0x0110] = "P7"  # Model
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", (59.0, 54.0, 50.0), "E", (10.0, 45.0, 8.0)
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (20, 140, 90)).save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
+    return jpeg_bytes(color=(20, 140, 90), located=True, quality=75)
 
 
-def jpeg_upload(name: str = "holiday.jpg", **kwargs) -> SimpleUploadedFile:
-    """A JPEG as the upload handlers hand it to a view."""
-    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+def jpeg_upload(
+    name: str = "holiday.jpg", data: bytes | None = None, **kwargs
+) -> SimpleUploadedFile:
+    """A JPEG (built, or the `data` given) as the upload handlers hand it to a view."""
+    return SimpleUploadedFile(name, data or jpeg_bytes(**kwargs), content_type="image/jpeg")
 
 
 @functools.cache

@@ -164,7 +164,7 @@ def test_viewer_is_redirected_to_a_short_lived_url_serving_the_variant(bucket, o
 
 def test_the_original_downloads_as_an_attachment_of_its_image_type(bucket, owner, client):
     data = jpeg_with_gps_bytes()
-    photo = photo_upload(owner=owner, file=jpeg_upload_of(data)).photo
+    photo = photo_upload(owner=owner, file=jpeg_upload("camera.jpg", data)).photo
     response = client.get(media.media_url(photo=photo, variant="original", user=owner))
 
     fetched = follow(response)
@@ -181,7 +181,7 @@ def test_stranger_gets_404_and_no_url_to_the_bucket(bucket, owner, stranger, cli
 
 
 def test_share_link_originals_still_stream_through_django_without_metadata(bucket, owner, client):
-    photo = photo_upload(owner=owner, file=jpeg_upload_of(jpeg_with_gps_bytes())).photo
+    photo = photo_upload(owner=owner, file=jpeg_upload("camera.jpg", jpeg_with_gps_bytes())).photo
     link = share_link_create(user=owner, album=photo.album, allow_download=True).link
     response = client.get(media.media_url(photo=photo, variant="original", link=link))
 
@@ -293,9 +293,3 @@ def test_transfer_without_a_bucket_says_what_to_set(settings):
 
     with pytest.raises(CommandError, match="AWS_STORAGE_BUCKET_NAME"):
         call_command("media_transfer", "--to", "s3")
-
-
-def jpeg_upload_of(data: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("camera.jpg", data, content_type="image/jpeg")

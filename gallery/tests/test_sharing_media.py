@@ -1,7 +1,7 @@
 """Media for people and links a photo is shared with: no metadata, and revocation is at once."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,23 +14,17 @@ from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
 from gallery.selectors import sharing as sharing_selectors
 from gallery.services import sharing as sharing_services
 from gallery.services.photos import photo_upload
-from gallery.tests.factories import make_album
+from gallery.tests.factories import GPS_LATITUDE, jpeg_bytes, make_album
 
 pytestmark = pytest.mark.django_db
 
-LAT = (59.0, 54.0, 50.0)
+LAT = GPS_LATITUDE
 
 
 def tagged_jpeg() -> bytes:
-    exif = Image.Exif()
-    exif[0x010F] = "Pixelmaker"
-    exif[0x0110] = "P7"
-    exif.get_ifd(0x8769)[0x9003] = "2024:05:06 07:08:09"
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", LAT, "E", (10.0, 45.0, 8.0)
-    out = io.BytesIO()
-    Image.new("RGB", (640, 480), (20, 120, 220)).save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
+    return jpeg_bytes(
+        640, 480, (20, 120, 220), taken=datetime(2024, 5, 6, 7, 8, 9), located=True, quality=75
+    )
 
 
 @pytest.fixture

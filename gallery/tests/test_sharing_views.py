@@ -1,6 +1,5 @@
 """Sharing pages: share dialog, connections, shared-with-me, overview and /s/ link pages."""
 
-import io
 import re
 from datetime import timedelta
 
@@ -9,13 +8,12 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from conftest import via_nginx
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
 from gallery.services import sharing as sharing_services
 from gallery.services import visitors as visitor_services
-from gallery.tests.factories import make_album, make_photo
+from gallery.tests.factories import jpeg_bytes, make_album, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -272,14 +270,7 @@ def test_link_photo_of_another_album_is_404(client, owner):
 
 
 def gps_jpeg() -> bytes:
-    exif = Image.Exif()
-    exif[0x010F] = "Pixelmaker"
-    exif[0x0110] = "P7"
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", (59.0, 54.0, 50.0), "E", (10.0, 45.0, 8.0)
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (10, 200, 30)).save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
+    return jpeg_bytes(color=(10, 200, 30), located=True, quality=75)
 
 
 def test_details_on_the_link_photo_page_follow_the_link_switches(client, owner):

@@ -1,6 +1,5 @@
 """The gallery pages, through the Django test client with real uploads (Pillow, storage)."""
 
-import io
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -10,32 +9,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from gallery.models import Album, Photo
 from gallery.services import albums as album_services
 from gallery.services import photos as photo_services
+from gallery.tests.factories import jpeg_bytes
 
 XSS = '<script>alert("boo")</script>'
 
 
-def jpeg_bytes(seed: int, size=(60, 40)) -> bytes:
-    """A small JPEG whose bytes differ for every seed, so uploads are never duplicates."""
-    image = Image.new("RGB", size, ((seed * 37) % 256, (seed * 91) % 256, (seed * 13) % 256))
-    image.putpixel((seed % size[0], (seed // size[0]) % size[1]), (255 - seed % 256, 0, 0))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
-
-
 def upload_file(seed: int, name: str | None = None, size=(60, 40)) -> SimpleUploadedFile:
     return SimpleUploadedFile(
-        name or f"photo-{seed}.jpg", jpeg_bytes(seed, size), content_type="image/jpeg"
+        name or f"photo-{seed}.jpg",
+        jpeg_bytes(*size, seed=seed, quality=90),
+        content_type="image/jpeg",
     )
 
 
 @pytest.fixture
-def make_photo(settings, tmp_path):
+def uploaded_photo(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -60,7 +52,7 @@ def make_photo(settings, tmp_path):
 
 
 @pytest.fixture
-def media_dir(make_photo, settings):
+def media_dir(uploaded_photo, settings):
     return settings.STORAGES["default"]["OPTIONS"]["location"]
 
 
@@ -81,9 +73,9 @@ def default_album(user) -> Album:
 # --- Timeline -----------------------------------------------------------------------------------
 
 
-def test_timeline_shows_photos_newest_first_grouped_by_month(owner_client, owner, make_photo):
-    older = make_photo(owner, taken_at=when(2026, 10, 3))
-    newer = make_photo(owner, taken_at=when(2026, 11, 20), title="Harbour at dusk")
+def test_timeline_shows_photos_newest_first_grouped_by_month(owner_client, owner, uploaded_photo):
+    older = uploaded_photo(owner, taken_at=when(2026, 10, 3))
+    newer = uploaded_photo(owner, taken_at=when(2026, 11, 20), title="Harbour at dusk")
     response = owner_client.get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -97,8 +89,8 @@ def test_timeline_shows_photos_newest_first_grouped_by_month(owner_client, owner
     assert "More photos" not in html
 
 
-def test_timeline_tiles_never_offer_the_display_variant(owner_client, owner, make_photo):
-    make_photo(owner)
+def test_timeline_tiles_never_offer_the_display_variant(owner_client, owner, uploaded_photo):
+    uploaded_photo(owner)
     html = owner_client.get(reverse("home")).content.decode()
     srcset = html.split('srcset="', 1)[1].split('"', 1)[0]
     assert srcset.count("/media/") == 2
@@ -115,9 +107,11 @@ def test_new_person_sees_an_empty_timeline_that_points_to_upload(owner_client):
     assert reverse("upload").encode() in response.content
 
 
-def test_timeline_pages_by_thirty_with_a_more_link_and_a_fragment(owner_client, owner, make_photo):
+def test_timeline_pages_by_thirty_with_a_more_link_and_a_fragment(
+    owner_client, owner, uploaded_photo
+):
     start = when(2026, 1, 1)
-    photos = [make_photo(owner, taken_at=start + timedelta(days=i)) for i in range(32)]
+    photos = [uploaded_photo(owner, taken_at=start + timedelta(days=i)) for i in range(32)]
     response = owner_client.get(reverse("home"))
     html = response.content.decode()
     assert html.count('class="tile"') == 30
@@ -143,12 +137,12 @@ def test_tampered_cursor_is_a_400(owner_client):
     assert b"start again" in response.content.lower()
 
 
-def test_timeline_query_count_does_not_grow_with_photos(client, make_user, make_photo):
+def test_timeline_query_count_does_not_grow_with_photos(client, make_user, uploaded_photo):
     few, many = make_user("few@example.com"), make_user("many@example.com")
     for _ in range(3):
-        make_photo(few)
+        uploaded_photo(few)
     for _ in range(30):
-        make_photo(many)
+        uploaded_photo(many)
 
     def count_for(user):
         client.force_login(user)
@@ -161,9 +155,9 @@ def test_timeline_query_count_does_not_grow_with_photos(client, make_user, make_
     assert count_for(few) == count_for(many)
 
 
-def test_timeline_shows_only_the_owners_photos(client, owner, stranger, make_photo):
-    mine = make_photo(owner)
-    theirs = make_photo(stranger)
+def test_timeline_shows_only_the_owners_photos(client, owner, stranger, uploaded_photo):
+    mine = uploaded_photo(owner)
+    theirs = uploaded_photo(stranger)
     client.force_login(owner)
     html = client.get(reverse("home")).content.decode()
     assert str(mine.public_id) in html
@@ -173,9 +167,9 @@ def test_timeline_shows_only_the_owners_photos(client, owner, stranger, make_pho
 # --- Albums -------------------------------------------------------------------------------------
 
 
-def test_album_list_shows_covers_counts_and_the_default_album(owner_client, owner, make_photo):
-    make_photo(owner)
-    make_photo(owner)
+def test_album_list_shows_covers_counts_and_the_default_album(owner_client, owner, uploaded_photo):
+    uploaded_photo(owner)
+    uploaded_photo(owner)
     response = owner_client.get(reverse("album_list"))
     assert response.status_code == 200
     assert b"My photos" in response.content
@@ -183,7 +177,7 @@ def test_album_list_shows_covers_counts_and_the_default_album(owner_client, owne
     assert reverse("album_create").encode() in response.content
 
 
-def test_album_create_edit_and_delete_sends_photos_to_trash(owner_client, owner, make_photo):
+def test_album_create_edit_and_delete_sends_photos_to_trash(owner_client, owner, uploaded_photo):
     response = owner_client.post(
         reverse("album_create"), {"title": "Lisbon 2026", "description": "Tiles and trams"}
     )
@@ -202,8 +196,8 @@ def test_album_create_edit_and_delete_sends_photos_to_trash(owner_client, owner,
     album.refresh_from_db()
     assert (album.title, album.description) == ("Lisbon", "")
 
-    make_photo(owner, album=album)
-    make_photo(owner, album=album)
+    uploaded_photo(owner, album=album)
+    uploaded_photo(owner, album=album)
     confirm = owner_client.get(reverse("album_delete", args=[album.public_id]))
     assert confirm.status_code == 200
     assert b"2 photos" in confirm.content and b"trash" in confirm.content
@@ -235,10 +229,10 @@ def test_default_album_cannot_be_deleted(owner_client, owner):
     assert Album.objects.filter(pk=album.pk).exists()
 
 
-def test_album_page_lists_its_photos_with_album_context(owner_client, owner, make_photo):
+def test_album_page_lists_its_photos_with_album_context(owner_client, owner, uploaded_photo):
     album = album_services.album_create(owner=owner, title="Hikes")
-    inside = make_photo(owner, album=album)
-    outside = make_photo(owner)
+    inside = uploaded_photo(owner, album=album)
+    outside = uploaded_photo(owner)
     html = owner_client.get(reverse("album_detail", args=[album.public_id])).content.decode()
     assert f"{reverse('photo_detail', args=[inside.public_id])}?album={album.public_id}" in html
     assert str(outside.public_id) not in html
@@ -337,10 +331,10 @@ def test_json_upload_into_someone_elses_album_is_refused(client, owner, stranger
 # --- Viewer -------------------------------------------------------------------------------------
 
 
-def test_viewer_links_to_newer_and_older_photos(owner_client, owner, make_photo):
-    old = make_photo(owner, taken_at=when(2026, 1, 1))
-    middle = make_photo(owner, taken_at=when(2026, 2, 1))
-    new = make_photo(owner, taken_at=when(2026, 3, 1))
+def test_viewer_links_to_newer_and_older_photos(owner_client, owner, uploaded_photo):
+    old = uploaded_photo(owner, taken_at=when(2026, 1, 1))
+    middle = uploaded_photo(owner, taken_at=when(2026, 2, 1))
+    new = uploaded_photo(owner, taken_at=when(2026, 3, 1))
     html = owner_client.get(reverse("photo_detail", args=[middle.public_id])).content.decode()
     assert f'rel="prev" href="{reverse("photo_detail", args=[new.public_id])}"' in html
     assert f'rel="next" href="{reverse("photo_detail", args=[old.public_id])}"' in html
@@ -350,11 +344,11 @@ def test_viewer_links_to_newer_and_older_photos(owner_client, owner, make_photo)
     assert 'rel="prev"' not in first and 'rel="next"' in first
 
 
-def test_viewer_in_album_context_stays_in_the_album(owner_client, owner, make_photo):
+def test_viewer_in_album_context_stays_in_the_album(owner_client, owner, uploaded_photo):
     album = album_services.album_create(owner=owner, title="Trip")
-    a = make_photo(owner, album=album, taken_at=when(2026, 1, 1))
-    make_photo(owner, taken_at=when(2026, 1, 2))  # in the timeline between them, not the album
-    b = make_photo(owner, album=album, taken_at=when(2026, 1, 3))
+    a = uploaded_photo(owner, album=album, taken_at=when(2026, 1, 1))
+    uploaded_photo(owner, taken_at=when(2026, 1, 2))  # in the timeline between them, not the album
+    b = uploaded_photo(owner, album=album, taken_at=when(2026, 1, 3))
     url = reverse("photo_detail", args=[b.public_id]) + f"?album={album.public_id}"
     html = owner_client.get(url).content.decode()
     expected = f"{reverse('photo_detail', args=[a.public_id])}?album={album.public_id}"
@@ -362,8 +356,10 @@ def test_viewer_in_album_context_stays_in_the_album(owner_client, owner, make_ph
     assert f'href="{reverse("album_detail", args=[album.public_id])}" data-back' in html
 
 
-def test_viewer_shows_details_and_original_download_to_the_owner(owner_client, owner, make_photo):
-    photo = make_photo(owner, taken_at=when(2026, 5, 4, 15))
+def test_viewer_shows_details_and_original_download_to_the_owner(
+    owner_client, owner, uploaded_photo
+):
+    photo = uploaded_photo(owner, taken_at=when(2026, 5, 4, 15))
     Photo.objects.filter(pk=photo.pk).update(
         camera_make="Fujifilm", camera_model="X100V", latitude=38.71234, longitude=-9.13901
     )
@@ -378,8 +374,8 @@ def test_viewer_shows_details_and_original_download_to_the_owner(owner_client, o
     assert 'media="(max-width: 800px)"' in html  # phones get the mobile variant only
 
 
-def test_owner_moves_and_renames_a_photo(owner_client, owner, make_photo):
-    photo = make_photo(owner)
+def test_owner_moves_and_renames_a_photo(owner_client, owner, uploaded_photo):
+    photo = uploaded_photo(owner)
     album = album_services.album_create(owner=owner, title="Best of")
     response = owner_client.post(
         reverse("photo_edit", args=[photo.public_id]), {"album": str(album.public_id)}
@@ -394,8 +390,8 @@ def test_owner_moves_and_renames_a_photo(owner_client, owner, make_photo):
     assert photo.album == album
 
 
-def test_moving_to_someone_elses_album_is_refused(owner_client, owner, stranger, make_photo):
-    photo = make_photo(owner)
+def test_moving_to_someone_elses_album_is_refused(owner_client, owner, stranger, uploaded_photo):
+    photo = uploaded_photo(owner)
     owner_client.post(
         reverse("photo_edit", args=[photo.public_id]),
         {"album": str(default_album(stranger).public_id)},
@@ -404,8 +400,8 @@ def test_moving_to_someone_elses_album_is_refused(owner_client, owner, stranger,
     assert photo.album == default_album(owner)
 
 
-def test_trash_from_viewer_offers_undo(owner_client, owner, make_photo):
-    photo = make_photo(owner)
+def test_trash_from_viewer_offers_undo(owner_client, owner, uploaded_photo):
+    photo = uploaded_photo(owner)
     response = owner_client.post(
         reverse("photo_trash", args=[photo.public_id]), {"next": reverse("home")}
     )
@@ -424,8 +420,8 @@ def test_trash_from_viewer_offers_undo(owner_client, owner, make_photo):
 # --- Trash --------------------------------------------------------------------------------------
 
 
-def test_trash_lists_days_left_and_restores(owner_client, owner, make_photo):
-    photo = make_photo(owner)
+def test_trash_lists_days_left_and_restores(owner_client, owner, uploaded_photo):
+    photo = uploaded_photo(owner)
     photo_services.photo_trash(user=owner, photo=photo)
     Photo.objects.filter(pk=photo.pk).update(deleted_at=timezone.now() - timedelta(days=10))
     page = owner_client.get(reverse("trash"))
@@ -439,8 +435,8 @@ def test_trash_lists_days_left_and_restores(owner_client, owner, make_photo):
     assert not photo.in_trash
 
 
-def test_delete_forever_and_empty_trash(owner_client, owner, make_photo):
-    photos = [make_photo(owner) for _ in range(3)]
+def test_delete_forever_and_empty_trash(owner_client, owner, uploaded_photo):
+    photos = [uploaded_photo(owner) for _ in range(3)]
     for photo in photos:
         photo_services.photo_trash(user=owner, photo=photo)
     page = owner_client.get(reverse("trash")).content.decode()
@@ -455,8 +451,8 @@ def test_delete_forever_and_empty_trash(owner_client, owner, make_photo):
     assert b"The trash is empty" in response.content
 
 
-def test_delete_forever_needs_the_photo_in_the_trash(owner_client, owner, make_photo):
-    photo = make_photo(owner)
+def test_delete_forever_needs_the_photo_in_the_trash(owner_client, owner, uploaded_photo):
+    photo = uploaded_photo(owner)
     response = owner_client.post(reverse("photo_delete_forever", args=[photo.public_id]))
     assert response.status_code == 404
     assert Photo.objects.filter(pk=photo.pk).exists()
@@ -472,10 +468,10 @@ def test_empty_trash_page(owner_client):
 
 
 @pytest.fixture
-def owner_things(owner, make_photo):
+def owner_things(owner, uploaded_photo):
     album = album_services.album_create(owner=owner, title="Private trip")
-    photo = make_photo(owner, album=album)
-    trashed = make_photo(owner, album=album)
+    photo = uploaded_photo(owner, album=album)
+    trashed = uploaded_photo(owner, album=album)
     photo_services.photo_trash(user=owner, photo=trashed)
     return {"album": album, "photo": photo, "trashed": trashed}
 
@@ -508,9 +504,11 @@ def test_stranger_gets_404_for_every_url_with_an_id(client, stranger, owner_thin
     assert not Photo.objects.get(pk=owner_things["photo"].pk).in_trash
 
 
-def test_album_context_of_someone_elses_album_is_404(client, stranger, owner_things, make_photo):
+def test_album_context_of_someone_elses_album_is_404(
+    client, stranger, owner_things, uploaded_photo
+):
     client.force_login(stranger)
-    own = make_photo(stranger)
+    own = uploaded_photo(stranger)
     album = owner_things["album"]
     url = reverse("photo_detail", args=[own.public_id]) + f"?album={album.public_id}"
     assert client.get(url).status_code == 404
@@ -561,9 +559,9 @@ def test_unknown_ids_are_404(owner_client):
 # --- Escaping -----------------------------------------------------------------------------------
 
 
-def test_titles_with_script_are_escaped_everywhere(owner_client, owner, make_photo):
+def test_titles_with_script_are_escaped_everywhere(owner_client, owner, uploaded_photo):
     album = album_services.album_create(owner=owner, title=XSS, description=XSS)
-    photo = make_photo(owner, album=album, title=XSS)
+    photo = uploaded_photo(owner, album=album, title=XSS)
     pages = [
         reverse("home"),
         reverse("album_list"),
@@ -588,11 +586,11 @@ def test_upload_page_preselects_the_album_it_was_opened_from(owner_client, owner
     assert f'<option value="{album.public_id}" selected>Garden</option>' in html
 
 
-def test_album_page_more_link_keeps_album_context(owner_client, owner, make_photo):
+def test_album_page_more_link_keeps_album_context(owner_client, owner, uploaded_photo):
     album = album_services.album_create(owner=owner, title="Big trip")
     start = when(2026, 3, 1)
     for i in range(31):
-        make_photo(owner, album=album, taken_at=start + timedelta(hours=i))
+        uploaded_photo(owner, album=album, taken_at=start + timedelta(hours=i))
     url = reverse("album_detail", args=[album.public_id])
     html = owner_client.get(url).content.decode()
     more = html.split('data-more href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")

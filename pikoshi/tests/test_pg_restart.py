@@ -10,7 +10,6 @@ Defined only where the tests run on PostgreSQL (CI), whose server binaries it bo
 """
 
 import glob
-import io
 import json
 import os
 import shutil
@@ -26,6 +25,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from gallery.tests.factories import jpeg_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
@@ -51,13 +52,7 @@ def _as_postgres(*command: str) -> None:
 
 
 def _jpeg(seed: int) -> bytes:
-    from PIL import Image
-
-    image = Image.new("RGB", (64, 48), ((seed * 37) % 256, (seed * 91) % 256, seed % 256))
-    image.putpixel((seed % 64, seed % 48), (255, 255, 255))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=90)
-    return out.getvalue()
+    return jpeg_bytes(seed=seed, quality=90)
 
 
 def _upload(base: str, token: str, seed: int) -> tuple[int, dict]:
