@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 VARIANTS = tuple(VARIANT_SIZES)
 FILE_FIELDS = ("original", *VARIANTS)
+# Where photo files are stored: models.original_upload_to and variant_name below.
+PHOTO_FOLDERS = ("originals", "variants")
 
 
 class StorageUnavailable(Exception):
