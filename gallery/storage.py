@@ -7,7 +7,7 @@ media view does that before it hands out a single byte.
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.core.files.storage import Storage
 from django.db import transaction
@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 VARIANTS = tuple(VARIANT_SIZES)
 FILE_FIELDS = ("original", *VARIANTS)
+# Where photo files are stored: models.original_upload_to and variant_name below.
+PHOTO_FOLDERS = ("originals", "variants")
 
 
 class StorageUnavailable(Exception):
@@ -38,6 +40,22 @@ def variant_name(owner, photo: Photo, variant: str) -> str:
 def photo_files(photo: Photo) -> list[str]:
     """The names of every file stored for a photo."""
     return [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
+
+
+def list_files(storage: Storage, path: str = "") -> Iterator[str]:
+    """Every file name below `path`, depth first, in a stable order.
+
+    Through Storage.listdir only, so the local folder and an S3 bucket list alike. A
+    folder nothing was ever stored in lists as empty rather than failing.
+    """
+    try:
+        directories, files = storage.listdir(path)
+    except FileNotFoundError:  # a local folder nothing was ever stored in
+        return
+    for name in sorted(files):
+        yield f"{path}/{name}" if path else name
+    for directory in sorted(directories):
+        yield from list_files(storage, f"{path}/{directory}" if path else directory)
 
 
 def delete_files(names: Iterable[str]) -> None:

@@ -8,8 +8,6 @@ Files go through gallery/storage.py only, so S3 can replace the local folder.
 
 import hashlib
 import logging
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -19,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -32,7 +30,6 @@ from gallery.models import Album, Photo
 from gallery.selectors import photos as photo_selectors
 from gallery.services.albums import album_ensure_default, album_fix_cover, refuse_nul
 from gallery.storage import (
-    FILE_FIELDS,
     StorageUnavailable,
     delete_files,
     delete_files_after_commit,
@@ -51,64 +48,6 @@ class UploadResult:
     photo: Photo
     created: bool  # False: the same bytes were already in the library
     restored: bool = False  # True: that copy was in the trash and is back in its album
-
-
-# --- Files ------------------------------------------------------------------------------------
-
-
-# Files written by uploads whose transaction never committed, waiting for files_sweep().
-_unclaimed: set[str] = set()
-_unclaimed_lock = threading.Lock()
-
-
-def _queue_unclaimed(names: list[str]) -> None:
-    with _unclaimed_lock:
-        _unclaimed.update(name for name in names if name)
-
-
-class _UnlessCommitted:
-    """Marks freshly written files for removal unless the transaction recording them commits.
-
-    Django has no on-rollback hook, but it drops the on_commit callbacks of a transaction
-    (or savepoint) that rolls back. This object is registered as such a callback: called
-    on commit, it forgets the files; dropped uncalled, its finalizer queues them for
-    files_sweep(). The sweep deletes only files no photo row refers to, because callbacks
-    are also dropped when an earlier callback raises after a successful commit, and the
-    files of a committed photo must never go.
-    """
-
-    def __init__(self, names: list[str]):
-        self._names = names
-        self._finalizer = weakref.finalize(self, _queue_unclaimed, names)
-
-    def __call__(self) -> None:
-        self._finalizer.detach()
-
-    def delete_now(self) -> None:
-        """For our own failed block: nothing was committed, the files go at once."""
-        self._finalizer.detach()
-        delete_files(self._names)
-
-
-def files_sweep() -> int:
-    """Delete files left by uploads that were rolled back; returns how many were removed.
-
-    Runs at the start of every upload and in purge_trash, so leftovers do not pile up.
-    """
-    with _unclaimed_lock:
-        names = set(_unclaimed)
-        _unclaimed.clear()
-    if not names:
-        return 0
-    in_use = Q()
-    for field in FILE_FIELDS:
-        in_use |= Q(**{f"{field}__in": names})
-    used = set()
-    for row in Photo.objects.filter(in_use).values_list(*FILE_FIELDS):
-        used.update(row)
-    orphans = sorted(names - used)
-    delete_files(orphans)
-    return len(orphans)
 
 
 # --- Storage quota ------------------------------------------------------------------------------
@@ -202,9 +141,10 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
 
     Uploading bytes the owner already has returns that photo (back from the trash if it
     was there) and stores nothing new. A failure half-way leaves neither a row nor a file.
+    Files of an upload whose transaction never commits (its caller rolls back, its process
+    is killed) are left to `manage.py prune_media`.
     """
     check_size(file.size, max_bytes=settings.PIKOSHI_MAX_UPLOAD_BYTES)
-    files_sweep()
     if album is None:
         album = album_ensure_default(owner=owner)
     elif not permissions.can_contribute(owner, album):
@@ -250,11 +190,9 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
         setattr(photo, f"{name}_height", rendered.height)
 
     written: list[str] = []
-    guard = _UnlessCommitted(written)
     storage = file_storage()
     try:
         with transaction.atomic():
-            transaction.on_commit(guard)
             storage_check_quota(user=owner, adding=file.size)
             file.seek(0)
             try:
@@ -282,13 +220,13 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             if queued:
                 render_enqueue(photo=photo)
     except IntegrityError:
-        guard.delete_now()
+        delete_files(written)
         existing = _existing(owner, sha256)
         if existing is None:
             raise
         return existing
     except BaseException:
-        guard.delete_now()
+        delete_files(written)
         raise
     return UploadResult(photo=photo, created=True)
 

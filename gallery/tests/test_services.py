@@ -260,48 +260,6 @@ def test_storage_failure_half_way_leaves_no_row_and_no_file(owner, media_root, m
     assert refresh(album_ensure_default(owner=owner)).cover is None
 
 
-def test_rollback_of_an_outer_transaction_removes_uploaded_files(owner, media_root):
-    class Abort(Exception):
-        pass
-
-    photo_services.files_sweep()  # start from an empty queue
-    with pytest.raises(Abort):
-        with transaction.atomic():
-            photo = upload(owner).photo
-            assert len(stored_files(media_root)) == 4
-            raise Abort
-    assert not Photo.objects.filter(pk=photo.pk).exists()
-    assert photo_services.files_sweep() == 4
-    assert stored_files(media_root) == []
-
-
-def test_next_upload_sweeps_files_of_a_rolled_back_one(owner, media_root):
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            upload(owner, image={"color": (250, 0, 0)})
-            raise RuntimeError
-    kept = upload(owner, image={"color": (0, 250, 0)}).photo
-    assert stored_files(media_root) == sorted(
-        [kept.original.name] + [kept.variant_file(v).name for v in ("thumb", "mobile", "display")]
-    )
-
-
-def test_files_of_a_saved_photo_survive_its_callback_being_dropped(owner, media_root):
-    """Django also drops on_commit callbacks when an earlier one raises after the commit."""
-    from django.db import connection
-
-    photo_services.files_sweep()
-    photo = upload(owner).photo
-    connection.run_on_commit = [
-        entry
-        for entry in connection.run_on_commit
-        if not isinstance(entry[1], photo_services._UnlessCommitted)
-    ]
-    assert Photo.objects.filter(pk=photo.pk).exists()
-    assert photo_services.files_sweep() == 0
-    assert len(stored_files(media_root)) == 4
-
-
 def test_committed_upload_keeps_its_files(owner, media_root, on_commit):
     with on_commit():
         with transaction.atomic():

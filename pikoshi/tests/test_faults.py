@@ -422,7 +422,6 @@ def test_twenty_parallel_uploads_of_the_same_file_make_one_photo(owner, media_ro
     [photo] = Photo.objects.filter(owner=owner)
     assert {r.photo.pk for r in results} == {photo.pk}
     assert sum(r.created for r in results) == 1
-    photo_services.files_sweep()
     assert stored_files(media_root) == sorted(stored_names(photo))
 
 
@@ -436,6 +435,5 @@ def test_twenty_parallel_different_uploads_make_twenty_photos_and_one_cover(owne
     assert len(photos) == 20
     album.refresh_from_db()
     assert album.cover_id in {p.pk for p in photos}
-    photo_services.files_sweep()
     assert len(stored_files(media_root)) == 80
     assert stored_files(media_root) == sorted(n for p in photos for n in stored_names(p))

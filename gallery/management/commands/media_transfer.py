@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.management.base import BaseCommand, CommandError
 
+from gallery.storage import list_files
+
 
 def local_storage() -> Storage:
     return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
@@ -31,18 +33,6 @@ def bucket_storage() -> Storage:
             "AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) first."
         )
     return storages.create_storage(config)
-
-
-def walk(storage: Storage, path: str = ""):
-    """Every file name below `path`, depth first, in a stable order."""
-    try:
-        directories, files = storage.listdir(path)
-    except FileNotFoundError:  # a local folder nothing was ever stored in
-        return
-    for name in sorted(files):
-        yield f"{path}/{name}" if path else name
-    for directory in sorted(directories):
-        yield from walk(storage, f"{path}/{directory}" if path else directory)
 
 
 def _size(storage: Storage, name: str) -> int | None:
@@ -77,7 +67,7 @@ class Progress:
 
 def transfer(source: Storage, target: Storage, *, progress_stream=None) -> dict[str, int]:
     """Copy every file of `source` missing (or of another size) in `target`; verify sizes."""
-    names = list(walk(source))
+    names = list(list_files(source))
     progress = Progress(len(names), progress_stream)
     counts = {"copied": 0, "skipped": 0, "bytes": 0}
     for name in names:

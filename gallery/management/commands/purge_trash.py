@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gallery.services.photos import files_sweep, trash_purge
+from gallery.services.photos import trash_purge
 
 
 class Command(BaseCommand):
@@ -25,6 +25,5 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days cannot be negative.")
         removed = trash_purge(older_than=timedelta(days=days))
-        files_sweep()
         noun = "photo" if removed == 1 else "photos"
         self.stdout.write(f"Removed {removed} {noun} that were in the trash over {days} days.")
