@@ -188,3 +188,28 @@ def details_policy(
     if is_person(user) and owner_id == user.pk:
         return DetailsPolicy(camera=True, location=True)
     return DetailsPolicy(camera=album.share_camera, location=album.share_location)
+
+
+# --- who may see a person's email address -------------------------------------------------
+
+
+def may_see_address(viewer, person) -> bool:
+    """A person's email address reaches only themselves and their connections.
+
+    Link holders, public visitors and signed-in strangers see the display name or no name
+    at all (docs/sharing.md, "Names, not addresses")."""
+    if not is_person(viewer) or person is None:
+        return False
+    if viewer.pk == person.pk:
+        return True
+    return Connection.objects.filter(
+        Q(user=viewer, contact=person) | Q(user=person, contact=viewer)
+    ).exists()
+
+
+def person_name(viewer, person) -> str:
+    """How `person` is named to `viewer`: name or address for connections, else the
+    display name or an empty string."""
+    if may_see_address(viewer, person):
+        return str(person)
+    return person.public_name
