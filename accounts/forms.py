@@ -16,6 +16,55 @@ class AdminChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+NAME_HELP = "Shown to people you share with, instead of your email address."
+
+
+def clean_display_name(value: str) -> str:
+    name = " ".join((value or "").split())
+    if "\x00" in name:
+        raise forms.ValidationError("Use letters, digits and punctuation only.")
+    if "@" in name:
+        # A name that is an address would undo the point of having a name.
+        raise forms.ValidationError("Use a name, not an email address.")
+    return name
+
+
+class SignupNameForm(forms.Form):
+    """What allauth's sign-up (pages and headless API) asks beyond email and password."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        help_text=NAME_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "e.g. Olivia"}),
+    )
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data.get("display_name", ""))
+
+    def signup(self, request, user) -> None:
+        name = self.cleaned_data.get("display_name", "")
+        if name and not user.display_name:
+            user.display_name = name
+            user.save(update_fields=["display_name"])
+
+
+class DisplayNameForm(forms.Form):
+    """The profile page's "your name"."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        help_text=NAME_HELP + " Leave empty to show no name to people outside your connections.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data.get("display_name", ""))
+
+
 class DeleteAccountForm(forms.Form):
     """Typing the address proves the person means it and is looking at the right account."""
 

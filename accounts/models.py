@@ -66,6 +66,14 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.email
 
+    @property
+    def public_name(self) -> str:
+        """The name people who are not connections may see: the display name, or nothing.
+
+        Never the email address (`__str__` falls back to it, for the person themselves,
+        their connections and the admin)."""
+        return self.display_name.strip()
+
     def get_full_name(self):
         return self.display_name or self.email
 

@@ -133,6 +133,14 @@ def user_sign_out_everywhere(*, user: User, keep_session: str | None = None) -> 
     return SignOutResult(sessions=ended, tokens=revoked)
 
 
+def user_rename(*, user: User, display_name: str) -> User:
+    """Change the name other people see; empty means no name outside one's connections."""
+    user.display_name = " ".join(display_name.split())[:150]
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=["display_name"])
+    return user
+
+
 def user_set_quota(*, user: User, quota_bytes: int | None) -> User:
     """Set a person's storage quota (None: the site default, 0: unlimited)."""
     if quota_bytes is not None and quota_bytes < 0:

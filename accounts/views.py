@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from accounts import exports, services
-from accounts.forms import DeleteAccountForm
+from accounts.forms import DeleteAccountForm, DisplayNameForm
 from gallery.selectors import photos as photo_selectors
 
 
@@ -33,12 +33,21 @@ def confirm_email_code(request):
 
 @login_required
 def profile(request):
-    """The account at a glance: storage, security, sessions, export and deletion."""
+    """The account at a glance: name, storage, security, sessions, export and deletion."""
+    name_form = DisplayNameForm(
+        request.POST if request.method == "POST" else None,
+        initial={"display_name": request.user.display_name},
+    )
+    if request.method == "POST" and name_form.is_valid():
+        services.user_rename(user=request.user, display_name=name_form.cleaned_data["display_name"])
+        messages.success(request, "Your name is saved.")
+        return redirect("account_profile")
     types = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
     return render(
         request,
         "account/profile.html",
         {
+            "name_form": name_form,
             "usage": photo_selectors.user_storage_usage(user=request.user),
             "has_totp": Authenticator.Type.TOTP in types,
             "has_passkeys": Authenticator.Type.WEBAUTHN in types,

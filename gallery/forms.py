@@ -70,3 +70,13 @@ class PhotoEditForm(forms.Form):
     def __init__(self, *args, albums, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["album"].queryset = albums
+
+
+class OwnPhotosSharingForm(forms.Form):
+    """A member's say over the photos they put in someone else's album (off by default)."""
+
+    share_camera = forms.BooleanField(required=False, label="Show the camera")
+    share_location = forms.BooleanField(required=False, label="Show where they were taken")
+    allow_download = forms.BooleanField(
+        required=False, label="Let download links hand out my originals"
+    )

@@ -212,15 +212,17 @@ def _open(photo: Photo, field):
 
 
 def _stripped_original(photo: Photo, field, link: ShareLink) -> bytes:
-    """The original as a link holder gets it: camera and location only if the link allows."""
+    """The original as a link holder gets it: camera and location only if the link allows
+    and, for a contributor's photo, the contributor too."""
+    policy = permissions.details_policy(user=None, album=link.album, link=link, photo=photo)
     with _open(photo, field) as stream:
         data = stream.read()
     try:
         return strip_metadata(
             data,
             photo.mime_type,
-            keep_camera=link.share_camera,
-            keep_location=link.share_location,
+            keep_camera=policy.camera,
+            keep_location=policy.location,
         )
     except MetadataError:
         # Never hand out bytes we could not clean.

@@ -259,6 +259,19 @@ class AlbumMember(models.Model):
         null=True, blank=True, help_text="Access ends at this moment; empty means no end."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The member's own say over the photos *they* put in this album (off by default): the
+    # album's and links' switches never reach a contributor's camera, place or original
+    # unless the contributor turned the same switch on here (permissions.details_policy).
+    share_camera = models.BooleanField(
+        default=False, help_text="Others may see the camera of this member's photos here."
+    )
+    share_location = models.BooleanField(
+        default=False, help_text="Others may see where this member's photos here were taken."
+    )
+    allow_download = models.BooleanField(
+        default=False,
+        help_text="Links that allow downloads may hand out this member's originals.",
+    )
 
     class Meta:
         ordering = ["created_at"]

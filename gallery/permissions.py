@@ -144,9 +144,13 @@ def link_photos(link: ShareLink) -> QuerySet[Photo]:
 
 
 def can_download_via_link(link: ShareLink, photo: Photo) -> bool:
-    """Originals go to link holders only when the owner allowed downloads on that link."""
+    """Originals go to link holders only when the album owner allowed downloads on that
+    link and, for a photo someone else put in the album, that photo's owner allows it too."""
     return (
-        link is not None and link.allow_download and link_photos(link).filter(pk=photo.pk).exists()
+        link is not None
+        and link.allow_download
+        and link_photos(link).filter(pk=photo.pk).exists()
+        and _photo_owner_switches(link.album, photo).allow_download
     )
 
 
@@ -183,8 +187,76 @@ def details_policy(
     Everyone else follows the album's switches, and a link holder the link's.
     """
     if link is not None:
-        return DetailsPolicy(camera=link.share_camera, location=link.share_location)
-    owner_id = photo.owner_id if photo is not None else album.owner_id
-    if is_person(user) and owner_id == user.pk:
-        return DetailsPolicy(camera=True, location=True)
-    return DetailsPolicy(camera=album.share_camera, location=album.share_location)
+        shared = DetailsPolicy(camera=link.share_camera, location=link.share_location)
+    else:
+        owner_id = photo.owner_id if photo is not None else album.owner_id
+        if is_person(user) and owner_id == user.pk:
+            return DetailsPolicy(camera=True, location=True)
+        shared = DetailsPolicy(camera=album.share_camera, location=album.share_location)
+    if photo is None:
+        return shared
+    own = _photo_owner_switches(album, photo)
+    return DetailsPolicy(
+        camera=shared.camera and own.camera, location=shared.location and own.location
+    )
+
+
+@dataclass(frozen=True)
+class _OwnerSwitches:
+    camera: bool
+    location: bool
+    allow_download: bool
+
+
+_ALL_ON = _OwnerSwitches(camera=True, location=True, allow_download=True)
+_ALL_OFF = _OwnerSwitches(camera=False, location=False, allow_download=False)
+
+
+def _photo_owner_switches(album: Album, photo: Photo) -> _OwnerSwitches:
+    """What the photo's own owner lets the album's and links' switches hand out.
+
+    The album owner's photos: everything the album or link allows. Anyone else's: only
+    what they switched on for their photos in this album (their membership), else nothing."""
+    if photo.owner_id == album.owner_id:
+        return _ALL_ON
+    membership = AlbumMember.objects.filter(album_id=album.pk, user_id=photo.owner_id).first()
+    if membership is None:
+        return _ALL_OFF
+    return _OwnerSwitches(
+        camera=membership.share_camera,
+        location=membership.share_location,
+        allow_download=membership.allow_download,
+    )
+
+
+def own_photos_membership(user, album: Album) -> AlbumMember | None:
+    """The membership through which this person sets switches for their own photos in
+    someone else's album: any membership row, current or not, since their photos stay."""
+    if not is_person(user) or album.owner_id == user.pk:
+        return None
+    return AlbumMember.objects.filter(album=album, user=user).first()
+
+
+# --- who may see a person's email address -------------------------------------------------
+
+
+def may_see_address(viewer, person) -> bool:
+    """A person's email address reaches only themselves and their connections.
+
+    Link holders, public visitors and signed-in strangers see the display name or no name
+    at all (docs/sharing.md, "Names, not addresses")."""
+    if not is_person(viewer) or person is None:
+        return False
+    if viewer.pk == person.pk:
+        return True
+    return Connection.objects.filter(
+        Q(user=viewer, contact=person) | Q(user=person, contact=viewer)
+    ).exists()
+
+
+def person_name(viewer, person) -> str:
+    """How `person` is named to `viewer`: name or address for connections, else the
+    display name or an empty string."""
+    if may_see_address(viewer, person):
+        return str(person)
+    return person.public_name

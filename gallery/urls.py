@@ -43,6 +43,11 @@ urlpatterns = [
         name="album_member_remove",
     ),
     path(
+        "albums/<uuid:public_id>/my-photos/",
+        sharing.album_contributor_sharing,
+        name="album_contributor_sharing",
+    ),
+    path(
         "albums/<uuid:public_id>/share/links/", sharing.share_link_create, name="share_link_create"
     ),
     path("share-links/<uuid:link_id>/revoke/", sharing.share_link_revoke, name="share_link_revoke"),

@@ -31,7 +31,8 @@ from accounts.api.tokens import (
     token_pair_rotate,
     token_revoke,
 )
-from accounts.services import user_sessions, user_sign_out_everywhere
+from accounts.forms import clean_display_name
+from accounts.services import user_rename, user_sessions, user_sign_out_everywhere
 from pikoshi.api import ClientScopedRateThrottle, error_responses
 
 AUTH_TAG = ["auth"]
@@ -269,6 +270,41 @@ class AuthContextApi(APIView):
         if pair is not None:
             set_auth_cookies(response, pair)
         return response
+
+
+class ProfileApi(APIView):
+    """The caller's name, as people they share with see it."""
+
+    permission_classes = [IsAuthenticated]
+
+    class Input(serializers.Serializer):
+        display_name = serializers.CharField(
+            max_length=150,
+            allow_blank=True,
+            trim_whitespace=True,
+            help_text="Shown to people you share with instead of your email address; "
+            "empty shows no name to people outside your connections.",
+        )
+
+        def validate_display_name(self, value: str) -> str:
+            from django.core.exceptions import ValidationError as DjangoValidationError
+
+            try:
+                return clean_display_name(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from exc
+
+    @extend_schema(
+        tags=AUTH_TAG,
+        operation_id="auth_profile_update",
+        request=Input,
+        responses={200: UserContextSerializer, **error_responses(400, 401, 403)},
+    )
+    def patch(self, request):
+        body = self.Input(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = user_rename(user=request.user, display_name=body.validated_data["display_name"])
+        return Response(UserContextSerializer(user).data)
 
 
 # --- Sessions ------------------------------------------------------------------------------

@@ -705,3 +705,36 @@ def test_google_id_token_for_another_client_is_refused(client, google):
     response = post_google_token(client, token)
     assert response.status_code == 400
     assert not User.objects.filter(email="mallory@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_app_changes_the_name_through_the_api(client, owner):
+    token = app_login(client, owner.email).json()["meta"]["access_token"]
+    response = client.patch(
+        "/api/auth/profile/",
+        {"display_name": "Liv"},
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert response.status_code == 200
+    assert response.json()["display_name"] == "Liv"
+    assert client.get("/api/auth/context/", **bearer(token)).json()["display_name"] == "Liv"
+
+    refused = client.patch(
+        "/api/auth/profile/",
+        {"display_name": "liv@example.com"},
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert refused.status_code == 400
+    assert "not an email address" in str(refused.json())
+    owner.refresh_from_db()
+    assert owner.display_name == "Liv"
+
+
+@pytest.mark.django_db
+def test_profile_api_needs_a_signed_in_caller(client):
+    response = client.patch(
+        "/api/auth/profile/", {"display_name": "X"}, content_type="application/json"
+    )
+    assert response.status_code == 401

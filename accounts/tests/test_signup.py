@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from accounts.tests.conftest import first_link, html_part, main_text, path_of, sent_to
+from conftest import PASSWORD
 from gallery.models import Album
 
 User = get_user_model()
@@ -179,3 +180,51 @@ def test_duplicate_signup_answers_exactly_like_a_new_one(client, owner, signup):
     assert User.objects.filter(email=owner.email).count() == 1
     owner.refresh_from_db()
     assert owner.check_password("Correct-Horse-42!")
+
+
+@pytest.mark.django_db
+def test_signup_page_asks_for_a_name(client):
+    page = client.get("/accounts/signup/").content.decode()
+    assert 'name="display_name"' in page
+    assert "instead of your email address" in page
+
+
+@pytest.mark.django_db
+def test_signup_keeps_the_name_given(client):
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": NEWCOMER,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": "  Nina   Newcomer ",
+        },
+    )
+    assert User.objects.get(email=NEWCOMER).display_name == "Nina Newcomer"
+
+
+@pytest.mark.django_db
+def test_signup_refuses_an_address_as_a_name(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": NEWCOMER,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": "nina@example.com",
+        },
+    )
+    assert response.status_code == 200
+    assert "Use a name, not an email address." in response.content.decode()
+    assert not User.objects.filter(email=NEWCOMER).exists()
+
+
+@pytest.mark.django_db
+def test_app_signup_keeps_the_name_given(client):
+    response = client.post(
+        "/_allauth/app/v1/auth/signup",
+        {"email": NEWCOMER, "password": PASSWORD, "display_name": "Nina"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401  # verification pending
+    assert User.objects.get(email=NEWCOMER).display_name == "Nina"

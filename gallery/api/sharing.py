@@ -319,6 +319,51 @@ class AlbumSharingApi(APIView):
         return _ok(AlbumSharingOutput, album)
 
 
+class OwnPhotosSharingOutput(serializers.Serializer):
+    share_camera = serializers.BooleanField(
+        help_text="Others may see the camera of my photos in this album."
+    )
+    share_location = serializers.BooleanField(
+        help_text="Others may see where my photos in this album were taken."
+    )
+    allow_download = serializers.BooleanField(
+        help_text="Links that allow downloads may hand out my originals."
+    )
+
+
+class AlbumOwnPhotosSharingApi(APIView):
+    """A member's own switches for the photos they added to someone else's album.
+
+    Off by default. Each works only where the album (or a link) also has it on: the
+    album's owner decides who sees the album, each photo's owner what they see of it."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="album_my_photos_sharing_retrieve",
+        parameters=[ALBUM_ID],
+        responses={200: OwnPhotosSharingOutput, **error_responses(401, 404)},
+    )
+    def get(self, request, public_id):
+        membership = sharing_selectors.own_photos_sharing(user=request.user, public_id=public_id)
+        return _ok(OwnPhotosSharingOutput, membership)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="album_my_photos_sharing_update",
+        parameters=[ALBUM_ID],
+        request=OwnPhotosSharingOutput,
+        responses={200: OwnPhotosSharingOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def put(self, request, public_id):
+        membership = sharing_selectors.own_photos_sharing(user=request.user, public_id=public_id)
+        body = OwnPhotosSharingOutput(data=request.data)
+        body.is_valid(raise_exception=True)
+        membership = sharing_services.contributor_sharing_update(
+            user=request.user, album=membership.album, **body.validated_data
+        )
+        return _ok(OwnPhotosSharingOutput, membership)
+
+
 class AlbumMemberListApi(APIView):
     """People named on an album; name one more (they must be a connection)."""
 

@@ -11,6 +11,11 @@ urlpatterns = [
         albums.AlbumPhotosApi.as_view(),
         name="api_album_photos",
     ),
+    path(
+        "albums/<uuid:public_id>/my-photos/",
+        sharing.AlbumOwnPhotosSharingApi.as_view(),
+        name="api_album_my_photos_sharing",
+    ),
     path("photos/", photos.PhotoListApi.as_view(), name="api_photo_list"),
     path("photos/<uuid:public_id>/", photos.PhotoDetailApi.as_view(), name="api_photo_detail"),
     path(

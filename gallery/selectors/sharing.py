@@ -18,6 +18,7 @@ from gallery.models import (
     ShareLink,
 )
 from gallery.selectors import uuid_or_404
+from gallery.selectors.albums import album_for_viewer
 
 # --- connections --------------------------------------------------------------------------
 
@@ -90,6 +91,16 @@ def album_for_sharer(*, user, public_id) -> Album:
     if album is None or not permissions.can_share_album(user, album):
         raise Http404("No such album.")
     return album
+
+
+def own_photos_sharing(*, user, public_id) -> AlbumMember:
+    """The caller's membership of an album they can see, for the switches over their own
+    photos in it; 404 for an album they cannot see or are not a member of."""
+    album = album_for_viewer(user=user, public_id=public_id)
+    membership = permissions.own_photos_membership(user, album)
+    if membership is None:
+        raise Http404("No such album.")
+    return membership
 
 
 def members_of(*, album: Album) -> QuerySet[AlbumMember]:

@@ -299,6 +299,21 @@ def album_member_remove(*, user, membership: AlbumMember) -> None:
     membership.delete()
 
 
+def contributor_sharing_update(
+    *, user, album: Album, share_camera: bool, share_location: bool, allow_download: bool
+) -> AlbumMember:
+    """A member's own switches for the photos they put in someone else's album."""
+    membership = permissions.own_photos_membership(user, album)
+    if membership is None:
+        raise Http404
+    membership.share_camera = bool(share_camera)
+    membership.share_location = bool(share_location)
+    membership.allow_download = bool(allow_download)
+    # update_fields: a membership removed meanwhile raises NotUpdated (a 404), never a new row.
+    membership.save(update_fields=["share_camera", "share_location", "allow_download"])
+    return membership
+
+
 # --- share links ---------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django import template
 from django.conf import settings
 from django.utils import dateformat, timezone
 
-from gallery import media
+from gallery import media, permissions
 from gallery.filesizes import format_size
 from gallery.imaging.variants import VARIANT_SIZES
 
@@ -77,3 +77,9 @@ def days_left(photo):
 def filesize(num_bytes):
     """1536 -> "1.5 KB"; decimal units like the file managers people use."""
     return format_size(num_bytes)
+
+
+@register.filter
+def name_for(person, viewer):
+    """{{ album.owner|name_for:user }}: the name this viewer may see ("" for no name)."""
+    return permissions.person_name(viewer, person)

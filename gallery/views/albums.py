@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gallery import permissions
-from gallery.forms import AlbumForm
+from gallery.forms import AlbumForm, OwnPhotosSharingForm
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.services import albums as album_services
@@ -54,6 +54,15 @@ def album_detail(request, public_id):
         "can_contribute": permissions.can_contribute(request.user, album),
         "photo_count": album_selectors.album_photo_count(album=album),
     }
+    membership = permissions.own_photos_membership(request.user, album)
+    if membership is not None:
+        context["own_sharing"] = OwnPhotosSharingForm(
+            initial={
+                "share_camera": membership.share_camera,
+                "share_location": membership.share_location,
+                "allow_download": membership.allow_download,
+            }
+        )
     return photo_grid(request, template="gallery/album_detail.html", page=page, context=context)
 
 

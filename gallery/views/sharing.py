@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gallery.forms import OwnPhotosSharingForm
 from gallery.models import AlbumMember, Audience, Circle
+from gallery.selectors import albums as album_selectors
 from gallery.selectors import sharing as sharing_selectors
 from gallery.services import sharing as sharing_services
 from gallery.views.photos import error_messages
@@ -317,3 +319,15 @@ def sharing_make_private(request):
         )
         return redirect("sharing_overview")
     return render(request, "gallery/sharing/make_private.html")
+
+
+@login_required
+@require_POST
+def album_contributor_sharing(request, public_id):
+    """A member's own switches for the photos they put in this album."""
+    album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
+    form = OwnPhotosSharingForm(request.POST)
+    form.is_valid()  # three checkboxes: always valid, unchecked means off
+    sharing_services.contributor_sharing_update(user=request.user, album=album, **form.cleaned_data)
+    messages.success(request, "Saved: what others see of your photos in this album.")
+    return redirect("album_detail", public_id=album.public_id)

@@ -99,7 +99,7 @@ def share_link_photo(request, token, photo_id):
     if not _is_unlocked(request, link):
         return redirect("share_link", token=token)
     photo = visitor_selectors.link_photo(link=link, public_id=photo_id)
-    policy = permissions.details_policy(user=None, album=link.album, link=link)
+    policy = permissions.details_policy(user=None, album=link.album, link=link, photo=photo)
     context = {
         "link": link,
         "album": link.album,
@@ -109,7 +109,7 @@ def share_link_photo(request, token, photo_id):
         "display": media.media_url(photo=photo, variant="display", link=link),
         "original": (
             media.media_url(photo=photo, variant="original", link=link)
-            if link.allow_download
+            if permissions.can_download_via_link(link, photo)
             else None
         ),
     }
@@ -156,7 +156,7 @@ def public_photo(request, public_id, photo_id):
         "album": album,
         "photo": photo,
         "back_url": reverse("public_album", args=[album.public_id]),
-        "policy": permissions.details_policy(user=None, album=album),
+        "policy": permissions.details_policy(user=None, album=album, photo=photo),
         "display": media.media_url(photo=photo, variant="display", anyone=True),
         "original": None,
     }
