@@ -9,10 +9,21 @@ Anonymous visitors see nothing through `visible_albums`.
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from gallery.models import Album, AlbumMember, Audience, Circle, Connection, Photo, ShareLink
+from gallery.models import (
+    Album,
+    AlbumMember,
+    Audience,
+    Circle,
+    Connection,
+    Invitation,
+    Photo,
+    ShareLink,
+)
 
 
 def is_person(user) -> bool:
@@ -115,6 +126,64 @@ def can_edit_photo(user, photo: Photo) -> bool:
 def can_view_original(user, photo: Photo) -> bool:
     """The original keeps every byte (GPS included), so only its owner downloads it."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk
+
+
+# --- Connections and invitations ------------------------------------------------------------
+
+
+def own_connections(user) -> QuerySet[Connection]:
+    """This person's side of each of their connections: the rows they filed themselves."""
+    if not is_person(user):
+        return Connection.objects.none()
+    return Connection.objects.filter(user=user)
+
+
+def can_manage_connection(user, connection: Connection) -> bool:
+    """Only the side that filed a connection moves it to another circle or ends it.
+
+    Ending it ends both sides, so either person can cut the tie, each through their own row.
+    """
+    if connection is None or connection.pk is None:
+        return False
+    return own_connections(user).filter(pk=connection.pk).exists()
+
+
+def _verified_addresses(user) -> QuerySet[EmailAddress]:
+    return EmailAddress.objects.filter(user=user, verified=True).values(address=Lower("email"))
+
+
+def answerable_invitations(user) -> QuerySet[Invitation]:
+    """Pending invitations this person may accept or decline.
+
+    They are matched by verified address, so an invitation waits through sign-up and an
+    unverified address never sees it; nobody answers their own invitation.
+    """
+    if not is_person(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        status=Invitation.Status.PENDING, email__in=_verified_addresses(user)
+    ).exclude(inviter=user)
+
+
+def can_answer_invitation(user, invitation: Invitation) -> bool:
+    """True when `invitation` is among `answerable_invitations(user)`, so the rule exists once."""
+    if invitation is None or invitation.pk is None:
+        return False
+    return answerable_invitations(user).filter(pk=invitation.pk).exists()
+
+
+def cancellable_invitations(user) -> QuerySet[Invitation]:
+    """Invitations this person sent that nobody has answered yet: theirs to take back."""
+    if not is_person(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING)
+
+
+def can_cancel_invitation(user, invitation: Invitation) -> bool:
+    """True when `invitation` is among `cancellable_invitations(user)`."""
+    if invitation is None or invitation.pk is None:
+        return False
+    return cancellable_invitations(user).filter(pk=invitation.pk).exists()
 
 
 # --- Share links ------------------------------------------------------------------------------

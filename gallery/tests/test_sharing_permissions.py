@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from gallery import permissions
-from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
+from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
 from gallery.tests.factories import make_album, make_photo
 from gallery.tokens import hash_token, new_token
 
@@ -126,6 +127,82 @@ def test_contributors_keep_seeing_their_own_photos_after_the_grant_ends(owner, g
     make_photo(owner, album=album)
     member.delete()
     assert list(permissions.visible_photos(guest).filter(album=album)) == [photo]
+
+
+def test_only_the_side_that_filed_a_connection_manages_it(owner, guest, stranger):
+    connect(owner, guest)
+    mine = Connection.objects.get(user=owner, contact=guest)
+    theirs = Connection.objects.get(user=guest, contact=owner)
+    assert list(permissions.own_connections(owner)) == [mine]
+    assert permissions.can_manage_connection(owner, mine)
+    assert permissions.can_manage_connection(guest, theirs)
+    assert not permissions.can_manage_connection(guest, mine)
+    assert not permissions.can_manage_connection(owner, theirs)
+    assert not permissions.can_manage_connection(stranger, mine)
+    assert not permissions.can_manage_connection(AnonymousUser(), mine)
+    assert not permissions.can_manage_connection(None, mine)
+    assert not permissions.own_connections(AnonymousUser()).exists()
+
+
+def test_a_connection_ended_meanwhile_is_managed_by_nobody(owner, guest):
+    connect(owner, guest)
+    mine = Connection.objects.get(user=owner, contact=guest)
+    Connection.objects.filter(pk=mine.pk).delete()
+    assert not permissions.can_manage_connection(owner, mine)
+
+
+def _invite(inviter, email: str) -> Invitation:
+    return Invitation.objects.create(inviter=inviter, email=email)
+
+
+def test_only_the_invited_verified_address_answers_an_invitation(owner, guest, stranger, make_user):
+    invitation = _invite(owner, guest.email)
+    unverified = make_user("una@example.com", verified=False)
+    for_una = _invite(owner, "una@example.com")
+    assert permissions.can_answer_invitation(guest, invitation)
+    assert list(permissions.answerable_invitations(guest)) == [invitation]
+    assert not permissions.can_answer_invitation(owner, invitation)  # the inviter
+    assert not permissions.can_answer_invitation(stranger, invitation)
+    assert not permissions.can_answer_invitation(unverified, for_una)
+    assert not permissions.can_answer_invitation(AnonymousUser(), invitation)
+    assert not permissions.can_answer_invitation(None, invitation)
+    EmailAddress.objects.filter(user=unverified).update(verified=True)
+    assert permissions.can_answer_invitation(unverified, for_una)
+
+
+def test_a_second_verified_address_counts_whatever_its_case(owner, guest):
+    invitation = _invite(owner, "gabe.work@example.com")
+    assert not permissions.can_answer_invitation(guest, invitation)
+    EmailAddress.objects.create(user=guest, email="Gabe.Work@Example.com", verified=True)
+    assert permissions.can_answer_invitation(guest, invitation)
+
+
+def test_nobody_answers_their_own_invitation_even_to_their_own_address(owner, guest):
+    EmailAddress.objects.create(user=owner, email="olivia.home@example.com", verified=True)
+    invitation = _invite(owner, "olivia.home@example.com")
+    assert not permissions.can_answer_invitation(owner, invitation)
+    assert not permissions.answerable_invitations(owner).exists()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Invitation.Status.ACCEPTED, Invitation.Status.DECLINED, Invitation.Status.CANCELLED],
+)
+def test_an_answered_invitation_is_answered_or_cancelled_by_nobody(owner, guest, status):
+    invitation = _invite(owner, guest.email)
+    Invitation.objects.filter(pk=invitation.pk).update(status=status)
+    assert not permissions.can_answer_invitation(guest, invitation)
+    assert not permissions.can_cancel_invitation(owner, invitation)
+
+
+def test_only_the_inviter_cancels_a_pending_invitation(owner, guest, stranger):
+    invitation = _invite(owner, guest.email)
+    assert permissions.can_cancel_invitation(owner, invitation)
+    assert list(permissions.cancellable_invitations(owner)) == [invitation]
+    assert not permissions.can_cancel_invitation(guest, invitation)  # the invitee declines
+    assert not permissions.can_cancel_invitation(stranger, invitation)
+    assert not permissions.can_cancel_invitation(AnonymousUser(), invitation)
+    assert not permissions.cancellable_invitations(guest).exists()
 
 
 def _link(album, **fields) -> ShareLink:
