@@ -10,9 +10,11 @@ Anonymous visitors see nothing through `visible_albums`.
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import check_password
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from gallery.models import (
     Album,
@@ -199,6 +201,35 @@ def active_share_links() -> QuerySet[ShareLink]:
 def link_is_active(link: ShareLink) -> bool:
     """Asks the database again, so a revocation a moment ago counts."""
     return link is not None and active_share_links().filter(pk=link.pk).exists()
+
+
+def can_unlock_link(link: ShareLink, password: str) -> bool:
+    """Only a live link that has a password is unlocked, and only by that password."""
+    if link is None or not link.has_password:
+        return False
+    if not active_share_links().filter(pk=link.pk).exists():
+        return False
+    return check_password(password or "", link.password)
+
+
+def link_unlock_mark(link: ShareLink) -> str:
+    """What a visitor keeps once they typed a link's password, to show on later requests.
+
+    It is tied to the password hash: change the password and earlier unlocks stop counting.
+    """
+    return salted_hmac(
+        "pikoshi.sharelink.unlock", f"{link.pk}:{link.password}", algorithm="sha256"
+    ).hexdigest()
+
+
+def link_is_unlocked(link: ShareLink, *, mark: str | None) -> bool:
+    """A link without a password opens for whoever holds it; one with a password only for
+    a visitor holding the mark `link_unlock_mark` gave them for its current password."""
+    if link is None:
+        return False
+    if not link.has_password:
+        return True
+    return bool(mark) and constant_time_compare(mark, link_unlock_mark(link))
 
 
 def link_photos(link: ShareLink) -> QuerySet[Photo]:

@@ -32,6 +32,17 @@ def share_link_for_token(*, token: str) -> ShareLink:
     return link
 
 
+def share_link_unlocked(*, link: ShareLink, mark: str | None) -> bool:
+    """Whether this visitor may see the link's album: at once without a password, else
+    only with the mark their session got for typing the current one."""
+    return permissions.link_is_unlocked(link, mark=mark)
+
+
+def share_link_unlock_mark(*, link: ShareLink) -> str:
+    """The mark a visitor's session keeps once they typed the link's password."""
+    return permissions.link_unlock_mark(link)
+
+
 def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
     """The link's photos that have their variants (ones still being processed wait)."""
     return permissions.link_photos(link).filter(status=Photo.Status.READY)

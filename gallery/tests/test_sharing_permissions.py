@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
@@ -224,6 +225,46 @@ def test_link_photos_follow_revocation_and_expiry(owner):
     link.revoked_at = timezone.now()
     link.save()
     assert not permissions.link_photos(link).exists()
+
+
+def test_a_link_is_unlocked_only_by_its_own_password_while_it_lives(owner):
+    link = _link(make_album(owner), password=make_password("open sesame"))
+    assert permissions.can_unlock_link(link, "open sesame")
+    assert not permissions.can_unlock_link(link, "open sesam")
+    assert not permissions.can_unlock_link(link, "")
+    link.expires_at = timezone.now() - timedelta(seconds=1)
+    link.save()
+    assert not permissions.can_unlock_link(link, "open sesame")
+    link.expires_at = None
+    link.revoked_at = timezone.now()
+    link.save()
+    assert not permissions.can_unlock_link(link, "open sesame")
+    assert not permissions.can_unlock_link(None, "open sesame")
+
+
+def test_a_link_without_a_password_has_none_to_unlock_it(owner):
+    link = _link(make_album(owner))
+    assert not permissions.can_unlock_link(link, "")
+    assert not permissions.can_unlock_link(link, "anything at all")
+    assert permissions.link_is_unlocked(link, mark=None)
+
+
+def test_a_password_link_opens_only_with_the_mark_for_its_current_password(owner, guest):
+    mine = _link(make_album(owner), password=make_password("open sesame"))
+    theirs = _link(make_album(guest), password=make_password("open sesame"))
+    mark = permissions.link_unlock_mark(mine)
+    assert permissions.link_is_unlocked(mine, mark=mark)
+    assert not permissions.link_is_unlocked(mine, mark=None)
+    assert not permissions.link_is_unlocked(mine, mark="")
+    assert not permissions.link_is_unlocked(
+        mine, mark=mark[:-1] + ("1" if mark[-1] == "0" else "0")
+    )
+    # The same password on another person's link is another lock.
+    assert not permissions.link_is_unlocked(theirs, mark=mark)
+    assert not permissions.link_is_unlocked(None, mark=mark)
+    mine.password = make_password("open sesame")  # set again: a new salt, a new hash
+    mine.save()
+    assert not permissions.link_is_unlocked(mine, mark=mark)
 
 
 def test_download_through_a_link_needs_the_owner_to_allow_it(owner):

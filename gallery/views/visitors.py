@@ -5,7 +5,6 @@ one) and a public album.
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,18 +26,9 @@ def _noindex(response):
 # --- share links, for whoever holds one --------------------------------------------------
 
 
-def _unlock_mark(link) -> str:
-    # Tied to the password hash: change the password and earlier unlocks stop counting.
-    return salted_hmac(
-        "pikoshi.sharelink.unlock", f"{link.pk}:{link.password}", algorithm="sha256"
-    ).hexdigest()
-
-
 def _is_unlocked(request, link) -> bool:
-    if not link.has_password:
-        return True
     mark = request.session.get(SESSION_UNLOCKED, {}).get(str(link.public_id))
-    return bool(mark) and constant_time_compare(mark, _unlock_mark(link))
+    return visitor_selectors.share_link_unlocked(link=link, mark=mark)
 
 
 def _link_response(request, template, context, status=200):
@@ -65,7 +55,7 @@ def share_link(request, token):
             if ok:
                 unlocked = request.session.get(SESSION_UNLOCKED, {})
                 unlocked.pop(str(link.public_id), None)
-                unlocked[str(link.public_id)] = _unlock_mark(link)
+                unlocked[str(link.public_id)] = visitor_selectors.share_link_unlock_mark(link=link)
                 # Remember the most recent few; an old unlock only costs a new prompt.
                 request.session[SESSION_UNLOCKED] = dict(list(unlocked.items())[-SESSION_MAX:])
                 return redirect("share_link", token=token)
