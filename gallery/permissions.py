@@ -120,6 +120,19 @@ def owned_photos(user) -> QuerySet[Photo]:
     return Photo.objects.filter(owner=user)
 
 
+def trashed_photos(user) -> QuerySet[Photo]:
+    """This person's trash: their own photos waiting there to be restored or deleted for good."""
+    return owned_photos(user).filter(deleted_at__isnull=False)
+
+
+def can_delete_forever(user, photo: Photo) -> bool:
+    """Only the owner deletes a photo for good, and only from the trash, so no single click
+    loses a photo: it goes to the trash first and can come back from there."""
+    if photo is None or photo.pk is None:
+        return False
+    return trashed_photos(user).filter(pk=photo.pk).exists()
+
+
 def can_edit_photo(user, photo: Photo) -> bool:
     """Titles, moves, trash and deletion belong to the photo's owner."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk

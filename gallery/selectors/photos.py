@@ -61,12 +61,20 @@ def photo_for_owner(*, user, public_id, include_trashed: bool = False) -> Photo:
 
 def trash_for_owner(*, user) -> QuerySet[Photo]:
     """The person's trash, most recently deleted first."""
-    return (
-        permissions.owned_photos(user)
-        .filter(deleted_at__isnull=False)
-        .select_related("album")
-        .order_by("-deleted_at", "-id")
+    return permissions.trashed_photos(user).select_related("album").order_by("-deleted_at", "-id")
+
+
+def trashed_photo_for_owner(*, user, public_id) -> Photo:
+    """One photo of the person's trash, the only place it may be deleted for good; else 404."""
+    photo = (
+        permissions.trashed_photos(user)
+        .select_related("album", "owner")
+        .filter(public_id=uuid_or_404(public_id))
+        .first()
     )
+    if photo is None:
+        raise Http404("No such photo in the trash.")
+    return photo
 
 
 # --- Pages of photos ------------------------------------------------------------------------

@@ -362,10 +362,14 @@ def photo_restore(*, user, photo: Photo) -> Photo:
 
 
 def photo_delete_forever(*, user, photo: Photo) -> None:
-    """Delete the row now and every stored file (original and variants) once that commits."""
-    _check_photo_editor(user, photo)
+    """Delete a photo in the trash: the row now, every stored file once that commits."""
     files = photo_files(photo)
     with transaction.atomic():
+        # Locked, so a restore at the same moment either comes first (and this is a 404)
+        # or finds the photo gone.
+        Photo.objects.select_for_update().filter(pk=photo.pk).first()
+        if not permissions.can_delete_forever(user, photo):
+            raise Http404("No such photo in the trash.")
         album_id = photo.album_id
         Photo.objects.filter(pk=photo.pk).delete()
         album_fix_cover(album_id)
@@ -393,9 +397,7 @@ def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
 
 def trash_empty(*, user) -> int:
     """Delete everything in this person's trash for good; returns how many photos."""
-    return photos_delete_forever(
-        photos=permissions.owned_photos(user).filter(deleted_at__isnull=False)
-    )
+    return photos_delete_forever(photos=permissions.trashed_photos(user))
 
 
 def trash_purge(*, older_than: timedelta) -> int:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from gallery import permissions
+from gallery.models import Photo
 from gallery.services.albums import album_ensure_default
 from gallery.tests.factories import make_album, make_photo, media_root_fixture  # noqa: F401
 
@@ -81,6 +82,34 @@ def test_only_owner_may_download_original(owner, guest, stranger):
     assert permissions.can_view_original(owner, photo)
     assert not permissions.can_view_original(guest, photo)
     assert not permissions.can_view_original(stranger, photo)
+
+
+def test_only_the_owner_deletes_for_good_and_only_from_the_trash(owner, guest, stranger):
+    from gallery.models import AlbumMember
+
+    album = make_album(owner)
+    AlbumMember.objects.create(album=album, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    live = make_photo(owner, album=album)
+    trashed = make_photo(owner, album=album, deleted_at=timezone.now())
+    guests = make_photo(guest, album=album, deleted_at=timezone.now())
+    assert list(permissions.trashed_photos(owner)) == [trashed]
+    assert permissions.can_delete_forever(owner, trashed)
+    assert not permissions.can_delete_forever(owner, live)  # to the trash first
+    # Neither the album's owner nor anyone else deletes another person's photo for good.
+    assert not permissions.can_delete_forever(owner, guests)
+    assert permissions.can_delete_forever(guest, guests)
+    assert not permissions.can_delete_forever(guest, trashed)
+    assert not permissions.can_delete_forever(stranger, trashed)
+    for nobody in NOBODY:
+        assert not permissions.can_delete_forever(nobody, trashed)
+        assert not permissions.trashed_photos(nobody).exists()
+
+
+def test_a_photo_restored_meanwhile_is_not_deleted_for_good(owner):
+    photo = make_photo(owner, deleted_at=timezone.now())
+    Photo.objects.filter(pk=photo.pk).update(deleted_at=None)
+    assert not permissions.can_delete_forever(owner, photo)
+    assert not permissions.can_delete_forever(owner, None)
 
 
 def test_unsaved_album_is_never_visible(owner):
