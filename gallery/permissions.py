@@ -276,6 +276,12 @@ def public_photos() -> QuerySet[Photo]:
     return Photo.objects.filter(deleted_at__isnull=True, album__in=public_albums())
 
 
+def public_originals() -> QuerySet[Photo]:
+    """Originals a visitor of a public album may download: none. An original keeps every
+    byte its owner uploaded, and a public address travels further than any link."""
+    return Photo.objects.none()
+
+
 # --- What details a viewer sees ---------------------------------------------------------------
 
 

@@ -277,6 +277,14 @@ def test_download_through_a_link_needs_the_owner_to_allow_it(owner):
     assert permissions.can_download_via_link(link, photo)
 
 
+def test_no_original_is_ever_public(owner, guest):
+    album = make_album(owner, audience=Audience.PUBLIC)
+    photo = make_photo(owner, album=album)
+    make_photo(guest, album=make_album(guest, audience=Audience.PUBLIC))
+    assert list(permissions.public_photos().filter(album=album)) == [photo]
+    assert not permissions.public_originals().exists()
+
+
 def test_details_policy_owner_sees_all_others_what_album_or_link_allows(owner, guest):
     album = make_album(owner, share_location=True)
     assert permissions.details_policy(user=owner, album=album) == permissions.DetailsPolicy(
