@@ -278,7 +278,10 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             # The first photo of an album without a cover becomes it; a concurrent upload
             # that got there first wins, nothing is overwritten.
             Album.objects.filter(pk=album.pk, cover__isnull=True).update(cover=photo)
-            Album.objects.filter(pk=album.pk).update(updated_at=now)
+            if not Album.objects.filter(pk=album.pk).update(updated_at=now):
+                # Deleted while this upload waited for its row (album_rehome_and_delete
+                # holds it locked): nothing is kept, as for any album that is not there.
+                raise Http404("No such album.")
             if queued:
                 render_enqueue(photo=photo)
     except IntegrityError:
