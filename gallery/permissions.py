@@ -211,11 +211,6 @@ def active_share_links() -> QuerySet[ShareLink]:
     )
 
 
-def link_is_active(link: ShareLink) -> bool:
-    """Asks the database again, so a revocation a moment ago counts."""
-    return link is not None and active_share_links().filter(pk=link.pk).exists()
-
-
 def can_unlock_link(link: ShareLink, password: str) -> bool:
     """Only a live link that has a password is unlocked, and only by that password."""
     if link is None or not link.has_password:

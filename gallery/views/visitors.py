@@ -18,11 +18,6 @@ LINK_PAGE_SIZE = 60
 SESSION_MAX = 50
 
 
-def _noindex(response):
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 # --- share links, for whoever holds one --------------------------------------------------
 
 
@@ -34,7 +29,7 @@ def _is_unlocked(request, link) -> bool:
 def _link_response(request, template, context, status=200):
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "private, no-store"
-    return _noindex(response)
+    return response
 
 
 @never_cache
@@ -112,7 +107,7 @@ def share_link_photo(request, token, photo_id):
 def _public_response(request, template, context):
     response = render(request, template, context)
     response["Cache-Control"] = "private, no-cache"
-    return _noindex(response)
+    return response
 
 
 @require_GET
