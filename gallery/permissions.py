@@ -138,6 +138,16 @@ def can_edit_photo(user, photo: Photo) -> bool:
     return is_person(user) and photo is not None and photo.owner_id == user.pk
 
 
+def can_move_photo(user, photo: Photo, album: Album) -> bool:
+    """A photo moves only at its owner's hand and only into one of their own albums; a
+    contributor adds new photos to someone else's album by uploading, never by moving."""
+    return (
+        can_edit_photo(user, photo)
+        and can_edit_album(user, album)
+        and album.owner_id == photo.owner_id
+    )
+
+
 def can_view_original(user, photo: Photo) -> bool:
     """The original keeps every byte (GPS included), so only its owner downloads it."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk

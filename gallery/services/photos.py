@@ -313,7 +313,7 @@ def photo_update(
     if photo.in_trash:
         raise ValidationError("This photo is in the trash; restore it before changing it.")
     if album is not None and album.pk != photo.album_id:
-        if not permissions.can_edit_album(user, album) or album.owner_id != photo.owner_id:
+        if not permissions.can_move_photo(user, photo, album):
             raise Http404("No such album.")
     with transaction.atomic():
         fields = []

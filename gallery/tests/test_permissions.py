@@ -112,6 +112,27 @@ def test_a_photo_restored_meanwhile_is_not_deleted_for_good(owner):
     assert not permissions.can_delete_forever(owner, None)
 
 
+def test_a_photo_moves_only_between_its_owners_albums(owner, guest, stranger):
+    from gallery.models import AlbumMember
+
+    mine, other_of_mine = make_album(owner), make_album(owner, title="Other")
+    theirs = make_album(guest, title="Theirs")
+    AlbumMember.objects.create(album=mine, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    photo = make_photo(owner, album=mine)
+    contributed = make_photo(guest, album=mine)
+    assert permissions.can_move_photo(owner, photo, other_of_mine)
+    assert not permissions.can_move_photo(owner, photo, theirs)
+    # Neither the album's owner nor the contributor moves a contributed photo into their
+    # own albums across that line.
+    assert not permissions.can_move_photo(owner, contributed, other_of_mine)
+    assert permissions.can_move_photo(guest, contributed, theirs)
+    assert not permissions.can_move_photo(guest, contributed, other_of_mine)
+    assert not permissions.can_move_photo(guest, photo, theirs)
+    assert not permissions.can_move_photo(stranger, photo, other_of_mine)
+    for nobody in NOBODY:
+        assert not permissions.can_move_photo(nobody, photo, other_of_mine)
+
+
 def test_unsaved_album_is_never_visible(owner):
     assert not permissions.can_view_album(owner, None)
     from gallery.models import Album
