@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts.models import Export
 from gallery.models import (
     Album,
     AlbumMember,
@@ -285,6 +286,22 @@ def public_originals() -> QuerySet[Photo]:
     """Originals a visitor of a public album may download: none. An original keeps every
     byte its owner uploaded, and a public address travels further than any link."""
     return Photo.objects.none()
+
+
+# --- Account archives ------------------------------------------------------------------------
+
+
+def downloadable_exports(user) -> QuerySet[Export]:
+    """Archives this person may download: their own, built, until their link expires.
+
+    The archive holds every original with its metadata, so nobody else ever gets one,
+    whoever the link was forwarded to.
+    """
+    if not is_person(user):
+        return Export.objects.none()
+    return Export.objects.filter(
+        user=user, status=Export.Status.READY, expires_at__gt=timezone.now()
+    ).exclude(file="")
 
 
 # --- What details a viewer sees ---------------------------------------------------------------

@@ -138,3 +138,28 @@ def test_unsaved_album_is_never_visible(owner):
     from gallery.models import Album
 
     assert not permissions.can_view_album(owner, Album(owner=owner, title="draft"))
+
+
+def test_an_archive_is_downloaded_by_its_owner_only_while_it_is_ready(owner, guest):
+    from accounts.models import Export
+
+    later = timezone.now() + timedelta(days=1)
+    ready = Export.objects.create(
+        user=owner, status=Export.Status.READY, expires_at=later, file="exports/a.zip"
+    )
+    Export.objects.create(user=owner, status=Export.Status.PENDING)
+    Export.objects.create(user=owner, status=Export.Status.READY, expires_at=later)  # no file
+    Export.objects.create(
+        user=owner,
+        status=Export.Status.READY,
+        expires_at=timezone.now() - timedelta(seconds=1),
+        file="exports/b.zip",
+    )
+    Export.objects.create(user=owner, status=Export.Status.EXPIRED, expires_at=later)
+    assert list(permissions.downloadable_exports(owner)) == [ready]
+    assert not permissions.downloadable_exports(guest).exists()
+    for nobody in NOBODY:
+        assert not permissions.downloadable_exports(nobody).exists()
+    owner.is_active = False
+    owner.save()
+    assert not permissions.downloadable_exports(owner).exists()
