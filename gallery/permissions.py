@@ -1,10 +1,13 @@
 """Who may see and change what: the only place Pikoshi's access rules live.
 
-Everything else (selectors, services, the media view, the API) asks these functions.
+Everything else (selectors, services, the media view, the API, and accounts for its
+archives) asks these functions. A rule is a queryset first where it can be, and the
+`can_…` function beside it is written in terms of that queryset, so the rule exists once;
+ownership checks compare ids.
 An album is visible to its owner, to the people named on it (until their grant ends),
 to the owner's connections its audience admits, and to everyone signed in when public.
-Share links grant one album to whoever holds the token (see the end of this module).
-Anonymous visitors see nothing through `visible_albums`.
+Share links grant one album to whoever holds the token (and, if it has one, typed its
+password). Anonymous visitors see nothing through `visible_albums`.
 """
 
 from dataclasses import dataclass
