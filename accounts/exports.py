@@ -267,15 +267,10 @@ def export_for_download(*, user, token: str) -> Export:
         public_id = signing.loads(token, salt=SIGNING_SALT, max_age=max_age)
     except signing.BadSignature as exc:
         raise Http404("No such export.") from exc
-    if user is None or not user.is_authenticated:
-        raise Http404("No such export.")
-    export = Export.objects.filter(
-        public_id=public_id,
-        user=user,
-        status=Export.Status.READY,
-        expires_at__gt=timezone.now(),
-    ).first()
-    if export is None or not export.file:
+    from gallery import permissions
+
+    export = permissions.downloadable_exports(user).filter(public_id=public_id).first()
+    if export is None:
         raise Http404("No such export.")
     return export
 

@@ -216,18 +216,18 @@ def user_purge(*, user: User) -> None:
 
     from accounts.exports import exports_delete
     from gallery.models import Album, Photo
-    from gallery.services.albums import album_ensure_default
+    from gallery.services.albums import album_rehome_and_delete
     from gallery.services.photos import photos_delete_forever
 
     uuid = user.uuid
     photos_delete_forever(photos=Photo.objects.filter(owner=user))
-    others = Photo.objects.filter(album__owner=user).exclude(owner=user)
-    for owner_id in set(others.values_list("owner_id", flat=True)):
-        default = album_ensure_default(owner=User.objects.get(pk=owner_id))
-        others.filter(owner_id=owner_id).update(album=default)
-        if default.cover_id is None:
-            cover = default.photos.filter(deleted_at__isnull=True).order_by("-taken_at").first()
-            Album.objects.filter(pk=default.pk, cover__isnull=True).update(cover=cover)
+    # The same locked step as deleting an album, so a contributor's upload at this moment
+    # is filed under their "My photos" or refused, never deleted with the album.
+    for album in Album.objects.filter(owner=user):
+        try:
+            album_rehome_and_delete(album=album, trash=False)
+        except Http404:
+            pass  # deleted meanwhile
     exports_delete(exports=user.exports.all())
     for row in UserSession.objects.filter(user=user):
         row.end()

@@ -1,7 +1,6 @@
 """HTML forms of the gallery pages. They parse input only; services decide and save."""
 
 from django import forms
-from django.conf import settings
 
 from gallery.models import Album, Photo
 
@@ -53,7 +52,6 @@ class UploadForm(forms.Form):
     def __init__(self, *args, albums, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["album"].queryset = albums
-        self.max_bytes = settings.PIKOSHI_MAX_UPLOAD_BYTES
 
 
 class PhotoEditForm(forms.Form):

@@ -22,7 +22,6 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import (
@@ -44,6 +43,7 @@ from gallery.imaging.strip import MetadataError, strip_metadata
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo, ShareLink
 from gallery.selectors import photos as photo_selectors
+from gallery.selectors import visitors as visitor_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -126,49 +126,6 @@ def _read_token(token: str) -> tuple[uuid.UUID, str, str, uuid.UUID, int]:
         raise Http404("No such file.")
     remaining = max(0, int(max_age - (time.time() - signed_at)))
     return photo_id, variant, kind, subject_id, remaining
-
-
-def _photo_for_person(subject_id: uuid.UUID, photo_id: uuid.UUID, variant: str) -> Photo:
-    user = get_user_model().objects.filter(uuid=subject_id, is_active=True).first()
-    if user is None:
-        raise Http404("No such file.")
-    try:
-        photo = photo_selectors.photo_for_viewer(user=user, public_id=photo_id)
-    except Http404:
-        # The trash page shows the owner what would be lost; nobody else sees trashed photos.
-        photo = photo_selectors.photo_for_owner(user=user, public_id=photo_id, include_trashed=True)
-    if variant == ORIGINAL and not permissions.can_view_original(user, photo):
-        raise Http404("No such file.")
-    return photo
-
-
-def _photo_for_link(
-    subject_id: uuid.UUID, photo_id: uuid.UUID, variant: str
-) -> tuple[Photo, ShareLink]:
-    link = ShareLink.objects.filter(public_id=subject_id).first()
-    if link is None:
-        raise Http404("No such file.")
-    photo = permissions.link_photos(link).filter(public_id=photo_id).first()
-    if photo is None:
-        raise Http404("No such file.")
-    if variant == ORIGINAL and not permissions.can_download_via_link(link, photo):
-        raise Http404("No such file.")
-    return photo, link
-
-
-def _photo_for_public(album_id: uuid.UUID, photo_id: uuid.UUID, variant: str) -> Photo:
-    """Visitors of a public album: its variants while it stays public, never the original."""
-    if variant == ORIGINAL:
-        raise Http404("No such file.")
-    photo = (
-        permissions.public_photos()
-        .filter(public_id=photo_id, album__public_id=album_id)
-        .select_related("album")
-        .first()
-    )
-    if photo is None:
-        raise Http404("No such file.")
-    return photo
 
 
 def _etag(photo: Photo, variant: str, name: str, link: ShareLink | None) -> str:
@@ -269,12 +226,19 @@ def media_view(request, token: str):
     """Serve one file after checking the token's subject may see it; 404 for anything else."""
     photo_id, variant, kind, subject_id, remaining = _read_token(token)
     link = None
+    original = variant == ORIGINAL
     if kind == "u":
-        photo = _photo_for_person(subject_id, photo_id, variant)
+        photo = photo_selectors.photo_file_for_person(
+            person_uuid=subject_id, public_id=photo_id, original=original
+        )
     elif kind == "p":
-        photo = _photo_for_public(subject_id, photo_id, variant)
+        photo = visitor_selectors.public_photo_file(
+            album_public_id=subject_id, public_id=photo_id, original=original
+        )
     else:
-        photo, link = _photo_for_link(subject_id, photo_id, variant)
+        photo, link = visitor_selectors.link_photo_file(
+            link_public_id=subject_id, public_id=photo_id, original=original
+        )
 
     field = photo.original if variant == ORIGINAL else photo.variant_file(variant)
     if not field.name:

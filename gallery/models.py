@@ -62,11 +62,6 @@ def original_upload_to(photo: "Photo", filename: str) -> str:
 class Photo(models.Model):
     """One uploaded image. The original is kept byte for byte and shown only to its owner."""
 
-    class Variant(models.TextChoices):
-        THUMB = "thumb"
-        MOBILE = "mobile"
-        DISPLAY = "display"
-
     class Status(models.TextChoices):
         PENDING = "pending", "Processing"
         READY = "ready", "Ready"

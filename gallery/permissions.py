@@ -1,18 +1,35 @@
 """Who may see and change what: the only place Pikoshi's access rules live.
 
-Everything else (selectors, services, the media view, the API) asks these functions.
+Everything else (selectors, services, the media view, the API, and accounts for its
+archives) asks these functions. A rule is a queryset first where it can be, and the
+`can_…` function beside it is written in terms of that queryset, so the rule exists once;
+ownership checks compare ids.
 An album is visible to its owner, to the people named on it (until their grant ends),
 to the owner's connections its audience admits, and to everyone signed in when public.
-Share links grant one album to whoever holds the token (see the end of this module).
-Anonymous visitors see nothing through `visible_albums`.
+Share links grant one album to whoever holds the token (and, if it has one, typed its
+password). Anonymous visitors see nothing through `visible_albums`.
 """
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import check_password
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from gallery.models import Album, AlbumMember, Audience, Circle, Connection, Photo, ShareLink
+from accounts.models import Export
+from gallery.models import (
+    Album,
+    AlbumMember,
+    Audience,
+    Circle,
+    Connection,
+    Invitation,
+    Photo,
+    ShareLink,
+)
 
 
 def is_person(user) -> bool:
@@ -107,14 +124,95 @@ def owned_photos(user) -> QuerySet[Photo]:
     return Photo.objects.filter(owner=user)
 
 
+def trashed_photos(user) -> QuerySet[Photo]:
+    """This person's trash: their own photos waiting there to be restored or deleted for good."""
+    return owned_photos(user).filter(deleted_at__isnull=False)
+
+
+def can_delete_forever(user, photo: Photo) -> bool:
+    """Only the owner deletes a photo for good, and only from the trash, so no single click
+    loses a photo: it goes to the trash first and can come back from there."""
+    if photo is None or photo.pk is None:
+        return False
+    return trashed_photos(user).filter(pk=photo.pk).exists()
+
+
 def can_edit_photo(user, photo: Photo) -> bool:
     """Titles, moves, trash and deletion belong to the photo's owner."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk
 
 
+def can_move_photo(user, photo: Photo, album: Album) -> bool:
+    """A photo moves only at its owner's hand and only into one of their own albums; a
+    contributor adds new photos to someone else's album by uploading, never by moving."""
+    return (
+        can_edit_photo(user, photo)
+        and can_edit_album(user, album)
+        and album.owner_id == photo.owner_id
+    )
+
+
 def can_view_original(user, photo: Photo) -> bool:
     """The original keeps every byte (GPS included), so only its owner downloads it."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk
+
+
+# --- Connections and invitations ------------------------------------------------------------
+
+
+def own_connections(user) -> QuerySet[Connection]:
+    """This person's side of each of their connections: the rows they filed themselves."""
+    if not is_person(user):
+        return Connection.objects.none()
+    return Connection.objects.filter(user=user)
+
+
+def can_manage_connection(user, connection: Connection) -> bool:
+    """Only the side that filed a connection moves it to another circle or ends it.
+
+    Ending it ends both sides, so either person can cut the tie, each through their own row.
+    """
+    if connection is None or connection.pk is None:
+        return False
+    return own_connections(user).filter(pk=connection.pk).exists()
+
+
+def _verified_addresses(user) -> QuerySet[EmailAddress]:
+    return EmailAddress.objects.filter(user=user, verified=True).values(address=Lower("email"))
+
+
+def answerable_invitations(user) -> QuerySet[Invitation]:
+    """Pending invitations this person may accept or decline.
+
+    They are matched by verified address, so an invitation waits through sign-up and an
+    unverified address never sees it; nobody answers their own invitation.
+    """
+    if not is_person(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        status=Invitation.Status.PENDING, email__in=_verified_addresses(user)
+    ).exclude(inviter=user)
+
+
+def can_answer_invitation(user, invitation: Invitation) -> bool:
+    """True when `invitation` is among `answerable_invitations(user)`, so the rule exists once."""
+    if invitation is None or invitation.pk is None:
+        return False
+    return answerable_invitations(user).filter(pk=invitation.pk).exists()
+
+
+def cancellable_invitations(user) -> QuerySet[Invitation]:
+    """Invitations this person sent that nobody has answered yet: theirs to take back."""
+    if not is_person(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING)
+
+
+def can_cancel_invitation(user, invitation: Invitation) -> bool:
+    """True when `invitation` is among `cancellable_invitations(user)`."""
+    if invitation is None or invitation.pk is None:
+        return False
+    return cancellable_invitations(user).filter(pk=invitation.pk).exists()
 
 
 # --- Share links ------------------------------------------------------------------------------
@@ -127,9 +225,33 @@ def active_share_links() -> QuerySet[ShareLink]:
     )
 
 
-def link_is_active(link: ShareLink) -> bool:
-    """Asks the database again, so a revocation a moment ago counts."""
-    return link is not None and active_share_links().filter(pk=link.pk).exists()
+def can_unlock_link(link: ShareLink, password: str) -> bool:
+    """Only a live link that has a password is unlocked, and only by that password."""
+    if link is None or not link.has_password:
+        return False
+    if not active_share_links().filter(pk=link.pk).exists():
+        return False
+    return check_password(password or "", link.password)
+
+
+def link_unlock_mark(link: ShareLink) -> str:
+    """What a visitor keeps once they typed a link's password, to show on later requests.
+
+    It is tied to the password hash: change the password and earlier unlocks stop counting.
+    """
+    return salted_hmac(
+        "pikoshi.sharelink.unlock", f"{link.pk}:{link.password}", algorithm="sha256"
+    ).hexdigest()
+
+
+def link_is_unlocked(link: ShareLink, *, mark: str | None) -> bool:
+    """A link without a password opens for whoever holds it; one with a password only for
+    a visitor holding the mark `link_unlock_mark` gave them for its current password."""
+    if link is None:
+        return False
+    if not link.has_password:
+        return True
+    return bool(mark) and constant_time_compare(mark, link_unlock_mark(link))
 
 
 def link_photos(link: ShareLink) -> QuerySet[Photo]:
@@ -165,6 +287,28 @@ def public_albums() -> QuerySet[Album]:
 def public_photos() -> QuerySet[Photo]:
     """Photos of public albums, not in the trash (originals are never public)."""
     return Photo.objects.filter(deleted_at__isnull=True, album__in=public_albums())
+
+
+def public_originals() -> QuerySet[Photo]:
+    """Originals a visitor of a public album may download: none. An original keeps every
+    byte its owner uploaded, and a public address travels further than any link."""
+    return Photo.objects.none()
+
+
+# --- Account archives ------------------------------------------------------------------------
+
+
+def downloadable_exports(user) -> QuerySet[Export]:
+    """Archives this person may download: their own, built, until their link expires.
+
+    The archive holds every original with its metadata, so nobody else ever gets one,
+    whoever the link was forwarded to.
+    """
+    if not is_person(user):
+        return Export.objects.none()
+    return Export.objects.filter(
+        user=user, status=Export.Status.READY, expires_at__gt=timezone.now()
+    ).exclude(file="")
 
 
 # --- What details a viewer sees ---------------------------------------------------------------

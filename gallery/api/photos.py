@@ -7,7 +7,6 @@ raise ValidationError (400) or ImageRejected (413/415/422); pikoshi.api turns ea
 """
 
 from django.conf import settings
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -330,10 +329,6 @@ class TrashPhotoApi(APIView):
         ),
     )
     def delete(self, request, public_id):
-        photo = photo_selectors.photo_for_owner(
-            user=request.user, public_id=public_id, include_trashed=True
-        )
-        if not photo.in_trash:
-            raise Http404("No such photo in the trash.")
+        photo = photo_selectors.trashed_photo_for_owner(user=request.user, public_id=public_id)
         photo_services.photo_delete_forever(user=request.user, photo=photo)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -59,14 +59,41 @@ def photo_for_owner(*, user, public_id, include_trashed: bool = False) -> Photo:
     return photo
 
 
+def photo_file_for_person(*, person_uuid: uuid.UUID, public_id, original: bool) -> Photo:
+    """The photo a media URL issued to this person names, if they may have that file; else 404.
+
+    What they may see, plus their own trash (the trash page shows what would be lost); the
+    original only when `can_view_original`. The person is asked for again, so one who was
+    deactivated since the URL was signed gets nothing.
+    """
+    user = User.objects.filter(uuid=person_uuid, is_active=True).first()
+    if user is None:
+        raise Http404("No such file.")
+    try:
+        photo = photo_for_viewer(user=user, public_id=public_id)
+    except Http404:
+        photo = photo_for_owner(user=user, public_id=public_id, include_trashed=True)
+    if original and not permissions.can_view_original(user, photo):
+        raise Http404("No such file.")
+    return photo
+
+
 def trash_for_owner(*, user) -> QuerySet[Photo]:
     """The person's trash, most recently deleted first."""
-    return (
-        permissions.owned_photos(user)
-        .filter(deleted_at__isnull=False)
-        .select_related("album")
-        .order_by("-deleted_at", "-id")
+    return permissions.trashed_photos(user).select_related("album").order_by("-deleted_at", "-id")
+
+
+def trashed_photo_for_owner(*, user, public_id) -> Photo:
+    """One photo of the person's trash, the only place it may be deleted for good; else 404."""
+    photo = (
+        permissions.trashed_photos(user)
+        .select_related("album", "owner")
+        .filter(public_id=uuid_or_404(public_id))
+        .first()
     )
+    if photo is None:
+        raise Http404("No such photo in the trash.")
+    return photo
 
 
 # --- Pages of photos ------------------------------------------------------------------------

@@ -4,7 +4,6 @@ is shared with them and the overview.
 
 from dataclasses import dataclass, field
 
-from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -25,9 +24,7 @@ from gallery.selectors.albums import album_for_viewer
 
 def connections_for(*, user) -> QuerySet[Connection]:
     """The people this person is connected with, as they filed them."""
-    if not permissions.is_person(user):
-        return Connection.objects.none()
-    return Connection.objects.filter(user=user).select_related("contact")
+    return permissions.own_connections(user).select_related("contact")
 
 
 def connection_for(*, user, contact_uuid) -> Connection:
@@ -38,32 +35,18 @@ def connection_for(*, user, contact_uuid) -> Connection:
     return connection
 
 
-def _verified_emails(user) -> list[str]:
-    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    return sorted({e.lower() for e in emails})
-
-
 def invitations_received(*, user) -> QuerySet[Invitation]:
     """Pending invitations to any of this person's verified addresses, so they survive sign-up."""
-    if not permissions.is_person(user):
-        return Invitation.objects.none()
-    return (
-        Invitation.objects.filter(
-            status=Invitation.Status.PENDING, email__in=_verified_emails(user)
-        )
-        .exclude(inviter=user)
-        .select_related("inviter")
-    )
+    return permissions.answerable_invitations(user).select_related("inviter")
 
 
 def invitations_sent(*, user) -> QuerySet[Invitation]:
     """Invitations this person sent that nobody has answered yet."""
-    if not permissions.is_person(user):
-        return Invitation.objects.none()
-    return Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING)
+    return permissions.cancellable_invitations(user)
 
 
 def invitation_for_invitee(*, user, public_id) -> Invitation:
+    """An invitation this person may accept or decline, else 404."""
     invitation = invitations_received(user=user).filter(public_id=uuid_or_404(public_id)).first()
     if invitation is None:
         raise Http404("No such invitation.")
@@ -71,6 +54,7 @@ def invitation_for_invitee(*, user, public_id) -> Invitation:
 
 
 def invitation_for_inviter(*, user, public_id) -> Invitation:
+    """An invitation this person sent and may still take back, else 404."""
     invitation = invitations_sent(user=user).filter(public_id=uuid_or_404(public_id)).first()
     if invitation is None:
         raise Http404("No such invitation.")

@@ -2,6 +2,8 @@
 A link that is unknown, expired or revoked answers Http404 like one that never existed.
 """
 
+import uuid
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -32,6 +34,17 @@ def share_link_for_token(*, token: str) -> ShareLink:
     return link
 
 
+def share_link_unlocked(*, link: ShareLink, mark: str | None) -> bool:
+    """Whether this visitor may see the link's album: at once without a password, else
+    only with the mark their session got for typing the current one."""
+    return permissions.link_is_unlocked(link, mark=mark)
+
+
+def share_link_unlock_mark(*, link: ShareLink) -> str:
+    """The mark a visitor's session keeps once they typed the link's password."""
+    return permissions.link_unlock_mark(link)
+
+
 def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
     """The link's photos that have their variants (ones still being processed wait)."""
     return permissions.link_photos(link).filter(status=Photo.Status.READY)
@@ -42,6 +55,22 @@ def link_photo(*, link: ShareLink, public_id) -> Photo:
     if photo is None:
         raise Http404("No such photo.")
     return photo
+
+
+def link_photo_file(
+    *, link_public_id: uuid.UUID, public_id, original: bool
+) -> tuple[Photo, ShareLink]:
+    """The photo a media URL issued to a link names, and the link, while the link may show
+    that file (the original only when it allows downloads); else 404."""
+    link = ShareLink.objects.filter(public_id=link_public_id).first()
+    if link is None:
+        raise Http404("No such file.")
+    photo = permissions.link_photos(link).filter(public_id=public_id).first()
+    if photo is None:
+        raise Http404("No such file.")
+    if original and not permissions.can_download_via_link(link, photo):
+        raise Http404("No such file.")
+    return photo, link
 
 
 # --- public albums, for anyone with the address -----------------------------------------
@@ -68,4 +97,18 @@ def public_photo(*, album: Album, public_id) -> Photo:
     photo = public_photos(album=album).filter(public_id=uuid_or_404(public_id)).first()
     if photo is None:
         raise Http404("No such photo.")
+    return photo
+
+
+def public_photo_file(*, album_public_id: uuid.UUID, public_id, original: bool) -> Photo:
+    """The photo a media URL issued for a public album names, while the album stays public;
+    its variants only, never the original (see `permissions.public_originals`); else 404."""
+    photos = permissions.public_originals() if original else permissions.public_photos()
+    photo = (
+        photos.filter(public_id=public_id, album__public_id=album_public_id)
+        .select_related("album")
+        .first()
+    )
+    if photo is None:
+        raise Http404("No such file.")
     return photo

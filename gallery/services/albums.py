@@ -92,22 +92,41 @@ def album_delete(*, user, album: Album) -> int:
         raise ValidationError(
             f"“{album.title}” is where your photos live by default, so it cannot be deleted."
         )
-    owners = get_user_model().objects.filter(
-        pk__in=Photo.objects.filter(album=album).values("owner_id")
-    )
-    defaults = {person.pk: album_ensure_default(owner=person) for person in owners}
+    return album_rehome_and_delete(album=album, trash=True)
+
+
+def album_rehome_and_delete(*, album: Album, trash: bool) -> int:
+    """Delete an album after filing every photo in it under its owner's "My photos".
+
+    The album's row is locked before its photos are counted and stays locked until it is
+    gone, so a photo added at the same moment (a contributor's upload, a move) either
+    comes first and is filed with the rest, or waits and then finds no album: it is never
+    deleted with the album. With `trash` the photos also go to the trash (those already
+    there keep their date); without, they stay as they were and each "My photos" keeps a
+    cover. No permission check: album_delete asks first, the account purge has decided.
+    Returns how many photos went to the trash.
+    """
     now = timezone.now()
     trashed = 0
     with transaction.atomic():
         locked = Album.objects.select_for_update().filter(pk=album.pk).first()
         if locked is None:
             raise Http404("No such album.")
-        for owner_id, default in defaults.items():
-            photos = Photo.objects.filter(album=locked, owner_id=owner_id)
-            trashed += photos.filter(deleted_at__isnull=True).update(deleted_at=now, album=default)
+        owners = get_user_model().objects.filter(
+            pk__in=Photo.objects.filter(album=locked).values("owner_id")
+        )
+        for person in owners:
+            default = album_ensure_default(owner=person)
+            photos = Photo.objects.filter(album=locked, owner=person)
+            if trash:
+                trashed += photos.filter(deleted_at__isnull=True).update(
+                    deleted_at=now, album=default
+                )
             photos.update(album=default)
-        # A contributor who uploaded after `defaults` was read would otherwise lose the
-        # photo with the album: refuse and let the person try again.
+            if not trash:
+                album_fix_cover(default.pk)
+        # Only a database that ignores the lock (SQLite has none) can get here with photos
+        # left; refusing beats deleting them with the album.
         if Photo.objects.filter(album=locked).exists():
             raise ValidationError("Photos were just added to this album; please try again.")
         locked.delete()

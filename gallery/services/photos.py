@@ -216,7 +216,10 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             # The first photo of an album without a cover becomes it; a concurrent upload
             # that got there first wins, nothing is overwritten.
             Album.objects.filter(pk=album.pk, cover__isnull=True).update(cover=photo)
-            Album.objects.filter(pk=album.pk).update(updated_at=now)
+            if not Album.objects.filter(pk=album.pk).update(updated_at=now):
+                # Deleted while this upload waited for its row (album_rehome_and_delete
+                # holds it locked): nothing is kept, as for any album that is not there.
+                raise Http404("No such album.")
             if queued:
                 render_enqueue(photo=photo)
     except IntegrityError:
@@ -248,7 +251,7 @@ def photo_update(
     if photo.in_trash:
         raise ValidationError("This photo is in the trash; restore it before changing it.")
     if album is not None and album.pk != photo.album_id:
-        if not permissions.can_edit_album(user, album) or album.owner_id != photo.owner_id:
+        if not permissions.can_move_photo(user, photo, album):
             raise Http404("No such album.")
     with transaction.atomic():
         fields = []
@@ -300,10 +303,14 @@ def photo_restore(*, user, photo: Photo) -> Photo:
 
 
 def photo_delete_forever(*, user, photo: Photo) -> None:
-    """Delete the row now and every stored file (original and variants) once that commits."""
-    _check_photo_editor(user, photo)
+    """Delete a photo in the trash: the row now, every stored file once that commits."""
     files = photo_files(photo)
     with transaction.atomic():
+        # Locked, so a restore at the same moment either comes first (and this is a 404)
+        # or finds the photo gone.
+        Photo.objects.select_for_update().filter(pk=photo.pk).first()
+        if not permissions.can_delete_forever(user, photo):
+            raise Http404("No such photo in the trash.")
         album_id = photo.album_id
         Photo.objects.filter(pk=photo.pk).delete()
         album_fix_cover(album_id)
@@ -331,9 +338,7 @@ def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
 
 def trash_empty(*, user) -> int:
     """Delete everything in this person's trash for good; returns how many photos."""
-    return photos_delete_forever(
-        photos=permissions.owned_photos(user).filter(deleted_at__isnull=False)
-    )
+    return photos_delete_forever(photos=permissions.trashed_photos(user))
 
 
 def trash_purge(*, older_than: timedelta) -> int:

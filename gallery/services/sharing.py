@@ -110,20 +110,18 @@ def invitation_create(*, inviter, email: str, circle: str = Circle.FRIEND) -> In
     return invitation
 
 
-def _invitation_for_invitee(*, user, invitation: Invitation) -> None:
-    if (
-        invitation.status != Invitation.Status.PENDING
-        or invitation.inviter_id == user.pk
-        or invitation.email not in _verified_emails(user)
-    ):
-        raise Http404
+def _locked(invitation: Invitation) -> Invitation | None:
+    """The invitation's row, locked until the transaction ends, so two answers (or an
+    answer and a cancellation) at once are decided one after the other."""
+    return Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
 
 
 @transaction.atomic
 def invitation_accept(*, user, invitation: Invitation, circle: str = Circle.FRIEND) -> Connection:
     """Accept: both sides are connected, each under the circle it chose."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _invitation_for_invitee(user=user, invitation=invitation)
+    invitation = _locked(invitation)
+    if not permissions.can_answer_invitation(user, invitation):
+        raise Http404("No such invitation.")
     if circle not in Circle.values:
         raise ValidationError({"circle": "Choose family or friend."})
     inviter = invitation.inviter
@@ -149,8 +147,9 @@ def invitation_accept(*, user, invitation: Invitation, circle: str = Circle.FRIE
 @transaction.atomic
 def invitation_decline(*, user, invitation: Invitation) -> Invitation:
     """Decline quietly: the inviter sees the invitation was declined, nothing more."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _invitation_for_invitee(user=user, invitation=invitation)
+    invitation = _locked(invitation)
+    if not permissions.can_answer_invitation(user, invitation):
+        raise Http404("No such invitation.")
     invitation.status = Invitation.Status.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
@@ -160,8 +159,9 @@ def invitation_decline(*, user, invitation: Invitation) -> Invitation:
 @transaction.atomic
 def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
     """The inviter takes back an invitation that has not been answered."""
-    if invitation.inviter_id != user.pk or invitation.status != Invitation.Status.PENDING:
-        raise Http404
+    invitation = _locked(invitation)
+    if not permissions.can_cancel_invitation(user, invitation):
+        raise Http404("No such invitation.")
     invitation.status = Invitation.Status.CANCELLED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
@@ -171,8 +171,8 @@ def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
 @transaction.atomic
 def connection_update(*, user, connection: Connection, circle: str) -> Connection:
     """Move a connection to the other circle; only the side that owns the filing may."""
-    if connection.user_id != user.pk:
-        raise Http404
+    if not permissions.can_manage_connection(user, connection):
+        raise Http404("No such connection.")
     if circle not in Circle.values:
         raise ValidationError({"circle": "Choose family or friend."})
     connection.circle = circle
@@ -184,8 +184,8 @@ def connection_update(*, user, connection: Connection, circle: str) -> Connectio
 @transaction.atomic
 def connection_remove(*, user, connection: Connection) -> None:
     """End a connection for both sides, and every album membership between them, at once."""
-    if connection.user_id != user.pk:
-        raise Http404
+    if not permissions.can_manage_connection(user, connection):
+        raise Http404("No such connection.")
     other = connection.contact
     Connection.objects.filter(Q(user=user, contact=other) | Q(user=other, contact=user)).delete()
     AlbumMember.objects.filter(

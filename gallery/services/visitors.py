@@ -2,14 +2,12 @@
 visitor) and visit counts.
 """
 
-from django.contrib.auth.hashers import check_password
 from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
-from gallery.models import (
-    ShareLink,
-)
+from gallery import permissions
+from gallery.models import ShareLink
 from pikoshi.clientip import rate_limit_key
 
 # Ten guesses per quarter hour per link and visitor address; share_link_check_password
@@ -46,7 +44,7 @@ def share_link_check_password(*, link: ShareLink, password: str, client: str) ->
     per_client = f"sharelink-pw:{link.pk}:{rate_limit_key(client)}"
     if (cache.get(per_client) or 0) >= LINK_PASSWORD_ATTEMPTS:
         raise TooManyAttempts
-    if link.password and check_password(password or "", link.password):
+    if permissions.can_unlock_link(link, password):
         return True
     _bump(per_client, LINK_PASSWORD_WINDOW)
     ShareLink.objects.filter(pk=link.pk).update(

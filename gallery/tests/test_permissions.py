@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from gallery import permissions
+from gallery.models import Photo
 from gallery.services.albums import album_ensure_default
 from gallery.tests.factories import make_album, make_photo, media_root_fixture  # noqa: F401
 
@@ -83,8 +84,82 @@ def test_only_owner_may_download_original(owner, guest, stranger):
     assert not permissions.can_view_original(stranger, photo)
 
 
+def test_only_the_owner_deletes_for_good_and_only_from_the_trash(owner, guest, stranger):
+    from gallery.models import AlbumMember
+
+    album = make_album(owner)
+    AlbumMember.objects.create(album=album, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    live = make_photo(owner, album=album)
+    trashed = make_photo(owner, album=album, deleted_at=timezone.now())
+    guests = make_photo(guest, album=album, deleted_at=timezone.now())
+    assert list(permissions.trashed_photos(owner)) == [trashed]
+    assert permissions.can_delete_forever(owner, trashed)
+    assert not permissions.can_delete_forever(owner, live)  # to the trash first
+    # Neither the album's owner nor anyone else deletes another person's photo for good.
+    assert not permissions.can_delete_forever(owner, guests)
+    assert permissions.can_delete_forever(guest, guests)
+    assert not permissions.can_delete_forever(guest, trashed)
+    assert not permissions.can_delete_forever(stranger, trashed)
+    for nobody in NOBODY:
+        assert not permissions.can_delete_forever(nobody, trashed)
+        assert not permissions.trashed_photos(nobody).exists()
+
+
+def test_a_photo_restored_meanwhile_is_not_deleted_for_good(owner):
+    photo = make_photo(owner, deleted_at=timezone.now())
+    Photo.objects.filter(pk=photo.pk).update(deleted_at=None)
+    assert not permissions.can_delete_forever(owner, photo)
+    assert not permissions.can_delete_forever(owner, None)
+
+
+def test_a_photo_moves_only_between_its_owners_albums(owner, guest, stranger):
+    from gallery.models import AlbumMember
+
+    mine, other_of_mine = make_album(owner), make_album(owner, title="Other")
+    theirs = make_album(guest, title="Theirs")
+    AlbumMember.objects.create(album=mine, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    photo = make_photo(owner, album=mine)
+    contributed = make_photo(guest, album=mine)
+    assert permissions.can_move_photo(owner, photo, other_of_mine)
+    assert not permissions.can_move_photo(owner, photo, theirs)
+    # Neither the album's owner nor the contributor moves a contributed photo into their
+    # own albums across that line.
+    assert not permissions.can_move_photo(owner, contributed, other_of_mine)
+    assert permissions.can_move_photo(guest, contributed, theirs)
+    assert not permissions.can_move_photo(guest, contributed, other_of_mine)
+    assert not permissions.can_move_photo(guest, photo, theirs)
+    assert not permissions.can_move_photo(stranger, photo, other_of_mine)
+    for nobody in NOBODY:
+        assert not permissions.can_move_photo(nobody, photo, other_of_mine)
+
+
 def test_unsaved_album_is_never_visible(owner):
     assert not permissions.can_view_album(owner, None)
     from gallery.models import Album
 
     assert not permissions.can_view_album(owner, Album(owner=owner, title="draft"))
+
+
+def test_an_archive_is_downloaded_by_its_owner_only_while_it_is_ready(owner, guest):
+    from accounts.models import Export
+
+    later = timezone.now() + timedelta(days=1)
+    ready = Export.objects.create(
+        user=owner, status=Export.Status.READY, expires_at=later, file="exports/a.zip"
+    )
+    Export.objects.create(user=owner, status=Export.Status.PENDING)
+    Export.objects.create(user=owner, status=Export.Status.READY, expires_at=later)  # no file
+    Export.objects.create(
+        user=owner,
+        status=Export.Status.READY,
+        expires_at=timezone.now() - timedelta(seconds=1),
+        file="exports/b.zip",
+    )
+    Export.objects.create(user=owner, status=Export.Status.EXPIRED, expires_at=later)
+    assert list(permissions.downloadable_exports(owner)) == [ready]
+    assert not permissions.downloadable_exports(guest).exists()
+    for nobody in NOBODY:
+        assert not permissions.downloadable_exports(nobody).exists()
+    owner.is_active = False
+    owner.save()
+    assert not permissions.downloadable_exports(owner).exists()

@@ -197,6 +197,7 @@ def test_share_link_originals_still_stream_through_django_without_metadata(bucke
 def test_deleting_for_good_leaves_nothing_behind(bucket, owner, django_capture_on_commit_callbacks):
     keep = upload(owner, color=(10, 10, 10))
     gone = upload(owner, color=(250, 250, 250))
+    photo_trash(user=owner, photo=gone)
     with django_capture_on_commit_callbacks(execute=True):
         photo_delete_forever(user=owner, photo=gone)
     assert sorted(objects(bucket)) == sorted(

@@ -7,8 +7,10 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from gallery.models import AlbumMember, Audience, ShareLink
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
+from gallery.selectors import visitors as visitor_selectors
 from gallery.selectors.photos import InvalidCursor
 from gallery.services.albums import album_ensure_default
 from gallery.tests.factories import make_album, make_photo, make_photos, media_root_fixture  # noqa: F401
@@ -293,3 +295,84 @@ def test_stranger_gets_no_neighbours(owner, stranger):
         None,
         None,
     )
+
+
+# --- What a media URL may serve -----------------------------------------------------------------
+
+
+def file_for(person, photo, *, original=False):
+    return photo_selectors.photo_file_for_person(
+        person_uuid=person.uuid, public_id=photo.public_id, original=original
+    )
+
+
+def test_a_person_gets_the_files_they_may_see_and_their_own_trash(owner, guest, stranger):
+    album = make_album(owner)
+    AlbumMember.objects.create(album=album, user=guest)
+    shared = make_photo(owner, album=album)
+    trashed = make_photo(owner, album=album, deleted_at=timezone.now())
+    assert file_for(owner, shared, original=True) == shared
+    assert file_for(owner, trashed, original=True) == trashed
+    assert file_for(guest, shared) == shared
+    for person, photo, original in [
+        (guest, shared, True),  # originals stay with their owner
+        (guest, trashed, False),
+        (stranger, shared, False),
+    ]:
+        with pytest.raises(Http404):
+            file_for(person, photo, original=original)
+
+
+def test_a_deactivated_person_gets_no_file(owner):
+    photo = make_photo(owner)
+    owner.is_active = False
+    owner.save()
+    with pytest.raises(Http404):
+        file_for(owner, photo)
+    with pytest.raises(Http404):
+        photo_selectors.photo_file_for_person(
+            person_uuid=uuid.uuid4(), public_id=photo.public_id, original=False
+        )
+
+
+def test_a_link_serves_its_albums_files_while_it_lives(owner, guest):
+    album = make_album(owner)
+    photo = make_photo(owner, album=album)
+    elsewhere = make_photo(guest)
+    link = ShareLink.objects.create(album=album, token_hash="a" * 64)
+
+    def file(photo, *, original=False):
+        return visitor_selectors.link_photo_file(
+            link_public_id=link.public_id, public_id=photo.public_id, original=original
+        )
+
+    assert file(photo) == (photo, link)
+    with pytest.raises(Http404):
+        file(photo, original=True)
+    ShareLink.objects.filter(pk=link.pk).update(allow_download=True)
+    assert file(photo, original=True)[0] == photo
+    with pytest.raises(Http404):
+        file(elsewhere)
+    ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    with pytest.raises(Http404):
+        file(photo)
+
+
+def test_a_public_album_serves_variants_only_while_it_is_public(owner, guest):
+    album = make_album(owner, audience=Audience.PUBLIC)
+    photo = make_photo(owner, album=album)
+    theirs = make_photo(guest, album=make_album(guest, audience=Audience.PUBLIC))
+
+    def file(photo, *, original=False):
+        return visitor_selectors.public_photo_file(
+            album_public_id=album.public_id, public_id=photo.public_id, original=original
+        )
+
+    assert file(photo) == photo
+    for call in (lambda: file(photo, original=True), lambda: file(theirs)):
+        with pytest.raises(Http404):
+            call()
+    album.audience = Audience.PRIVATE
+    album.save()
+    with pytest.raises(Http404):
+        file(photo)

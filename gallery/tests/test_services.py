@@ -334,6 +334,10 @@ def test_deleting_the_cover_forever_picks_another(owner, media_root, on_commit):
     album = make_album(owner)
     first = upload(owner, album=album, image={"color": (10, 10, 10)}).photo
     second = upload(owner, album=album, image={"color": (200, 200, 200)}).photo
+    # In the trash behind the album's back, so the cover still names it and it is deleting
+    # it for good that must pick another.
+    Photo.objects.filter(pk=first.pk).update(deleted_at=timezone.now())
+    Album.objects.filter(pk=album.pk).update(cover=first)
     with on_commit():
         photo_services.photo_delete_forever(user=owner, photo=first)
     assert refresh(album).cover == second
@@ -405,6 +409,7 @@ def test_trash_and_restore(owner):
 def test_delete_forever_removes_row_and_every_file_after_commit(owner, media_root, on_commit):
     photo = upload(owner).photo
     keep = upload(owner, image={"color": (0, 0, 200)}).photo
+    photo_services.photo_trash(user=owner, photo=photo)
     with on_commit() as callbacks:
         photo_services.photo_delete_forever(user=owner, photo=photo)
         assert len(stored_files(media_root)) == 8  # nothing deleted before commit
@@ -417,12 +422,26 @@ def test_delete_forever_removes_row_and_every_file_after_commit(owner, media_roo
 
 def test_rolled_back_delete_keeps_row_and_files(owner, media_root):
     photo = upload(owner).photo
+    photo_services.photo_trash(user=owner, photo=photo)
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             photo_services.photo_delete_forever(user=owner, photo=photo)
             raise RuntimeError
     assert Photo.objects.filter(pk=photo.pk).exists()
     assert len(stored_files(media_root)) == 4
+
+
+def test_a_photo_not_in_the_trash_is_not_deleted_for_good(owner, guest, media_root, on_commit):
+    photo = upload(owner).photo
+    with on_commit():
+        with pytest.raises(Http404):
+            photo_services.photo_delete_forever(user=owner, photo=photo)
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    assert len(stored_files(media_root)) == 4
+    photo_services.photo_trash(user=owner, photo=photo)
+    with pytest.raises(Http404):
+        photo_services.photo_delete_forever(user=guest, photo=photo)
+    assert Photo.objects.filter(pk=photo.pk).exists()
 
 
 def test_trash_empty_removes_only_my_trash(owner, stranger, media_root, on_commit):

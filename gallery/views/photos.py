@@ -278,12 +278,7 @@ def photo_restore(request, public_id):
 @login_required
 @require_POST
 def photo_delete_forever(request, public_id):
-    photo = photo_selectors.photo_for_owner(
-        user=request.user, public_id=public_id, include_trashed=True
-    )
-    if not photo.in_trash:
-        # Only photos already in the trash are deleted for good; the viewer trashes first.
-        raise Http404("No such photo in the trash.")
+    photo = photo_selectors.trashed_photo_for_owner(user=request.user, public_id=public_id)
     photo_services.photo_delete_forever(user=request.user, photo=photo)
     messages.success(request, "Photo deleted for good.")
     return redirect("trash")

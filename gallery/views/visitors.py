@@ -5,7 +5,6 @@ one) and a public album.
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,32 +18,18 @@ LINK_PAGE_SIZE = 60
 SESSION_MAX = 50
 
 
-def _noindex(response):
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 # --- share links, for whoever holds one --------------------------------------------------
 
 
-def _unlock_mark(link) -> str:
-    # Tied to the password hash: change the password and earlier unlocks stop counting.
-    return salted_hmac(
-        "pikoshi.sharelink.unlock", f"{link.pk}:{link.password}", algorithm="sha256"
-    ).hexdigest()
-
-
 def _is_unlocked(request, link) -> bool:
-    if not link.has_password:
-        return True
     mark = request.session.get(SESSION_UNLOCKED, {}).get(str(link.public_id))
-    return bool(mark) and constant_time_compare(mark, _unlock_mark(link))
+    return visitor_selectors.share_link_unlocked(link=link, mark=mark)
 
 
 def _link_response(request, template, context, status=200):
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "private, no-store"
-    return _noindex(response)
+    return response
 
 
 @never_cache
@@ -65,7 +50,7 @@ def share_link(request, token):
             if ok:
                 unlocked = request.session.get(SESSION_UNLOCKED, {})
                 unlocked.pop(str(link.public_id), None)
-                unlocked[str(link.public_id)] = _unlock_mark(link)
+                unlocked[str(link.public_id)] = visitor_selectors.share_link_unlock_mark(link=link)
                 # Remember the most recent few; an old unlock only costs a new prompt.
                 request.session[SESSION_UNLOCKED] = dict(list(unlocked.items())[-SESSION_MAX:])
                 return redirect("share_link", token=token)
@@ -122,7 +107,7 @@ def share_link_photo(request, token, photo_id):
 def _public_response(request, template, context):
     response = render(request, template, context)
     response["Cache-Control"] = "private, no-cache"
-    return _noindex(response)
+    return response
 
 
 @require_GET
