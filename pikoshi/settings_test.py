@@ -40,3 +40,7 @@ SITE_ROOT = "http://testserver"
 # Serve static files from the source folders: tests must not depend on collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not SQLite's shared in-memory database: there a second connection (a test's
+    # racing thread) gets "table is locked" at once, where a real SQLite file waits its turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp()) / "test.sqlite3")}

@@ -210,8 +210,10 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
                     "Pikoshi cannot store files right now. Nothing was kept; "
                     "please try this upload again in a few minutes."
                 ) from exc
-            # Uniqueness is left to the database: only it settles two uploads racing.
-            photo.full_clean(validate_unique=False, validate_constraints=False)
+            # Uniqueness is left to the database: only it settles two uploads racing. So is
+            # the album's existence (full_clean would call a just-deleted album "not a valid
+            # choice", a 400): the update below finds it gone and answers 404.
+            photo.full_clean(exclude=["album"], validate_unique=False, validate_constraints=False)
             photo.save()
             # The first photo of an album without a cover becomes it; a concurrent upload
             # that got there first wins, nothing is overwritten.
