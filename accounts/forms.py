@@ -29,29 +29,8 @@ def clean_display_name(value: str) -> str:
     return name
 
 
-class SignupNameForm(forms.Form):
-    """What allauth's sign-up (pages and headless API) asks beyond email and password."""
-
-    display_name = forms.CharField(
-        label="Your name",
-        max_length=150,
-        required=False,
-        help_text=NAME_HELP,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "e.g. Olivia"}),
-    )
-
-    def clean_display_name(self):
-        return clean_display_name(self.cleaned_data.get("display_name", ""))
-
-    def signup(self, request, user) -> None:
-        name = self.cleaned_data.get("display_name", "")
-        if name and not user.display_name:
-            user.display_name = name
-            user.save(update_fields=["display_name"])
-
-
 class DisplayNameForm(forms.Form):
-    """The profile page's "your name"."""
+    """The profile page's "your name"; sign-up asks the same (SignupNameForm)."""
 
     display_name = forms.CharField(
         label="Your name",
@@ -63,6 +42,22 @@ class DisplayNameForm(forms.Form):
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data.get("display_name", ""))
+
+
+class SignupNameForm(DisplayNameForm):
+    """What allauth's sign-up (pages and headless API) asks beyond email and password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["display_name"]
+        field.help_text = NAME_HELP
+        field.widget.attrs["placeholder"] = "e.g. Olivia"
+
+    def signup(self, request, user) -> None:
+        name = self.cleaned_data.get("display_name", "")
+        if name and not user.display_name:
+            user.display_name = name
+            user.save(update_fields=["display_name"])
 
 
 class DeleteAccountForm(forms.Form):

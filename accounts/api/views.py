@@ -6,6 +6,7 @@ into HttpOnly cookies for single-page apps (cookie) and say who is calling (cont
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -287,8 +288,6 @@ class ProfileApi(APIView):
         )
 
         def validate_display_name(self, value: str) -> str:
-            from django.core.exceptions import ValidationError as DjangoValidationError
-
             try:
                 return clean_display_name(value)
             except DjangoValidationError as exc:
