@@ -86,16 +86,17 @@ browser:
 	  fi; \
 	fi
 
-test: $(DEV_STAMP) browser
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint --lint templates/
+test: lint browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Style, templates, types (mypy, settings in pyproject.toml) and the dependency rule of
+# docs/architecture.md (import-linter contracts, also in pyproject.toml).
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint --lint templates/
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -11,7 +11,9 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -22,6 +24,9 @@ from django.utils import timezone
 
 from accounts.models import Export, User
 from gallery.imaging.sniff import ACCEPTED_TYPES
+
+if TYPE_CHECKING:
+    from gallery.models import Album
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +59,12 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _album_folders(albums) -> dict[int, str]:
-    folders, used = {}, set()
+def _album_folders(albums: Iterable["Album"], *, exporter_id: int) -> dict[int, str]:
+    folders: dict[int, str] = {}
+    used: set[str] = set()
     for album in albums:
         base = _folder(album.title)
-        if album.owner_id != album._exporter_id:
+        if album.owner_id != exporter_id:
             base = _folder(f"{album.title} (shared by {album.owner})")
         name, n = base, 2
         while name.lower() in used:
@@ -79,9 +85,7 @@ def _manifest_and_entries(user: User):
     )
     own_albums = list(Album.objects.filter(owner=user).order_by("created_at"))
     all_albums = {album.pk: album for album in [*own_albums, *albums]}
-    for album in all_albums.values():
-        album._exporter_id = user.pk
-    folders = _album_folders(all_albums.values())
+    folders = _album_folders(all_albums.values(), exporter_id=user.pk)
 
     entries, used_paths = [], set()
     for photo in sorted(photos, key=lambda p: (p.taken_at, p.pk)):
@@ -180,7 +184,6 @@ def _manifest_and_entries(user: User):
 
 
 def _write_zip(target, manifest, entries) -> None:
-    photo_storage = entries[0][0].original.storage if entries else None
     with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
         for photo, path in entries:
             info = zipfile.ZipInfo(path, date_time=_zip_time(photo.taken_at))
@@ -188,7 +191,7 @@ def _write_zip(target, manifest, entries) -> None:
                 zipfile.ZIP_STORED if photo.mime_type in STORED_TYPES else zipfile.ZIP_DEFLATED
             )
             with (
-                photo_storage.open(photo.original.name, "rb") as source,
+                photo.original.storage.open(str(photo.original.name), "rb") as source,
                 archive.open(info, "w", force_zip64=True) as sink,
             ):
                 shutil.copyfileobj(source, sink, COPY_CHUNK)

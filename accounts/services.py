@@ -7,7 +7,7 @@ calls; the request that queues it is here, so the two never import each other.
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -155,7 +155,7 @@ def user_set_quota(*, user: User, quota_bytes: int | None) -> User:
 # --- Deletion ----------------------------------------------------------------------------------
 
 
-def user_deletion_due_at(*, user: User):
+def user_deletion_due_at(*, user: User) -> datetime | None:
     if user.deletion_requested_at is None:
         return None
     return user.deletion_requested_at + timedelta(days=settings.PIKOSHI_DELETION_GRACE_DAYS)
@@ -237,7 +237,7 @@ def user_purge(*, user: User) -> None:
     logger.info("Account purged: user %s", uuid)
 
 
-def users_purge_due(*, now=None) -> int:
+def users_purge_due(*, now: datetime | None = None) -> int:
     """Purge every account whose grace period is over; returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PIKOSHI_DELETION_GRACE_DAYS)

@@ -133,7 +133,7 @@ def export_download(request, token):
     """Stream the archive from storage; only its owner, only while the link lasts."""
     item = exports.export_for_download(user=request.user, token=token)
     response = FileResponse(
-        item.file.storage.open(item.file.name, "rb"),
+        item.file.storage.open(str(item.file.name), "rb"),
         as_attachment=True,
         filename=f"pikoshi-export-{item.created_at:%Y-%m-%d}.zip",
         content_type="application/zip",

@@ -63,7 +63,7 @@ class AlbumAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     # Who sees an album is the owner's decision alone; staff may only fix a title.
-    readonly_fields = [name for name in fields if name not in {"title", "description"}]
+    readonly_fields = [name for name in fields if name not in {"title", "description"}]  # type: ignore[misc]  # fields is a plain list of names
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
@@ -160,7 +160,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "latitude",
         "longitude",
     ]
-    readonly_fields = [name for name in fields if name != "title"]
+    readonly_fields = [name for name in fields if name != "title"]  # type: ignore[misc]  # fields is a plain list of names
 
     def has_add_permission(self, request):
         return False  # photos arrive through photo_upload, which makes the variants

@@ -1,6 +1,9 @@
 """HTML forms of the gallery pages. They parse input only; services decide and save."""
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 
 from gallery.models import Album, Photo
 
@@ -49,9 +52,9 @@ class UploadForm(forms.Form):
         error_messages={"required": "Choose one or more photos to upload."},
     )
 
-    def __init__(self, *args, albums, **kwargs):
+    def __init__(self, *args: Any, albums: QuerySet[Album], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["album"].queryset = albums
+        cast(forms.ModelChoiceField, self.fields["album"]).queryset = albums
 
 
 class PhotoEditForm(forms.Form):
@@ -65,9 +68,9 @@ class PhotoEditForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of your albums."},
     )
 
-    def __init__(self, *args, albums, **kwargs):
+    def __init__(self, *args: Any, albums: QuerySet[Album], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["album"].queryset = albums
+        cast(forms.ModelChoiceField, self.fields["album"]).queryset = albums
 
 
 class OwnPhotosSharingForm(forms.Form):

@@ -11,6 +11,7 @@ password). Anonymous visitors see nothing through `visible_albums`.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import check_password
@@ -19,7 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts.models import Export
+from accounts.models import Export, User, Viewer
 from gallery.models import (
     Album,
     AlbumMember,
@@ -31,13 +32,16 @@ from gallery.models import (
     ShareLink,
 )
 
+if TYPE_CHECKING:  # typing.TypeIs arrives in Python 3.13
+    from typing_extensions import TypeIs
 
-def is_person(user) -> bool:
+
+def is_person(user: Viewer | None) -> "TypeIs[User]":
     """A signed-in, active account; anonymous visitors and None see nothing through here."""
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def visible_albums(user) -> QuerySet[Album]:
+def visible_albums(user: Viewer) -> QuerySet[Album]:
     """The albums this person may look at."""
     if not is_person(user):
         return Album.objects.none()
@@ -52,7 +56,7 @@ def visible_albums(user) -> QuerySet[Album]:
     )
 
 
-def active_memberships(user) -> QuerySet[AlbumMember]:
+def active_memberships(user: Viewer) -> QuerySet[AlbumMember]:
     """Named grants of this person that have not ended: `until` is enforced here, on read."""
     if not is_person(user):
         return AlbumMember.objects.none()
@@ -61,19 +65,19 @@ def active_memberships(user) -> QuerySet[AlbumMember]:
     )
 
 
-def can_view_album(user, album: Album) -> bool:
+def can_view_album(user: Viewer, album: Album | None) -> bool:
     """True when `album` is among `visible_albums(user)`, so the rule exists once."""
     if album is None or album.pk is None:
         return False
     return visible_albums(user).filter(pk=album.pk).exists()
 
 
-def can_edit_album(user, album: Album) -> bool:
+def can_edit_album(user: Viewer, album: Album | None) -> bool:
     """Only the owner changes an album (title, deletion); see can_contribute for uploads."""
     return is_person(user) and album is not None and album.owner_id == user.pk
 
 
-def contributable_albums(user) -> QuerySet[Album]:
+def contributable_albums(user: Viewer) -> QuerySet[Album]:
     """Albums this person may add photos to: their own, and those naming them contributor."""
     if not is_person(user):
         return Album.objects.none()
@@ -81,19 +85,19 @@ def contributable_albums(user) -> QuerySet[Album]:
     return Album.objects.filter(Q(owner=user) | Q(pk__in=contributing.values("album_id")))
 
 
-def can_contribute(user, album: Album) -> bool:
+def can_contribute(user: Viewer, album: Album | None) -> bool:
     """True when `album` is among `contributable_albums(user)`, so the rule exists once."""
     if album is None or album.pk is None:
         return False
     return can_edit_album(user, album) or contributable_albums(user).filter(pk=album.pk).exists()
 
 
-def can_share_album(user, album: Album) -> bool:
+def can_share_album(user: Viewer, album: Album) -> bool:
     """Only the owner decides who else sees an album."""
     return can_edit_album(user, album)
 
 
-def album_role(user, album: Album) -> str | None:
+def album_role(user: Viewer, album: Album) -> str | None:
     """ "owner", "contributor", "viewer" or None: for showing the right buttons."""
     if can_edit_album(user, album):
         return "owner"
@@ -104,7 +108,7 @@ def album_role(user, album: Album) -> str | None:
     return None
 
 
-def visible_photos(user) -> QuerySet[Photo]:
+def visible_photos(user: Viewer) -> QuerySet[Photo]:
     """Photos this person may look at: not in the trash, in an album they may see.
 
     Their own photos stay visible to them even in someone else's album after their
@@ -117,19 +121,19 @@ def visible_photos(user) -> QuerySet[Photo]:
     )
 
 
-def owned_photos(user) -> QuerySet[Photo]:
+def owned_photos(user: Viewer) -> QuerySet[Photo]:
     """Every photo this person owns, trashed ones included: their library and their trash."""
     if not is_person(user):
         return Photo.objects.none()
     return Photo.objects.filter(owner=user)
 
 
-def trashed_photos(user) -> QuerySet[Photo]:
+def trashed_photos(user: Viewer) -> QuerySet[Photo]:
     """This person's trash: their own photos waiting there to be restored or deleted for good."""
     return owned_photos(user).filter(deleted_at__isnull=False)
 
 
-def can_delete_forever(user, photo: Photo) -> bool:
+def can_delete_forever(user: Viewer, photo: Photo | None) -> bool:
     """Only the owner deletes a photo for good, and only from the trash, so no single click
     loses a photo: it goes to the trash first and can come back from there."""
     if photo is None or photo.pk is None:
@@ -137,12 +141,12 @@ def can_delete_forever(user, photo: Photo) -> bool:
     return trashed_photos(user).filter(pk=photo.pk).exists()
 
 
-def can_edit_photo(user, photo: Photo) -> bool:
+def can_edit_photo(user: Viewer, photo: Photo) -> bool:
     """Titles, moves, trash and deletion belong to the photo's owner."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk
 
 
-def can_move_photo(user, photo: Photo, album: Album) -> bool:
+def can_move_photo(user: Viewer, photo: Photo, album: Album) -> bool:
     """A photo moves only at its owner's hand and only into one of their own albums; a
     contributor adds new photos to someone else's album by uploading, never by moving."""
     return (
@@ -152,7 +156,7 @@ def can_move_photo(user, photo: Photo, album: Album) -> bool:
     )
 
 
-def can_view_original(user, photo: Photo) -> bool:
+def can_view_original(user: Viewer, photo: Photo) -> bool:
     """The original keeps every byte (GPS included), so only its owner downloads it."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk
 
@@ -160,14 +164,14 @@ def can_view_original(user, photo: Photo) -> bool:
 # --- Connections and invitations ------------------------------------------------------------
 
 
-def own_connections(user) -> QuerySet[Connection]:
+def own_connections(user: Viewer) -> QuerySet[Connection]:
     """This person's side of each of their connections: the rows they filed themselves."""
     if not is_person(user):
         return Connection.objects.none()
     return Connection.objects.filter(user=user)
 
 
-def can_manage_connection(user, connection: Connection) -> bool:
+def can_manage_connection(user: Viewer, connection: Connection | None) -> bool:
     """Only the side that filed a connection moves it to another circle or ends it.
 
     Ending it ends both sides, so either person can cut the tie, each through their own row.
@@ -177,11 +181,11 @@ def can_manage_connection(user, connection: Connection) -> bool:
     return own_connections(user).filter(pk=connection.pk).exists()
 
 
-def _verified_addresses(user) -> QuerySet[EmailAddress]:
+def _verified_addresses(user: Viewer) -> QuerySet[EmailAddress]:
     return EmailAddress.objects.filter(user=user, verified=True).values(address=Lower("email"))
 
 
-def answerable_invitations(user) -> QuerySet[Invitation]:
+def answerable_invitations(user: Viewer) -> QuerySet[Invitation]:
     """Pending invitations this person may accept or decline.
 
     They are matched by verified address, so an invitation waits through sign-up and an
@@ -194,21 +198,21 @@ def answerable_invitations(user) -> QuerySet[Invitation]:
     ).exclude(inviter=user)
 
 
-def can_answer_invitation(user, invitation: Invitation) -> bool:
+def can_answer_invitation(user: Viewer, invitation: Invitation | None) -> bool:
     """True when `invitation` is among `answerable_invitations(user)`, so the rule exists once."""
     if invitation is None or invitation.pk is None:
         return False
     return answerable_invitations(user).filter(pk=invitation.pk).exists()
 
 
-def cancellable_invitations(user) -> QuerySet[Invitation]:
+def cancellable_invitations(user: Viewer) -> QuerySet[Invitation]:
     """Invitations this person sent that nobody has answered yet: theirs to take back."""
     if not is_person(user):
         return Invitation.objects.none()
     return Invitation.objects.filter(inviter=user, status=Invitation.Status.PENDING)
 
 
-def can_cancel_invitation(user, invitation: Invitation) -> bool:
+def can_cancel_invitation(user: Viewer, invitation: Invitation | None) -> bool:
     """True when `invitation` is among `cancellable_invitations(user)`."""
     if invitation is None or invitation.pk is None:
         return False
@@ -225,7 +229,7 @@ def active_share_links() -> QuerySet[ShareLink]:
     )
 
 
-def can_unlock_link(link: ShareLink, password: str) -> bool:
+def can_unlock_link(link: ShareLink | None, password: str) -> bool:
     """Only a live link that has a password is unlocked, and only by that password."""
     if link is None or not link.has_password:
         return False
@@ -244,17 +248,17 @@ def link_unlock_mark(link: ShareLink) -> str:
     ).hexdigest()
 
 
-def link_is_unlocked(link: ShareLink, *, mark: str | None) -> bool:
+def link_is_unlocked(link: ShareLink | None, *, mark: str | None) -> bool:
     """A link without a password opens for whoever holds it; one with a password only for
     a visitor holding the mark `link_unlock_mark` gave them for its current password."""
     if link is None:
         return False
     if not link.has_password:
         return True
-    return bool(mark) and constant_time_compare(mark, link_unlock_mark(link))
+    return mark is not None and constant_time_compare(mark, link_unlock_mark(link))
 
 
-def link_photos(link: ShareLink) -> QuerySet[Photo]:
+def link_photos(link: ShareLink | None) -> QuerySet[Photo]:
     """The photos a link holder may see: its album's, not in the trash, while the link lives."""
     if link is None:
         return Photo.objects.none()
@@ -298,7 +302,7 @@ def public_originals() -> QuerySet[Photo]:
 # --- Account archives ------------------------------------------------------------------------
 
 
-def downloadable_exports(user) -> QuerySet[Export]:
+def downloadable_exports(user: Viewer) -> QuerySet[Export]:
     """Archives this person may download: their own, built, until their link expires.
 
     The archive holds every original with its metadata, so nobody else ever gets one,
@@ -323,7 +327,7 @@ class DetailsPolicy:
 
 
 def details_policy(
-    *, user, album: Album, link: ShareLink | None = None, photo: Photo | None = None
+    *, user: Viewer | None, album: Album, link: ShareLink | None = None, photo: Photo | None = None
 ) -> DetailsPolicy:
     """Whose camera and location a viewer sees.
 
@@ -373,7 +377,7 @@ def _photo_owner_switches(album: Album, photo: Photo) -> _OwnerSwitches:
     )
 
 
-def own_photos_membership(user, album: Album) -> AlbumMember | None:
+def own_photos_membership(user: Viewer, album: Album) -> AlbumMember | None:
     """The membership through which this person sets switches for their own photos in
     someone else's album: any membership row, current or not, since their photos stay."""
     if not is_person(user) or album.owner_id == user.pk:
@@ -384,7 +388,7 @@ def own_photos_membership(user, album: Album) -> AlbumMember | None:
 # --- who may see a person's email address -------------------------------------------------
 
 
-def may_see_address(viewer, person) -> bool:
+def may_see_address(viewer: Viewer, person: User | None) -> bool:
     """A person's email address reaches only themselves and their connections.
 
     Link holders, public visitors and signed-in strangers see the display name or no name
@@ -398,9 +402,11 @@ def may_see_address(viewer, person) -> bool:
     ).exists()
 
 
-def person_name(viewer, person) -> str:
+def person_name(viewer: Viewer, person: User | None) -> str:
     """How `person` is named to `viewer`: name or address for connections, else the
     display name or an empty string."""
+    if person is None:
+        return ""
     if may_see_address(viewer, person):
         return str(person)
     return person.public_name

@@ -87,7 +87,7 @@ def photo_render_variants(*, photo_id: int) -> str:
         return "failed"
     storage = file_storage()
     try:
-        with storage.open(photo.original.name, "rb") as stream:
+        with storage.open(str(photo.original.name), "rb") as stream:
             data = stream.read()
         image = process_image(io.BytesIO(data), max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
     except ImageRejected as exc:

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Iterator
 from django.core.files.storage import Storage
 from django.db import transaction
 
+from accounts.models import User
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo
+from pikoshi.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -23,15 +25,18 @@ FILE_FIELDS = ("original", *VARIANTS)
 PHOTO_FOLDERS = ("originals", "variants")
 
 
-class StorageUnavailable(Exception):
+class StorageUnavailable(ServiceUnavailable):
     """The media storage refused a write. Nothing was kept; trying again later may work."""
+
+    code = "storage_unavailable"
+    retry_after = 60
 
 
 def file_storage() -> Storage:
     return Photo._meta.get_field("original").storage
 
 
-def variant_name(owner, photo: Photo, variant: str) -> str:
+def variant_name(owner: User, photo: Photo, variant: str) -> str:
     """Where a variant is stored: random per file, so a photo's public id is not enough to
     guess it."""
     return f"variants/{owner.uuid}/{photo.public_id}/{variant}-{secrets.token_urlsafe(16)}.webp"

@@ -9,6 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pikoshi.clientip import client_ip, rate_limit_key
+from pikoshi.errors import Refused
 
 GENERIC_SERIALIZER_NAMES = ("Input", "Output", "Filter", "Query", "Update", "Create")
 
@@ -59,15 +60,10 @@ class Rejected(exceptions.APIException):
 
 def _translate(exc):
     """Domain exceptions -> DRF exceptions, so every one answers {"detail", "code"}."""
-    from gallery.imaging.sniff import ImageRejected
-    from gallery.selectors.photos import InvalidCursor
-
     if isinstance(exc, DjangoValidationError):
         return InvalidInput(" ".join(exc.messages))
-    if isinstance(exc, ImageRejected):
+    if isinstance(exc, Refused):
         return Rejected(str(exc), status=exc.status, code=exc.code)
-    if isinstance(exc, InvalidCursor):
-        return InvalidInput(str(exc), code="invalid_cursor")
     if isinstance(exc, ObjectNotUpdated):
         # Someone deleted the row between our lookup and our save: it is gone, so 404.
         return exceptions.NotFound()
@@ -125,7 +121,7 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField(help_text="A sentence a person can act on.")
     code = serializers.CharField(help_text="Stable machine-readable reason.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field named like the attribute
         required=False,
         help_text="Per-field messages (validation errors only).",
         child=serializers.ListField(child=serializers.CharField()),

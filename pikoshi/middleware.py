@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.html import escape
 
 from pikoshi.clientip import client_ip
+from pikoshi.errors import ServiceUnavailable
 
 logger = logging.getLogger("pikoshi.requests")
 
@@ -60,7 +61,6 @@ class RequestLogMiddleware:
 
 DATABASE_RETRY_AFTER = 5  # seconds; a restarting PostgreSQL is usually back within that
 DATABASE_UNAVAILABLE = "Pikoshi cannot reach its database right now. Please try again in a moment."
-STORAGE_RETRY_AFTER = 60
 
 
 def _unavailable_page(message: str) -> str:
@@ -80,12 +80,10 @@ def _outage(exception) -> tuple[str, str, int] | None:
     """(message, code, retry after) when the error is a service being away, not a bug."""
     from django.db import InterfaceError, OperationalError
 
-    from gallery.storage import StorageUnavailable
-
     if isinstance(exception, OperationalError | InterfaceError):
         return DATABASE_UNAVAILABLE, "database_unavailable", DATABASE_RETRY_AFTER
-    if isinstance(exception, StorageUnavailable):
-        return str(exception), "storage_unavailable", STORAGE_RETRY_AFTER
+    if isinstance(exception, ServiceUnavailable):
+        return str(exception), exception.code, exception.retry_after
     return None
 
 
@@ -124,6 +122,7 @@ class ServiceUnavailableMiddleware:
         wants_json = request.path.startswith(("/api/", "/_allauth/")) or (
             "application/json" in request.headers.get("Accept", "")
         )
+        response: HttpResponse
         if wants_json:
             response = JsonResponse({"detail": message, "code": code}, status=503)
         else:

@@ -10,6 +10,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -262,6 +263,7 @@ else:
 # --- Cache, sessions, rate limits ---------------------------------------------
 
 REDIS_URL = env_secret("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -430,6 +432,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pikoshi <no-reply@pikoshi.lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESEND_API_KEY = env_secret("RESEND_API_KEY")
 SMTP_HOST = env_str("SMTP_HOST")
+MAILERS: dict[str, dict[str, Any]]
 if RESEND_API_KEY:
     MAILERS = {"default": {"BACKEND": "anymail.backends.resend.EmailBackend"}}
     ANYMAIL = {"RESEND_API_KEY": RESEND_API_KEY}
@@ -557,7 +560,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TASKS_BACKEND = env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 if TASKS_BACKEND == "rq":
     TASKS_BACKEND = "django_tasks_rq.RQBackend"
-TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": TASKS_BACKEND}}
 if TASKS_BACKEND == "django_tasks_rq.RQBackend":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL: RQ keeps its queue there.")

@@ -6,7 +6,7 @@ from pikoshi import health, views
 
 # The admin's own password form would skip the authenticator code and allauth's limits on
 # failed sign-ins; send people to allauth's sign-in instead, as every other door does.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.landing, name="landing"),

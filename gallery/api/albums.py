@@ -17,6 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.typing import AuthenticatedRequest
 from gallery.api.photos import PAGE_EXAMPLE, PAGE_PARAMETERS, page_query, page_response
 from gallery.api.serializers import AlbumSerializer, PhotoPageSerializer
 from gallery.selectors import albums as album_selectors
@@ -63,7 +64,7 @@ class AlbumListApi(APIView):
             **error_responses(401, 429),
         },
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         albums = album_selectors.albums_for_owner(user=request.user)
         return Response(AlbumSerializer(albums, many=True, context={"request": request}).data)
 
@@ -83,7 +84,7 @@ class AlbumListApi(APIView):
             )
         ],
     )
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         body = self.AlbumCreateInput(data=request.data)
         body.is_valid(raise_exception=True)
         album = album_services.album_create(owner=request.user, **body.validated_data)
@@ -110,7 +111,7 @@ class AlbumDetailApi(APIView):
             **error_responses(401, 404, 429),
         },
     )
-    def get(self, request, public_id):
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
         return Response(AlbumSerializer(album, context={"request": request}).data)
 
@@ -127,7 +128,7 @@ class AlbumDetailApi(APIView):
             OpenApiExample("Rename", value={"title": "Summer by the sea"}, request_only=True)
         ],
     )
-    def patch(self, request, public_id):
+    def patch(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = album_selectors.album_for_editor(user=request.user, public_id=public_id)
         body = self.AlbumUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -148,7 +149,7 @@ class AlbumDetailApi(APIView):
         },
         description="The default album ('My photos') cannot be deleted: 400.",
     )
-    def delete(self, request, public_id):
+    def delete(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = album_selectors.album_for_editor(user=request.user, public_id=public_id)
         trashed = album_services.album_delete(user=request.user, album=album)
         return Response({"trashed": trashed})
@@ -166,7 +167,7 @@ class AlbumPhotosApi(APIView):
             **error_responses(400, 401, 404, 429),
         },
     )
-    def get(self, request, public_id):
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         query = page_query(request)
         album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
         page = photo_selectors.album_photos_page(user=request.user, album=album, **query)

@@ -18,9 +18,11 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from accounts.typing import AuthenticatedRequest
 from gallery.api.serializers import PhotoPageSerializer, PhotoSerializer
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
@@ -79,7 +81,7 @@ class PageQuery(serializers.Serializer):
     )
 
 
-def page_query(request) -> dict:
+def page_query(request: AuthenticatedRequest) -> dict:
     query = PageQuery(data=request.query_params)
     query.is_valid(raise_exception=True)
     return {
@@ -88,7 +90,7 @@ def page_query(request) -> dict:
     }
 
 
-def page_response(request, page) -> Response:
+def page_response(request: AuthenticatedRequest, page: photo_selectors.PhotoPage) -> Response:
     next_url = None
     if page.next_cursor:
         next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
@@ -118,7 +120,7 @@ class PhotoListApi(APIView):
         )
         title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
-    def get_throttles(self):
+    def get_throttles(self) -> list[BaseThrottle]:
         if self.request.method == "POST":
             return [ClientScopedRateThrottle()]
         return super().get_throttles()
@@ -133,7 +135,7 @@ class PhotoListApi(APIView):
         },
         description="The caller's own photos, newest taken first. Follow `next` for more.",
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         page = photo_selectors.timeline_page(user=request.user, **page_query(request))
         return page_response(request, page)
 
@@ -155,7 +157,7 @@ class PhotoListApi(APIView):
             "415 not an image we read, 422 damaged or empty, 404 unknown album."
         ),
     )
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         body = self.PhotoUploadInput(data=request.data)
         body.is_valid(raise_exception=True)
         album = None
@@ -195,7 +197,7 @@ class PhotoDetailApi(APIView):
             **error_responses(401, 404, 429),
         },
     )
-    def get(self, request, public_id):
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
         return Response(PhotoSerializer(photo, context={"request": request}).data)
 
@@ -216,7 +218,7 @@ class PhotoDetailApi(APIView):
             )
         ],
     )
-    def patch(self, request, public_id):
+    def patch(self, request: AuthenticatedRequest, public_id: str) -> Response:
         photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
         body = self.PhotoUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -242,7 +244,7 @@ class PhotoDetailApi(APIView):
         },
         description="Moves the photo to the trash; POST .../restore/ brings it back.",
     )
-    def delete(self, request, public_id):
+    def delete(self, request: AuthenticatedRequest, public_id: str) -> Response:
         photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
         photo = photo_services.photo_trash(user=request.user, photo=photo)
         return Response(PhotoSerializer(photo, context={"request": request}).data)
@@ -261,7 +263,7 @@ class PhotoRestoreApi(APIView):
             **error_responses(401, 403, 404, 429),
         },
     )
-    def post(self, request, public_id):
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         photo = photo_selectors.photo_for_owner(
             user=request.user, public_id=public_id, include_trashed=True
         )
@@ -293,7 +295,7 @@ class TrashApi(APIView):
             f"Photos stay here for {settings.PIKOSHI_TRASH_DAYS} days, then are deleted for good."
         ),
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         photos = photo_selectors.trash_for_owner(user=request.user)
         data = PhotoSerializer(photos, many=True, context={"request": request}).data
         return Response({"results": data})
@@ -311,7 +313,7 @@ class TrashApi(APIView):
         },
         description="Deletes every photo in the caller's trash for good, files included.",
     )
-    def delete(self, request):
+    def delete(self, request: AuthenticatedRequest) -> Response:
         return Response({"deleted": photo_services.trash_empty(user=request.user)})
 
 
@@ -328,7 +330,7 @@ class TrashPhotoApi(APIView):
             "the trash answer 404; move them to the trash first (DELETE /api/photos/{id}/)."
         ),
     )
-    def delete(self, request, public_id):
+    def delete(self, request: AuthenticatedRequest, public_id: str) -> Response:
         photo = photo_selectors.trashed_photo_for_owner(user=request.user, public_id=public_id)
         photo_services.photo_delete_forever(user=request.user, photo=photo)
         return Response(status=status.HTTP_204_NO_CONTENT)

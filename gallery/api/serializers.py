@@ -1,14 +1,18 @@
 """JSON shapes of albums and photos. Output only: writes use the views' Input serializers."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from gallery.media import media_urls
+from gallery.models import Album, Photo
 from gallery.permissions import can_view_original, details_policy
 from gallery.selectors import albums as album_selectors
 
 
-def absolute_media_urls(*, request, photo, original: bool = True) -> dict[str, str]:
+def absolute_media_urls(*, request: Request, photo: Photo, original: bool = True) -> dict[str, str]:
     """Signed, expiring media URLs made absolute: apps load them without the API's host."""
     urls = media_urls(photo=photo, user=request.user)
     if not original:
@@ -49,10 +53,10 @@ class LocationSerializer(serializers.Serializer):
 class CameraField(serializers.Field):
     """Owner only: EXIF camera make and model."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", required=False, **kwargs)
 
-    def to_representation(self, photo):
+    def to_representation(self, photo: Photo) -> Any:
         return {"make": photo.camera_make, "model": photo.camera_model}
 
 
@@ -60,10 +64,10 @@ class CameraField(serializers.Field):
 class LocationField(serializers.Field):
     """Owner only: EXIF GPS position, null when the photo has none."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", required=False, allow_null=True, **kwargs)
 
-    def to_representation(self, photo):
+    def to_representation(self, photo: Photo) -> Any:
         if photo.latitude is None or photo.longitude is None:
             return None
         return {"latitude": photo.latitude, "longitude": photo.longitude}
@@ -104,10 +108,10 @@ class PhotoSerializer(serializers.Serializer):
     )
 
     @extend_schema_field(PhotoUrlsSerializer)
-    def get_urls(self, photo) -> dict:
+    def get_urls(self, photo: Photo) -> dict:
         return absolute_media_urls(request=self.context["request"], photo=photo)
 
-    def to_representation(self, photo):
+    def to_representation(self, photo: Photo) -> Any:
         data = super().to_representation(photo)
         if data["status"] == photo.Status.PENDING:
             data["status"] = "processing"
@@ -138,12 +142,12 @@ class AlbumSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def get_photo_count(self, album) -> int:
+    def get_photo_count(self, album: Album) -> int:
         count = getattr(album, "photo_count", None)
         return album_selectors.album_photo_count(album=album) if count is None else count
 
     @extend_schema_field(CoverUrlsSerializer(allow_null=True))
-    def get_cover(self, album) -> dict | None:
+    def get_cover(self, album: Album) -> dict | None:
         cover = album.cover
         if cover is None or cover.deleted_at is not None:
             return None

@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.typing import AuthenticatedRequest
 from gallery.api.albums import ALBUM_ID
 from gallery.models import AlbumMember, Audience, Circle
 from gallery.selectors import sharing as sharing_selectors
@@ -74,7 +75,7 @@ class MemberOutput(serializers.Serializer):
 class LinkOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     album = serializers.UUIDField(source="album.public_id")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     expires_at = serializers.DateTimeField(allow_null=True)
     has_password = serializers.BooleanField()
     allow_download = serializers.BooleanField()
@@ -120,7 +121,13 @@ class MadePrivateOutput(serializers.Serializer):
     links = serializers.IntegerField()
 
 
-def _ok(serializer_class, instance, *, many=False, code=status.HTTP_200_OK) -> Response:
+def _ok(
+    serializer_class: type[serializers.Serializer],
+    instance: object,
+    *,
+    many: bool = False,
+    code: int = status.HTTP_200_OK,
+) -> Response:
     return Response(serializer_class(instance, many=many).data, status=code)
 
 
@@ -135,7 +142,7 @@ class ConnectionListApi(APIView):
         operation_id="connections_list",
         responses={200: ConnectionOutput(many=True), **error_responses(401)},
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return _ok(
             ConnectionOutput, sharing_selectors.connections_for(user=request.user), many=True
         )
@@ -154,7 +161,7 @@ class ConnectionDetailApi(APIView):
         request=Input,
         responses={200: ConnectionOutput, **error_responses(400, 401, 403, 404)},
     )
-    def patch(self, request, user_uuid):
+    def patch(self, request: AuthenticatedRequest, user_uuid: str) -> Response:
         connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
@@ -170,7 +177,7 @@ class ConnectionDetailApi(APIView):
         responses={204: None, **error_responses(401, 403, 404)},
         description="Ends the connection for both people and every album grant between them.",
     )
-    def delete(self, request, user_uuid):
+    def delete(self, request: AuthenticatedRequest, user_uuid: str) -> Response:
         connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
         sharing_services.connection_remove(user=request.user, connection=connection)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -188,7 +195,7 @@ class InvitationListApi(APIView):
         operation_id="invitations_list",
         responses={200: InvitationOutput(many=True), **error_responses(401)},
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return _ok(
             InvitationOutput, sharing_selectors.invitations_sent(user=request.user), many=True
         )
@@ -201,7 +208,7 @@ class InvitationListApi(APIView):
         description="Sends an email. If the address has no account yet, the invitation "
         "waits until someone verifies that address.",
     )
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
         invitation = sharing_services.invitation_create(inviter=request.user, **body.validated_data)
@@ -216,7 +223,7 @@ class InvitationReceivedApi(APIView):
         operation_id="invitations_received",
         responses={200: ReceivedInvitationOutput(many=True), **error_responses(401)},
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         invitations = sharing_selectors.invitations_received(user=request.user)
         return _ok(ReceivedInvitationOutput, invitations, many=True)
 
@@ -234,7 +241,7 @@ class InvitationAcceptApi(APIView):
         request=Input,
         responses={201: ConnectionOutput, **error_responses(400, 401, 403, 404)},
     )
-    def post(self, request, invitation_id):
+    def post(self, request: AuthenticatedRequest, invitation_id: str) -> Response:
         invitation = sharing_selectors.invitation_for_invitee(
             user=request.user, public_id=invitation_id
         )
@@ -256,7 +263,7 @@ class InvitationDeclineApi(APIView):
         request=None,
         responses={204: None, **error_responses(401, 403, 404)},
     )
-    def post(self, request, invitation_id):
+    def post(self, request: AuthenticatedRequest, invitation_id: str) -> Response:
         invitation = sharing_selectors.invitation_for_invitee(
             user=request.user, public_id=invitation_id
         )
@@ -273,7 +280,7 @@ class InvitationDetailApi(APIView):
         parameters=[INVITATION_ID],
         responses={204: None, **error_responses(401, 403, 404)},
     )
-    def delete(self, request, invitation_id):
+    def delete(self, request: AuthenticatedRequest, invitation_id: str) -> Response:
         invitation = sharing_selectors.invitation_for_inviter(
             user=request.user, public_id=invitation_id
         )
@@ -298,7 +305,7 @@ class AlbumSharingApi(APIView):
         parameters=[ALBUM_ID],
         responses={200: AlbumSharingOutput, **error_responses(401, 404)},
     )
-    def get(self, request, public_id):
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         return _ok(AlbumSharingOutput, album)
 
@@ -309,7 +316,7 @@ class AlbumSharingApi(APIView):
         request=Input,
         responses={200: AlbumSharingOutput, **error_responses(400, 401, 403, 404)},
     )
-    def patch(self, request, public_id):
+    def patch(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
@@ -343,7 +350,7 @@ class AlbumOwnPhotosSharingApi(APIView):
         parameters=[ALBUM_ID],
         responses={200: OwnPhotosSharingOutput, **error_responses(401, 404)},
     )
-    def get(self, request, public_id):
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         membership = sharing_selectors.own_photos_sharing(user=request.user, public_id=public_id)
         return _ok(OwnPhotosSharingOutput, membership)
 
@@ -354,7 +361,7 @@ class AlbumOwnPhotosSharingApi(APIView):
         request=OwnPhotosSharingOutput,
         responses={200: OwnPhotosSharingOutput, **error_responses(400, 401, 403, 404)},
     )
-    def put(self, request, public_id):
+    def put(self, request: AuthenticatedRequest, public_id: str) -> Response:
         membership = sharing_selectors.own_photos_sharing(user=request.user, public_id=public_id)
         body = OwnPhotosSharingOutput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -380,7 +387,7 @@ class AlbumMemberListApi(APIView):
         parameters=[ALBUM_ID],
         responses={200: MemberOutput(many=True), **error_responses(401, 404)},
     )
-    def get(self, request, public_id):
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         return _ok(MemberOutput, sharing_selectors.members_of(album=album), many=True)
 
@@ -392,7 +399,7 @@ class AlbumMemberListApi(APIView):
         responses={201: MemberOutput, **error_responses(400, 401, 403, 404)},
         description="Emails the person. Not a connection of yours: 400.",
     )
-    def post(self, request, public_id):
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
@@ -428,7 +435,7 @@ class AlbumMemberDetailApi(APIView):
         request=Input,
         responses={200: MemberOutput, **error_responses(400, 401, 403, 404)},
     )
-    def patch(self, request, public_id, user_uuid):
+    def patch(self, request: AuthenticatedRequest, public_id: str, user_uuid: str) -> Response:
         membership = sharing_selectors.membership_for_sharer(
             user=request.user, album_public_id=public_id, user_uuid=user_uuid
         )
@@ -445,7 +452,7 @@ class AlbumMemberDetailApi(APIView):
         parameters=[ALBUM_ID, USER_ID],
         responses={204: None, **error_responses(401, 403, 404)},
     )
-    def delete(self, request, public_id, user_uuid):
+    def delete(self, request: AuthenticatedRequest, public_id: str, user_uuid: str) -> Response:
         membership = sharing_selectors.membership_for_sharer(
             user=request.user, album_public_id=public_id, user_uuid=user_uuid
         )
@@ -454,7 +461,7 @@ class AlbumMemberDetailApi(APIView):
 
 
 class LinkInput(serializers.Serializer):
-    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)  # type: ignore[assignment]  # a field named like Field.label
     expires_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -481,7 +488,7 @@ class AlbumLinkListApi(APIView):
         parameters=[ALBUM_ID],
         responses={200: LinkOutput(many=True), **error_responses(401, 404)},
     )
-    def get(self, request, public_id):
+    def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         return _ok(LinkOutput, sharing_selectors.links_of(album=album), many=True)
 
@@ -492,7 +499,7 @@ class AlbumLinkListApi(APIView):
         request=LinkInput,
         responses={201: CreatedLinkOutput, **error_responses(400, 401, 403, 404)},
     )
-    def post(self, request, public_id):
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
         album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         body = LinkInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -514,7 +521,7 @@ class ShareLinkDetailApi(APIView):
         request=LinkInput,
         responses={200: LinkOutput, **error_responses(400, 401, 403, 404)},
     )
-    def patch(self, request, link_id):
+    def patch(self, request: AuthenticatedRequest, link_id: str) -> Response:
         link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
         body = LinkInput(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
@@ -530,7 +537,7 @@ class ShareLinkDetailApi(APIView):
         responses={204: None, **error_responses(401, 403, 404)},
         description="Revokes the link; pages and media URLs already handed out stop working.",
     )
-    def delete(self, request, link_id):
+    def delete(self, request: AuthenticatedRequest, link_id: str) -> Response:
         link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
         sharing_services.share_link_revoke(user=request.user, link=link)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -547,7 +554,7 @@ class SharedWithMeApi(APIView):
         operation_id="shared_with_me",
         responses={200: SharedGroupOutput(many=True), **error_responses(401)},
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return _ok(
             SharedGroupOutput, sharing_selectors.shared_with_me(user=request.user), many=True
         )
@@ -561,7 +568,7 @@ class SharingOverviewApi(APIView):
         operation_id="sharing_overview",
         responses={200: OverviewOutput, **error_responses(401)},
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return _ok(OverviewOutput, sharing_selectors.sharing_overview(user=request.user))
 
 
@@ -577,7 +584,7 @@ class MakePrivateApi(APIView):
         request=Input,
         responses={200: MadePrivateOutput, **error_responses(400, 401, 403)},
     )
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
         if not body.validated_data["confirm"]:

@@ -115,7 +115,9 @@ def read_gps(exif: Image.Exif) -> tuple[float | None, float | None]:
     return latitude, longitude
 
 
-def _coordinate(value: object, ref: object, positive: str, negative: str, limit: float):
+def _coordinate(
+    value: object, ref: object, positive: str, negative: str, limit: float
+) -> float | None:
     hemisphere = _exif_text(ref).upper()[:1]
     if hemisphere not in (positive, negative):
         return None

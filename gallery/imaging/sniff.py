@@ -9,12 +9,14 @@ from __future__ import annotations
 import io
 import struct
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
 from PIL import Image
 
 from gallery.filesizes import format_size
+from pikoshi.errors import Refused
 
 # Every type _sniff can answer, with the extension its original is stored and downloaded as.
 EXTENSIONS = {
@@ -39,16 +41,8 @@ _DECODE_ERRORS = (OSError, SyntaxError, ValueError, struct.error, EOFError, Inde
 _HEIF_ERRORS = (RuntimeError,)  # libheif reports some corrupt files this way
 
 
-class ImageRejected(Exception):
+class ImageRejected(Refused):
     """Raised for any upload we refuse. str(exc) is a sentence a person can act on."""
-
-    status: int
-    code: str
-
-    def __init__(self, message: str, *, status: int, code: str):
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 def check_size(size: int, *, max_bytes: int) -> None:
@@ -67,7 +61,7 @@ def check_size(size: int, *, max_bytes: int) -> None:
 
 
 @contextmanager
-def opened(source: BinaryIO, max_pixels: int):
+def opened(source: BinaryIO, max_pixels: int) -> Iterator[tuple[Image.Image, str]]:
     """(image, sniffed mime type) with the limits checked; the source is rewound after."""
     fp = _seekable(source)
     try:

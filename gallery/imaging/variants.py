@@ -12,7 +12,7 @@ import functools
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from PIL import Image, ImageCms
 
@@ -172,7 +172,12 @@ def _resize_display(im: Image.Image, size: tuple[int, int]) -> Image.Image:
     return _resize(im, size, Image.Resampling.HAMMING, None)
 
 
-def _resize(im: Image.Image, size: tuple[int, int], resample, reducing_gap) -> Image.Image:
+def _resize(
+    im: Image.Image,
+    size: tuple[int, int],
+    resample: Image.Resampling,
+    reducing_gap: float | None,
+) -> Image.Image:
     if im.size == size:
         return im
     return im.resize(size, resample, reducing_gap=reducing_gap)
@@ -199,7 +204,8 @@ def _workable_mode(im: Image.Image) -> Image.Image:
 def _sixteen_bit_to_l(im: Image.Image) -> Image.Image:
     """Scale 16-bit grey to 8 bits; Pillow's plain convert("L") would clip at 255."""
     as_int = im if im.mode == "I" else im.convert("I")
-    low, high = as_int.getextrema()
+    # One band, so the extrema are a (low, high) pair of numbers.
+    low, high = cast(tuple[float, float], as_int.getextrema())
     if im.mode == "I" and high <= 255 and low >= 0:
         return as_int.convert("L")
     return as_int.point(lambda v: v * (1 / 257)).convert("L")
@@ -207,7 +213,7 @@ def _sixteen_bit_to_l(im: Image.Image) -> Image.Image:
 
 def _drop_opaque_alpha(im: Image.Image) -> Image.Image:
     """A fully opaque alpha channel only costs bytes in the WebP."""
-    if im.mode == "RGBA" and im.getextrema()[3][0] == 255:
+    if im.mode == "RGBA" and cast(tuple[tuple[int, int], ...], im.getextrema())[3][0] == 255:
         return im.convert("RGB")
     return im
 
@@ -217,7 +223,9 @@ def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
     transform = _srgb_transform(icc_profile, im.mode) if icc_profile else None
     if transform is not None:
         try:
-            return ImageCms.applyTransform(im, transform)
+            converted = ImageCms.applyTransform(im, transform)
+            if converted is not None:  # None only when asked to convert in place
+                return converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # fall through to the plain conversion
     if im.mode == "CMYK":

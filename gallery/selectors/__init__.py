@@ -10,7 +10,7 @@ import uuid
 from django.http import Http404
 
 
-def uuid_or_404(value) -> uuid.UUID:
+def uuid_or_404(value: str | uuid.UUID) -> uuid.UUID:
     """A public id from a URL or a request body; anything malformed is simply "not found"."""
     if isinstance(value, uuid.UUID):
         return value

@@ -2,15 +2,18 @@
 answers Http404.
 """
 
+import uuid
+
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 
+from accounts.models import User
 from gallery import permissions
 from gallery.models import Album
 from gallery.selectors import uuid_or_404
 
 
-def album_for_viewer(*, user, public_id) -> Album:
+def album_for_viewer(*, user: User, public_id: str | uuid.UUID) -> Album:
     """The album if this person may see it, else 404."""
     album_id = uuid_or_404(public_id)
     album = (
@@ -24,7 +27,7 @@ def album_for_viewer(*, user, public_id) -> Album:
     return album
 
 
-def album_for_editor(*, user, public_id) -> Album:
+def album_for_editor(*, user: User, public_id: str | uuid.UUID) -> Album:
     """The album if this person may change it; viewers who may not edit get 404 too."""
     album = album_for_viewer(user=user, public_id=public_id)
     if not permissions.can_edit_album(user, album):
@@ -32,7 +35,7 @@ def album_for_editor(*, user, public_id) -> Album:
     return album
 
 
-def albums_for_owner(*, user) -> QuerySet[Album]:
+def albums_for_owner(*, user: User) -> QuerySet[Album]:
     """The person's own albums with .photo_count (trash not counted) and the cover joined."""
     return (
         permissions.visible_albums(user)
@@ -47,7 +50,7 @@ def album_photo_count(*, album: Album) -> int:
     return album.photos.filter(deleted_at__isnull=True).count()
 
 
-def albums_for_upload(*, user) -> QuerySet[Album]:
+def albums_for_upload(*, user: User) -> QuerySet[Album]:
     """Albums this person may add photos to: their own and those they contribute to."""
     return (
         permissions.contributable_albums(user)

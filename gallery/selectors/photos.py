@@ -16,6 +16,7 @@ from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, Photo
 from gallery.selectors import uuid_or_404
+from pikoshi.errors import Refused
 
 CURSOR_SALT = "pikoshi.cursor"
 DEFAULT_PAGE_SIZE = 30
@@ -23,8 +24,11 @@ MAX_PAGE_SIZE = 100
 BAD_CURSOR = "This page link is not valid; start again from the first page."
 
 
-class InvalidCursor(ValueError):
+class InvalidCursor(Refused):
     """The cursor was not issued by us (tampered, truncated or from another version)."""
+
+    def __init__(self, message: str = BAD_CURSOR) -> None:
+        super().__init__(message, status=400, code="invalid_cursor")
 
 
 @dataclass
@@ -33,7 +37,7 @@ class PhotoPage:
     next_cursor: str | None
 
 
-def photo_for_viewer(*, user, public_id) -> Photo:
+def photo_for_viewer(*, user: User, public_id: str | uuid.UUID) -> Photo:
     """A photo this person may see (never one in the trash), else 404."""
     photo_id = uuid_or_404(public_id)
     photo = (
@@ -47,7 +51,9 @@ def photo_for_viewer(*, user, public_id) -> Photo:
     return photo
 
 
-def photo_for_owner(*, user, public_id, include_trashed: bool = False) -> Photo:
+def photo_for_owner(
+    *, user: User, public_id: str | uuid.UUID, include_trashed: bool = False
+) -> Photo:
     """One of the person's own photos, for editing; trashed ones only when asked for."""
     photo_id = uuid_or_404(public_id)
     photos = permissions.owned_photos(user).select_related("album", "owner")
@@ -59,7 +65,9 @@ def photo_for_owner(*, user, public_id, include_trashed: bool = False) -> Photo:
     return photo
 
 
-def photo_file_for_person(*, person_uuid: uuid.UUID, public_id, original: bool) -> Photo:
+def photo_file_for_person(
+    *, person_uuid: uuid.UUID, public_id: str | uuid.UUID, original: bool
+) -> Photo:
     """The photo a media URL issued to this person names, if they may have that file; else 404.
 
     What they may see, plus their own trash (the trash page shows what would be lost); the
@@ -78,12 +86,12 @@ def photo_file_for_person(*, person_uuid: uuid.UUID, public_id, original: bool) 
     return photo
 
 
-def trash_for_owner(*, user) -> QuerySet[Photo]:
+def trash_for_owner(*, user: User) -> QuerySet[Photo]:
     """The person's trash, most recently deleted first."""
     return permissions.trashed_photos(user).select_related("album").order_by("-deleted_at", "-id")
 
 
-def trashed_photo_for_owner(*, user, public_id) -> Photo:
+def trashed_photo_for_owner(*, user: User, public_id: str | uuid.UUID) -> Photo:
     """One photo of the person's trash, the only place it may be deleted for good; else 404."""
     photo = (
         permissions.trashed_photos(user)
@@ -116,15 +124,15 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     return taken_at, public_id
 
 
-def _clamp_limit(limit) -> int:
+def _clamp_limit(limit: object) -> int:
     try:
-        limit = int(limit)
+        wanted = int(limit)  # type: ignore[call-overload]  # anything a query string holds
     except (TypeError, ValueError):
-        limit = DEFAULT_PAGE_SIZE
-    return max(1, min(limit, MAX_PAGE_SIZE))
+        wanted = DEFAULT_PAGE_SIZE
+    return max(1, min(wanted, MAX_PAGE_SIZE))
 
 
-def _photo_page(photos: QuerySet[Photo], *, cursor: str | None, limit) -> PhotoPage:
+def _photo_page(photos: QuerySet[Photo], *, cursor: str | None, limit: object) -> PhotoPage:
     """Keyset pagination on (taken_at desc, id desc): one query per page, whatever its size.
 
     If the photo a cursor points at is deleted for good before the next page is asked for,
@@ -142,27 +150,31 @@ def _photo_page(photos: QuerySet[Photo], *, cursor: str | None, limit) -> PhotoP
     return PhotoPage(photos=rows[:limit], next_cursor=next_cursor)
 
 
-def _timeline(user) -> QuerySet[Photo]:
+def _timeline(user: User) -> QuerySet[Photo]:
     # The timeline is the person's own library (their contributions to others' albums too);
     # albums shared with them are browsed as albums. Filtering on the owner alone lets the
     # (owner, taken_at, id) index serve the page.
     return permissions.owned_photos(user).filter(deleted_at__isnull=True)
 
 
-def timeline_page(*, user, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE) -> PhotoPage:
+def timeline_page(
+    *, user: User, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> PhotoPage:
     """The person's own photos, newest taken first."""
     return _photo_page(_timeline(user), cursor=cursor, limit=limit)
 
 
 def album_photos_page(
-    *, user, album: Album, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    *, user: User, album: Album, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
 ) -> PhotoPage:
     """Photos of one album this person may see, newest taken first (empty if not visible)."""
     photos = permissions.visible_photos(user).filter(album=album)
     return _photo_page(photos, cursor=cursor, limit=limit)
 
 
-def photo_neighbours(*, user, photo: Photo, album: Album | None = None):
+def photo_neighbours(
+    *, user: User, photo: Photo, album: Album | None = None
+) -> tuple[Photo | None, Photo | None]:
     """(newer, older) photo next to `photo` in the album, or in the timeline without one."""
     if album is not None:
         scope = permissions.visible_photos(user).filter(album=album)

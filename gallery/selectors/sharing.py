@@ -2,11 +2,13 @@
 is shared with them and the overview.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from accounts.models import User, Viewer
 from gallery import permissions
 from gallery.models import (
     Album,
@@ -22,12 +24,12 @@ from gallery.selectors.albums import album_for_viewer
 # --- connections --------------------------------------------------------------------------
 
 
-def connections_for(*, user) -> QuerySet[Connection]:
+def connections_for(*, user: User) -> QuerySet[Connection]:
     """The people this person is connected with, as they filed them."""
     return permissions.own_connections(user).select_related("contact")
 
 
-def connection_for(*, user, contact_uuid) -> Connection:
+def connection_for(*, user: User, contact_uuid: str | uuid.UUID) -> Connection:
     """This person's side of the connection with `contact_uuid`, else 404."""
     connection = connections_for(user=user).filter(contact__uuid=uuid_or_404(contact_uuid)).first()
     if connection is None:
@@ -35,17 +37,17 @@ def connection_for(*, user, contact_uuid) -> Connection:
     return connection
 
 
-def invitations_received(*, user) -> QuerySet[Invitation]:
+def invitations_received(*, user: User) -> QuerySet[Invitation]:
     """Pending invitations to any of this person's verified addresses, so they survive sign-up."""
     return permissions.answerable_invitations(user).select_related("inviter")
 
 
-def invitations_sent(*, user) -> QuerySet[Invitation]:
+def invitations_sent(*, user: User) -> QuerySet[Invitation]:
     """Invitations this person sent that nobody has answered yet."""
     return permissions.cancellable_invitations(user)
 
 
-def invitation_for_invitee(*, user, public_id) -> Invitation:
+def invitation_for_invitee(*, user: User, public_id: str | uuid.UUID) -> Invitation:
     """An invitation this person may accept or decline, else 404."""
     invitation = invitations_received(user=user).filter(public_id=uuid_or_404(public_id)).first()
     if invitation is None:
@@ -53,7 +55,7 @@ def invitation_for_invitee(*, user, public_id) -> Invitation:
     return invitation
 
 
-def invitation_for_inviter(*, user, public_id) -> Invitation:
+def invitation_for_inviter(*, user: User, public_id: str | uuid.UUID) -> Invitation:
     """An invitation this person sent and may still take back, else 404."""
     invitation = invitations_sent(user=user).filter(public_id=uuid_or_404(public_id)).first()
     if invitation is None:
@@ -64,7 +66,7 @@ def invitation_for_inviter(*, user, public_id) -> Invitation:
 # --- albums ----------------------------------------------------------------------------------
 
 
-def album_for_sharer(*, user, public_id) -> Album:
+def album_for_sharer(*, user: User, public_id: str | uuid.UUID) -> Album:
     """An album whose sharing this person manages (its owner), else 404."""
     album = (
         permissions.visible_albums(user)
@@ -77,7 +79,7 @@ def album_for_sharer(*, user, public_id) -> Album:
     return album
 
 
-def own_photos_sharing(*, user, public_id) -> AlbumMember:
+def own_photos_sharing(*, user: User, public_id: str | uuid.UUID) -> AlbumMember:
     """The caller's membership of an album they can see, for the switches over their own
     photos in it; 404 for an album they cannot see or are not a member of."""
     album = album_for_viewer(user=user, public_id=public_id)
@@ -92,7 +94,9 @@ def members_of(*, album: Album) -> QuerySet[AlbumMember]:
     return album.members.select_related("user").order_by("created_at")
 
 
-def membership_for_sharer(*, user, album_public_id, user_uuid) -> AlbumMember:
+def membership_for_sharer(
+    *, user: User, album_public_id: str | uuid.UUID, user_uuid: str | uuid.UUID
+) -> AlbumMember:
     album = album_for_sharer(user=user, public_id=album_public_id)
     membership = members_of(album=album).filter(user__uuid=uuid_or_404(user_uuid)).first()
     if membership is None:
@@ -105,7 +109,7 @@ def links_of(*, album: Album) -> QuerySet[ShareLink]:
     return permissions.active_share_links().filter(album=album)
 
 
-def link_for_sharer(*, user, public_id) -> ShareLink:
+def link_for_sharer(*, user: User, public_id: str | uuid.UUID) -> ShareLink:
     link = (
         ShareLink.objects.filter(public_id=uuid_or_404(public_id), album__owner=user)
         .select_related("album")
@@ -118,7 +122,7 @@ def link_for_sharer(*, user, public_id) -> ShareLink:
     return link
 
 
-def shareable_contacts(*, user, album: Album) -> QuerySet[Connection]:
+def shareable_contacts(*, user: User, album: Album) -> QuerySet[Connection]:
     """Connections not yet named on the album: the choices for "add a person"."""
     return connections_for(user=user).exclude(contact__album_memberships__album=album)
 
@@ -129,7 +133,7 @@ class SharedGroup:
     albums: list[Album] = field(default_factory=list)
 
 
-def shared_with_me(*, user) -> list[SharedGroup]:
+def shared_with_me(*, user: Viewer) -> list[SharedGroup]:
     """Albums other people share with this person, grouped by the person who shares.
 
     Public albums of strangers are visible by URL but never listed: only albums whose owner
@@ -149,7 +153,8 @@ def shared_with_me(*, user) -> list[SharedGroup]:
     )
     groups: dict[int, SharedGroup] = {}
     for album in albums:
-        album.my_role = permissions.album_role(user, album)
+        # For the template and the API: which buttons this person gets on the album.
+        album.my_role = permissions.album_role(user, album)  # type: ignore[attr-defined]
         groups.setdefault(album.owner_id, SharedGroup(owner=album.owner)).albums.append(album)
     return list(groups.values())
 
@@ -168,7 +173,7 @@ class SharingOverview:
         return not (self.albums or self.members or self.links)
 
 
-def sharing_overview(*, user) -> SharingOverview:
+def sharing_overview(*, user: Viewer) -> SharingOverview:
     """Everything of this person's that someone else can see, for one page of revoke buttons."""
     if not permissions.is_person(user):
         return SharingOverview(albums=[], members=[], links=[])

@@ -50,7 +50,7 @@ def link_photos(*, link: ShareLink) -> QuerySet[Photo]:
     return permissions.link_photos(link).filter(status=Photo.Status.READY)
 
 
-def link_photo(*, link: ShareLink, public_id) -> Photo:
+def link_photo(*, link: ShareLink, public_id: str | uuid.UUID) -> Photo:
     photo = link_photos(link=link).filter(public_id=uuid_or_404(public_id)).first()
     if photo is None:
         raise Http404("No such photo.")
@@ -58,7 +58,7 @@ def link_photo(*, link: ShareLink, public_id) -> Photo:
 
 
 def link_photo_file(
-    *, link_public_id: uuid.UUID, public_id, original: bool
+    *, link_public_id: uuid.UUID, public_id: str | uuid.UUID, original: bool
 ) -> tuple[Photo, ShareLink]:
     """The photo a media URL issued to a link names, and the link, while the link may show
     that file (the original only when it allows downloads); else 404."""
@@ -76,7 +76,7 @@ def link_photo_file(
 # --- public albums, for anyone with the address -----------------------------------------
 
 
-def public_album(*, public_id) -> Album:
+def public_album(*, public_id: str | uuid.UUID) -> Album:
     """A public album for a visitor without an account, else 404 like any unknown id."""
     album = (
         permissions.public_albums()
@@ -93,14 +93,16 @@ def public_photos(*, album: Album) -> QuerySet[Photo]:
     return permissions.public_photos().filter(album=album, status=Photo.Status.READY)
 
 
-def public_photo(*, album: Album, public_id) -> Photo:
+def public_photo(*, album: Album, public_id: str | uuid.UUID) -> Photo:
     photo = public_photos(album=album).filter(public_id=uuid_or_404(public_id)).first()
     if photo is None:
         raise Http404("No such photo.")
     return photo
 
 
-def public_photo_file(*, album_public_id: uuid.UUID, public_id, original: bool) -> Photo:
+def public_photo_file(
+    *, album_public_id: uuid.UUID, public_id: str | uuid.UUID, original: bool
+) -> Photo:
     """The photo a media URL issued for a public album names, while the album stays public;
     its variants only, never the original (see `permissions.public_originals`); else 404."""
     photos = permissions.public_originals() if original else permissions.public_photos()

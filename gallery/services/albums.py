@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, Photo
 
@@ -23,7 +24,7 @@ DEFAULT_ALBUM_TITLE = "My photos"
 # --- Albums -----------------------------------------------------------------------------------
 
 
-def album_ensure_default(*, owner) -> Album:
+def album_ensure_default(*, owner: User) -> Album:
     """Return the owner's "My photos" album, creating it the first time it is needed."""
     album = Album.objects.filter(owner=owner, is_default=True).first()
     if album is not None:
@@ -51,7 +52,7 @@ def refuse_nul(**texts: str | None) -> None:
         raise ValidationError(errors)
 
 
-def album_create(*, owner, title: str, description: str = "") -> Album:
+def album_create(*, owner: User, title: str, description: str = "") -> Album:
     """A new, private album."""
     refuse_nul(title=title, description=description)
     album = Album(owner=owner, title=(title or "").strip(), description=(description or "").strip())
@@ -62,7 +63,7 @@ def album_create(*, owner, title: str, description: str = "") -> Album:
 
 
 def album_update(
-    *, user, album: Album, title: str | None = None, description: str | None = None
+    *, user: User, album: Album, title: str | None = None, description: str | None = None
 ) -> Album:
     """Rename an album or change its description."""
     if not permissions.can_edit_album(user, album):
@@ -78,7 +79,7 @@ def album_update(
     return album
 
 
-def album_delete(*, user, album: Album) -> int:
+def album_delete(*, user: User, album: Album) -> int:
     """Delete an album; its photos go to the trash. Returns how many were trashed.
 
     Each photo is filed under its owner's "My photos" while in the trash (a contributor's

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import PurePath
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -114,19 +115,19 @@ def requeue_stuck(*, older_than: timedelta) -> int:
 # --- Upload -----------------------------------------------------------------------------------
 
 
-def _sha256(file) -> str:
+def _sha256(file: File) -> str:
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
     return digest.hexdigest()
 
 
-def _original_name(file) -> str:
+def _original_name(file: File) -> str:
     name = PurePath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
     return "".join(ch for ch in name if ch.isprintable())[:255]
 
 
-def _existing(owner, sha256: str) -> UploadResult | None:
+def _existing(owner: User, sha256: str) -> UploadResult | None:
     photo = Photo.objects.select_related("album").filter(owner=owner, sha256=sha256).first()
     if photo is None:
         return None
@@ -136,7 +137,9 @@ def _existing(owner, sha256: str) -> UploadResult | None:
     return UploadResult(photo=photo, created=False, restored=restored)
 
 
-def photo_upload(*, owner, file, album: Album | None = None, title: str = "") -> UploadResult:
+def photo_upload(
+    *, owner: User, file: File, album: Album | None = None, title: str = ""
+) -> UploadResult:
     """Store an uploaded image once: the original byte for byte plus three WebP variants.
 
     Uploading bytes the owner already has returns that photo (back from the trash if it
@@ -161,7 +164,8 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
     # With a task queue the variants are made by a worker (gallery/processing.py).
     queued = runs_in_background()
     inspect = inspect_image if queued else process_image
-    image = inspect(file, max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
+    # Django's File proxies the binary file object it wraps; the imaging code reads that.
+    image = inspect(cast(BinaryIO, file), max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
     now = timezone.now()
     taken_at = image.taken_at
     if taken_at is not None and timezone.is_naive(taken_at):
@@ -197,7 +201,7 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
             file.seek(0)
             try:
                 photo.original.save(photo.original_extension or ".bin", file, save=False)
-                written.append(photo.original.name)
+                written.append(str(photo.original.name))
                 for name, rendered in image.variants.items():
                     stored = storage.save(
                         variant_name(owner, photo, name), ContentFile(rendered.data)
@@ -239,13 +243,13 @@ def photo_upload(*, owner, file, album: Album | None = None, title: str = "") ->
 # --- Photos -----------------------------------------------------------------------------------
 
 
-def _check_photo_editor(user, photo: Photo) -> None:
+def _check_photo_editor(user: User, photo: Photo) -> None:
     if not permissions.can_edit_photo(user, photo):
         raise Http404("No such photo.")
 
 
 def photo_update(
-    *, user, photo: Photo, title: str | None = None, album: Album | None = None
+    *, user: User, photo: Photo, title: str | None = None, album: Album | None = None
 ) -> Photo:
     """Retitle a photo or move it to another of the owner's albums."""
     _check_photo_editor(user, photo)
@@ -274,7 +278,7 @@ def photo_update(
     return photo
 
 
-def photo_trash(*, user, photo: Photo) -> Photo:
+def photo_trash(*, user: User, photo: Photo) -> Photo:
     """Move a photo to the trash; it can be restored for PIKOSHI_TRASH_DAYS days."""
     _check_photo_editor(user, photo)
     with transaction.atomic():
@@ -293,7 +297,7 @@ def _restore(photo: Photo) -> Photo:
     return photo
 
 
-def photo_restore(*, user, photo: Photo) -> Photo:
+def photo_restore(*, user: User, photo: Photo) -> Photo:
     """Take a photo out of the trash, back into its album.
 
     Its album always exists: deleting an album files its photos under "My photos".
@@ -304,7 +308,7 @@ def photo_restore(*, user, photo: Photo) -> Photo:
     return _restore(photo)
 
 
-def photo_delete_forever(*, user, photo: Photo) -> None:
+def photo_delete_forever(*, user: User, photo: Photo) -> None:
     """Delete a photo in the trash: the row now, every stored file once that commits."""
     files = photo_files(photo)
     with transaction.atomic():
@@ -338,7 +342,7 @@ def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
         count += len(batch)
 
 
-def trash_empty(*, user) -> int:
+def trash_empty(*, user: User) -> int:
     """Delete everything in this person's trash for good; returns how many photos."""
     return photos_delete_forever(photos=permissions.trashed_photos(user))
 

@@ -4,6 +4,7 @@ share links, and "make everything private".
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from gallery import permissions
 from gallery.models import (
     Album,
@@ -35,12 +37,15 @@ from gallery.models import (
 )
 from gallery.tokens import hash_token, new_token
 
+if TYPE_CHECKING:
+    from django.contrib.auth.password_validation import PasswordValidator
+
 LINK_DEFAULT_LIFETIME = timedelta(days=30)
 INVITATIONS_PER_DAY = 50
 
 
 class _Default:
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "DEFAULT"
 
 
@@ -57,12 +62,12 @@ def _send(*, template: str, to: str, context: dict) -> None:
     send_mail(" ".join(subject.split()), body, None, [to])
 
 
-def _verified_emails(user) -> set[str]:
+def _verified_emails(user: User) -> set[str]:
     emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     return {e.lower() for e in emails}
 
 
-def _require_owner(user, album: Album) -> None:
+def _require_owner(user: User, album: Album) -> None:
     if not permissions.can_share_album(user, album):
         raise Http404
 
@@ -71,7 +76,7 @@ def _require_owner(user, album: Album) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, inviter, email: str, circle: str = Circle.FRIEND) -> Invitation:
+def invitation_create(*, inviter: User, email: str, circle: str = Circle.FRIEND) -> Invitation:
     """Invite someone by email to connect; the email goes out once the row is committed."""
     email = (email or "").strip().lower()
     try:
@@ -110,14 +115,19 @@ def invitation_create(*, inviter, email: str, circle: str = Circle.FRIEND) -> In
     return invitation
 
 
-def _locked(invitation: Invitation) -> Invitation | None:
+def _locked(invitation: Invitation) -> Invitation:
     """The invitation's row, locked until the transaction ends, so two answers (or an
-    answer and a cancellation) at once are decided one after the other."""
-    return Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    answer and a cancellation) at once are decided one after the other; 404 once gone."""
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if locked is None:
+        raise Http404("No such invitation.")
+    return locked
 
 
 @transaction.atomic
-def invitation_accept(*, user, invitation: Invitation, circle: str = Circle.FRIEND) -> Connection:
+def invitation_accept(
+    *, user: User, invitation: Invitation, circle: str = Circle.FRIEND
+) -> Connection:
     """Accept: both sides are connected, each under the circle it chose."""
     invitation = _locked(invitation)
     if not permissions.can_answer_invitation(user, invitation):
@@ -145,7 +155,7 @@ def invitation_accept(*, user, invitation: Invitation, circle: str = Circle.FRIE
 
 
 @transaction.atomic
-def invitation_decline(*, user, invitation: Invitation) -> Invitation:
+def invitation_decline(*, user: User, invitation: Invitation) -> Invitation:
     """Decline quietly: the inviter sees the invitation was declined, nothing more."""
     invitation = _locked(invitation)
     if not permissions.can_answer_invitation(user, invitation):
@@ -157,7 +167,7 @@ def invitation_decline(*, user, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
+def invitation_cancel(*, user: User, invitation: Invitation) -> Invitation:
     """The inviter takes back an invitation that has not been answered."""
     invitation = _locked(invitation)
     if not permissions.can_cancel_invitation(user, invitation):
@@ -169,7 +179,7 @@ def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def connection_update(*, user, connection: Connection, circle: str) -> Connection:
+def connection_update(*, user: User, connection: Connection, circle: str) -> Connection:
     """Move a connection to the other circle; only the side that owns the filing may."""
     if not permissions.can_manage_connection(user, connection):
         raise Http404("No such connection.")
@@ -182,7 +192,7 @@ def connection_update(*, user, connection: Connection, circle: str) -> Connectio
 
 
 @transaction.atomic
-def connection_remove(*, user, connection: Connection) -> None:
+def connection_remove(*, user: User, connection: Connection) -> None:
     """End a connection for both sides, and every album membership between them, at once."""
     if not permissions.can_manage_connection(user, connection):
         raise Http404("No such connection.")
@@ -199,7 +209,7 @@ def connection_remove(*, user, connection: Connection) -> None:
 @transaction.atomic
 def album_sharing_update(
     *,
-    user,
+    user: User,
     album: Album,
     audience: str | None = None,
     share_camera: bool | None = None,
@@ -236,9 +246,9 @@ def _check_until(until: datetime | None) -> None:
 @transaction.atomic
 def album_member_add(
     *,
-    user,
+    user: User,
     album: Album,
-    member,
+    member: User | None,
     role: str = AlbumMember.Role.VIEWER,
     until: datetime | None = None,
 ) -> AlbumMember:
@@ -249,10 +259,9 @@ def album_member_add(
     if role not in AlbumMember.Role.values:
         raise ValidationError({"role": "Choose viewer or contributor."})
     _check_until(until)
-    membership = AlbumMember.objects.filter(album=album, user=member).first()
-    created = membership is None
-    if created:
-        membership = AlbumMember(album=album, user=member)
+    existing = AlbumMember.objects.filter(album=album, user=member).first()
+    created = existing is None
+    membership = existing if existing is not None else AlbumMember(album=album, user=member)
     membership.role = role
     membership.until = until
     membership.full_clean()
@@ -274,7 +283,7 @@ def album_member_add(
 
 @transaction.atomic
 def album_member_update(
-    *, user, membership: AlbumMember, role: str | None = None, until=DEFAULT
+    *, user: User, membership: AlbumMember, role: str | None = None, until=DEFAULT
 ) -> AlbumMember:
     """Change a member's role or end date; until=None removes the end date."""
     _require_owner(user, membership.album)
@@ -293,14 +302,14 @@ def album_member_update(
 
 
 @transaction.atomic
-def album_member_remove(*, user, membership: AlbumMember) -> None:
+def album_member_remove(*, user: User, membership: AlbumMember) -> None:
     """Take an album back from one person; their next request is refused."""
     _require_owner(user, membership.album)
     membership.delete()
 
 
 def contributor_sharing_update(
-    *, user, album: Album, share_camera: bool, share_location: bool, allow_download: bool
+    *, user: User, album: Album, share_camera: bool, share_location: bool, allow_download: bool
 ) -> AlbumMember:
     """A member's own switches for the photos they put in someone else's album."""
     membership = permissions.own_photos_membership(user, album)
@@ -330,7 +339,10 @@ class CreatedLink:
 # The link is the first secret; its password only has to hold against someone the link
 # leaked to, guessing ten times a quarter hour per address. That rules out short and
 # common passwords, not the account rules (character classes, similarity to a user).
-LINK_PASSWORD_VALIDATORS = [MinimumLengthValidator(8), CommonPasswordValidator()]
+LINK_PASSWORD_VALIDATORS: list["PasswordValidator"] = [
+    MinimumLengthValidator(8),
+    CommonPasswordValidator(),
+]
 
 
 def _link_password(password: str) -> str:
@@ -344,7 +356,7 @@ def _link_password(password: str) -> str:
     return make_password(password)
 
 
-def _check_expiry(expires_at) -> None:
+def _check_expiry(expires_at: datetime | None) -> None:
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "Choose a moment in the future."})
 
@@ -352,10 +364,10 @@ def _check_expiry(expires_at) -> None:
 @transaction.atomic
 def share_link_create(
     *,
-    user,
+    user: User,
     album: Album,
     label: str = "",
-    expires_at=DEFAULT,
+    expires_at: datetime | None = DEFAULT,
     password: str = "",
     allow_download: bool = False,
     share_camera: bool = False,
@@ -395,10 +407,10 @@ SHARE_LINK_EDITABLE = [
 @transaction.atomic
 def share_link_update(
     *,
-    user,
+    user: User,
     link: ShareLink,
     label: str | None = None,
-    expires_at=DEFAULT,
+    expires_at: datetime | None = DEFAULT,
     password: str | None = None,
     allow_download: bool | None = None,
     share_camera: bool | None = None,
@@ -430,7 +442,7 @@ def share_link_update(
 
 
 @transaction.atomic
-def share_link_revoke(*, user, link: ShareLink) -> ShareLink:
+def share_link_revoke(*, user: User, link: ShareLink) -> ShareLink:
     """Revoke at once: pages and media URLs already handed out stop working."""
     _require_owner(user, link.album)
     if link.revoked_at is None:
@@ -450,7 +462,7 @@ class PrivateResult:
 
 
 @transaction.atomic
-def sharing_make_everything_private(*, user) -> PrivateResult:
+def sharing_make_everything_private(*, user: User) -> PrivateResult:
     """The panic button: every album private, every member removed, every link revoked."""
     albums = (
         Album.objects.filter(owner=user)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.apps import apps
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -98,7 +99,7 @@ def _named_now(names: list[str]) -> set[str]:
     return named
 
 
-def _list(storage) -> set[str]:
+def _list(storage: Storage) -> set[str]:
     listed: set[str] = set()
     try:
         for folder in PHOTO_FOLDERS:
@@ -108,7 +109,7 @@ def _list(storage) -> set[str]:
     return listed
 
 
-def _stat(storage, name: str, report: PruneReport) -> StoredFile | None:
+def _stat(storage: Storage, name: str, report: PruneReport) -> StoredFile | None:
     try:
         return StoredFile(name, storage.size(name), storage.get_modified_time(name))
     except FileNotFoundError:  # removed since it was listed: nothing left to do
@@ -118,7 +119,7 @@ def _stat(storage, name: str, report: PruneReport) -> StoredFile | None:
         return None
 
 
-def _confirm_missing(storage, suspects: list[MissingFile]) -> list[MissingFile]:
+def _confirm_missing(storage: Storage, suspects: list[MissingFile]) -> list[MissingFile]:
     """The suspects still missing: the photo may be gone, or its file stored, since the list."""
     missing = []
     for start in range(0, len(suspects), CHECK_BATCH):
@@ -143,7 +144,7 @@ def media_prune(*, older_than: timedelta, dry_run: bool) -> PruneReport:
     report.listed = len(listed)
 
     cutoff = timezone.now() - older_than
-    old = []
+    old: list[StoredFile] = []
     for name in sorted(unnamed):
         stored = _stat(storage, name, report)
         if stored is None:

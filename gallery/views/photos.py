@@ -233,7 +233,7 @@ def photo_edit(request, public_id):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return HttpResponseRedirect(_next_url(request, detail_url))
     changes = {}
     if "title" in request.POST:

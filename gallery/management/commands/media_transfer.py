@@ -11,6 +11,7 @@ source is never changed; remove it by hand once the new side has been verified.
 """
 
 import sys
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -26,7 +27,7 @@ def local_storage() -> Storage:
 
 def bucket_storage() -> Storage:
     """The configured S3 storage; the bucket must be named in the environment."""
-    config = settings.STORAGES["default"]
+    config = cast(dict[str, Any], settings.STORAGES["default"])
     if "s3" not in config["BACKEND"].lower():
         raise ImproperlyConfigured(
             "No bucket is configured: set AWS_STORAGE_BUCKET_NAME (and AWS_S3_ENDPOINT_URL, "
