@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from accounts import exports, services
 from accounts.forms import DeleteAccountForm, DisplayNameForm
+from accounts.typing import AuthenticatedHttpRequest
 from gallery.selectors import photos as photo_selectors
 
 
@@ -32,7 +33,7 @@ def confirm_email_code(request):
 
 
 @login_required
-def profile(request):
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The account at a glance: name, storage, security, sessions, export and deletion."""
     name_form = DisplayNameForm(
         request.POST if request.method == "POST" else None,
@@ -57,7 +58,7 @@ def profile(request):
 
 
 @login_required
-def sessions(request):
+def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the account is signed in, with sign-out for one or all of them."""
     current = request.session.session_key
     return render(
@@ -69,7 +70,7 @@ def sessions(request):
 
 @login_required
 @require_POST
-def session_sign_out(request, public_id):
+def session_sign_out(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     if public_id == services.session_public_id(request.session.session_key):
         logout(request)
         messages.success(request, "You are signed out of this browser.")
@@ -81,7 +82,7 @@ def session_sign_out(request, public_id):
 
 @login_required
 @require_POST
-def sign_out_everywhere(request):
+def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every other session and every app token ends; with `include_this` this one too."""
     include_this = request.POST.get("include_this") == "1"
     user = request.user
@@ -99,7 +100,7 @@ def sign_out_everywhere(request):
 
 
 @login_required
-def export(request):
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Request a ZIP of everything; the link arrives by email and is listed here."""
     if request.method == "POST":
         try:
@@ -129,7 +130,7 @@ def export(request):
 
 
 @login_required
-def export_download(request, token):
+def export_download(request: AuthenticatedHttpRequest, token: str) -> FileResponse:
     """Stream the archive from storage; only its owner, only while the link lasts."""
     item = exports.export_for_download(user=request.user, token=token)
     response = FileResponse(
@@ -144,7 +145,7 @@ def export_download(request, token):
 
 @login_required
 @reauthentication_required
-def delete_account(request):
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete the account after re-authentication and typing the email address."""
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

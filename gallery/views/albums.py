@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.typing import AuthenticatedHttpRequest
 from gallery import permissions
 from gallery.forms import AlbumForm, OwnPhotosSharingForm
 from gallery.selectors import albums as album_selectors
@@ -17,14 +19,14 @@ from gallery.views.photos import bad_cursor, error_messages, photo_grid
 
 @login_required
 @require_GET
-def album_list(request):
+def album_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     albums = album_selectors.albums_for_owner(user=request.user)
     return render(request, "gallery/album_list.html", {"albums": albums})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def album_create(request):
+def album_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AlbumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +41,7 @@ def album_create(request):
 
 @login_required
 @require_GET
-def album_detail(request, public_id):
+def album_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
     try:
         page = photo_selectors.album_photos_page(
@@ -68,7 +70,7 @@ def album_detail(request, public_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def album_edit(request, public_id):
+def album_edit(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     album = album_selectors.album_for_editor(user=request.user, public_id=public_id)
     initial = {"title": album.title, "description": album.description}
     form = AlbumForm(request.POST or None, initial=initial)
@@ -85,7 +87,7 @@ def album_edit(request, public_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def album_delete(request, public_id):
+def album_delete(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """GET asks for confirmation and says how many photos go to the trash; POST deletes."""
     album = album_selectors.album_for_editor(user=request.user, public_id=public_id)
     if request.method == "POST":

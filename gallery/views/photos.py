@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.typing import AuthenticatedHttpRequest
 from gallery import permissions
 from gallery.forms import PhotoEditForm, UploadForm
 from gallery.imaging.sniff import ImageRejected
@@ -99,7 +100,7 @@ def _wants_json(request) -> bool:
 
 @login_required
 @require_GET
-def home(request):
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All of the person's photos, newest taken first, grouped by month."""
     try:
         page = photo_selectors.timeline_page(
@@ -115,7 +116,7 @@ def home(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload page. The JS uploader posts one file per request and reads JSON; the plain
     form posts many files at once and gets a redirect with messages."""
     # Own albums plus those shared with the uploader as a contributor.
@@ -197,7 +198,7 @@ def _upload_many(request, form):
 
 @login_required
 @require_GET
-def photo_detail(request, public_id):
+def photo_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """One photo, with previous/next inside the album it was opened from (or the timeline)."""
     photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
     album = None
@@ -225,7 +226,7 @@ def photo_detail(request, public_id):
 
 @login_required
 @require_POST
-def photo_edit(request, public_id):
+def photo_edit(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """Rename and/or move a photo; only the fields present in the POST change."""
     photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
     form = PhotoEditForm(request.POST, albums=album_selectors.albums_for_owner(user=request.user))
@@ -255,7 +256,7 @@ def photo_edit(request, public_id):
 
 @login_required
 @require_POST
-def photo_trash(request, public_id):
+def photo_trash(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
     photo_services.photo_trash(user=request.user, photo=photo)
     request.session[UNDO_SESSION_KEY] = str(photo.public_id)
@@ -264,7 +265,7 @@ def photo_trash(request, public_id):
 
 @login_required
 @require_POST
-def photo_restore(request, public_id):
+def photo_restore(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     photo = photo_selectors.photo_for_owner(
         user=request.user, public_id=public_id, include_trashed=True
     )
@@ -277,7 +278,7 @@ def photo_restore(request, public_id):
 
 @login_required
 @require_POST
-def photo_delete_forever(request, public_id):
+def photo_delete_forever(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     photo = photo_selectors.trashed_photo_for_owner(user=request.user, public_id=public_id)
     photo_services.photo_delete_forever(user=request.user, photo=photo)
     messages.success(request, "Photo deleted for good.")
@@ -289,7 +290,7 @@ def photo_delete_forever(request, public_id):
 
 @login_required
 @require_GET
-def trash(request):
+def trash(request: AuthenticatedHttpRequest) -> HttpResponse:
     photos = list(photo_selectors.trash_for_owner(user=request.user))
     context = {"photos": photos, "trash_days": settings.PIKOSHI_TRASH_DAYS}
     return render(request, "gallery/trash.html", context)
@@ -297,7 +298,7 @@ def trash(request):
 
 @login_required
 @require_POST
-def trash_empty(request):
+def trash_empty(request: AuthenticatedHttpRequest) -> HttpResponse:
     deleted = photo_services.trash_empty(user=request.user)
     if deleted:
         messages.success(request, f"{deleted} photo{'s' if deleted != 1 else ''} deleted for good.")

@@ -7,12 +7,13 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.typing import AuthenticatedHttpRequest
 from gallery.forms import OwnPhotosSharingForm
 from gallery.models import AlbumMember, Audience, Circle
 from gallery.selectors import albums as album_selectors
@@ -43,7 +44,7 @@ def _parse_date_end(value: str):
 
 @login_required
 @require_GET
-def album_share(request, public_id):
+def album_share(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
     created = request.session.pop("pikoshi_new_link", None)
     new_link_url = None
@@ -70,7 +71,7 @@ def album_share(request, public_id):
 
 @login_required
 @require_POST
-def album_share_audience(request, public_id):
+def album_share_audience(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
     try:
         sharing_services.album_sharing_update(
@@ -89,7 +90,7 @@ def album_share_audience(request, public_id):
 
 @login_required
 @require_POST
-def album_member_add(request, public_id):
+def album_member_add(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
     try:
         contact = sharing_selectors.connection_for(
@@ -114,7 +115,9 @@ def album_member_add(request, public_id):
 
 @login_required
 @require_POST
-def album_member_update(request, public_id, user_uuid):
+def album_member_update(
+    request: AuthenticatedHttpRequest, public_id: str, user_uuid: str
+) -> HttpResponse:
     membership = sharing_selectors.membership_for_sharer(
         user=request.user, album_public_id=public_id, user_uuid=user_uuid
     )
@@ -134,7 +137,9 @@ def album_member_update(request, public_id, user_uuid):
 
 @login_required
 @require_POST
-def album_member_remove(request, public_id, user_uuid):
+def album_member_remove(
+    request: AuthenticatedHttpRequest, public_id: str, user_uuid: str
+) -> HttpResponse:
     membership = sharing_selectors.membership_for_sharer(
         user=request.user, album_public_id=public_id, user_uuid=user_uuid
     )
@@ -147,7 +152,7 @@ def album_member_remove(request, public_id, user_uuid):
 
 @login_required
 @require_POST
-def share_link_create(request, public_id):
+def share_link_create(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
     try:
         expires = request.POST.get("expires", "")
@@ -178,7 +183,7 @@ def share_link_create(request, public_id):
 
 @login_required
 @require_POST
-def share_link_revoke(request, link_id):
+def share_link_revoke(request: AuthenticatedHttpRequest, link_id: str) -> HttpResponse:
     link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
     sharing_services.share_link_revoke(user=request.user, link=link)
     messages.success(request, "Link revoked. It stopped working for everyone who has it.")
@@ -192,7 +197,7 @@ def share_link_revoke(request, link_id):
 
 @login_required
 @require_GET
-def connections(request):
+def connections(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "connections": sharing_selectors.connections_for(user=request.user),
         "received": sharing_selectors.invitations_received(user=request.user),
@@ -204,7 +209,7 @@ def connections(request):
 
 @login_required
 @require_POST
-def connection_invite(request):
+def connection_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         invitation = sharing_services.invitation_create(
             inviter=request.user,
@@ -220,7 +225,7 @@ def connection_invite(request):
 
 @login_required
 @require_POST
-def invitation_accept(request, invitation_id):
+def invitation_accept(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
     invitation = sharing_selectors.invitation_for_invitee(
         user=request.user, public_id=invitation_id
     )
@@ -239,7 +244,7 @@ def invitation_accept(request, invitation_id):
 
 @login_required
 @require_POST
-def invitation_decline(request, invitation_id):
+def invitation_decline(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
     invitation = sharing_selectors.invitation_for_invitee(
         user=request.user, public_id=invitation_id
     )
@@ -250,7 +255,7 @@ def invitation_decline(request, invitation_id):
 
 @login_required
 @require_POST
-def invitation_cancel(request, invitation_id):
+def invitation_cancel(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
     invitation = sharing_selectors.invitation_for_inviter(
         user=request.user, public_id=invitation_id
     )
@@ -261,7 +266,7 @@ def invitation_cancel(request, invitation_id):
 
 @login_required
 @require_POST
-def connection_update(request, user_uuid):
+def connection_update(request: AuthenticatedHttpRequest, user_uuid: str) -> HttpResponse:
     connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
     try:
         sharing_services.connection_update(
@@ -276,7 +281,7 @@ def connection_update(request, user_uuid):
 
 @login_required
 @require_POST
-def connection_remove(request, user_uuid):
+def connection_remove(request: AuthenticatedHttpRequest, user_uuid: str) -> HttpResponse:
     connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
     sharing_services.connection_remove(user=request.user, connection=connection)
     messages.success(request, f"You are no longer connected with {connection.contact}.")
@@ -288,7 +293,7 @@ def connection_remove(request, user_uuid):
 
 @login_required
 @require_GET
-def shared_with_me(request):
+def shared_with_me(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "groups": sharing_selectors.shared_with_me(user=request.user),
         "invitation_count": sharing_selectors.invitations_received(user=request.user).count(),
@@ -298,7 +303,7 @@ def shared_with_me(request):
 
 @login_required
 @require_GET
-def sharing_overview(request):
+def sharing_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     overview = sharing_selectors.sharing_overview(user=request.user)
     return render(
         request,
@@ -309,7 +314,7 @@ def sharing_overview(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sharing_make_private(request):
+def sharing_make_private(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         result = sharing_services.sharing_make_everything_private(user=request.user)
         messages.success(
@@ -323,7 +328,7 @@ def sharing_make_private(request):
 
 @login_required
 @require_POST
-def album_contributor_sharing(request, public_id):
+def album_contributor_sharing(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """A member's own switches for the photos they put in this album."""
     album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
     form = OwnPhotosSharingForm(request.POST)

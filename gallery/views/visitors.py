@@ -3,6 +3,7 @@ one) and a public album.
 """
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -34,7 +35,7 @@ def _link_response(request, template, context, status=200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def share_link(request, token):
+def share_link(request: HttpRequest, token: str) -> HttpResponse:
     link = visitor_selectors.share_link_for_token(token=token)
     if not _is_unlocked(request, link):
         error = ""
@@ -79,7 +80,7 @@ def share_link(request, token):
 
 @never_cache
 @require_GET
-def share_link_photo(request, token, photo_id):
+def share_link_photo(request: HttpRequest, token: str, photo_id: str) -> HttpResponse:
     link = visitor_selectors.share_link_for_token(token=token)
     if not _is_unlocked(request, link):
         return redirect("share_link", token=token)
@@ -111,7 +112,7 @@ def _public_response(request, template, context):
 
 
 @require_GET
-def public_album(request, public_id):
+def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
     """A public album for visitors without an account; people signed in get the full page."""
     album = visitor_selectors.public_album(public_id=public_id)
     if request.user.is_authenticated:
@@ -132,7 +133,7 @@ def public_album(request, public_id):
 
 
 @require_GET
-def public_photo(request, public_id, photo_id):
+def public_photo(request: HttpRequest, public_id: str, photo_id: str) -> HttpResponse:
     album = visitor_selectors.public_album(public_id=public_id)
     photo = visitor_selectors.public_photo(album=album, public_id=photo_id)
     if request.user.is_authenticated:
