@@ -1,9 +1,11 @@
 """JSON shapes of albums and photos. Output only: writes use the views' Input serializers."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gallery.media import media_urls
+from gallery.models import Photo
 from gallery.permissions import can_view_original, details_policy
 from gallery.selectors import albums as album_selectors
 
@@ -93,6 +95,9 @@ class PhotoSerializer(serializers.Serializer):
         required=False, help_text="Why processing failed; only for the owner."
     )
     urls = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField(
+        help_text="The photo's page on the web site, for people signed in there."
+    )
     # Not in the answer at all unless the caller owns the photo.
     camera = CameraField(
         help_text="EXIF camera make and model: for the owner, and for others only when "
@@ -106,6 +111,11 @@ class PhotoSerializer(serializers.Serializer):
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo) -> dict:
         return absolute_media_urls(request=self.context["request"], photo=photo)
+
+    @extend_schema_field(serializers.URLField())
+    def get_web_url(self, photo: Photo) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(reverse("photo_detail", args=[photo.public_id]))
 
     def to_representation(self, photo):
         data = super().to_representation(photo)

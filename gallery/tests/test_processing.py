@@ -21,7 +21,13 @@ from gallery.models import Photo
 from gallery.services import photos as photo_services
 from gallery.services.photos import photo_upload
 from gallery.tasks import render_variants
-from gallery.tests.factories import jpeg_bytes, make_photo, media_root_fixture  # noqa: F401
+from gallery.tests.factories import (  # noqa: F401
+    jpeg_bytes,
+    make_photo,
+    media_root_fixture,
+    page_upload,
+    page_uploader_client,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -134,11 +140,12 @@ def test_pages_and_api_show_a_placeholder_until_ready(
 def test_the_upload_answer_says_processing(owner, queue, client):
     client.force_login(owner)
     file = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
-    answer = client.post(reverse("upload"), {"file": file}, headers={"Accept": "application/json"})
+    answer = page_upload(page_uploader_client(owner), file)
     assert answer.status_code == 201
-    assert answer.json()["photo"]["status"] == "processing"
-    assert answer.json()["photo"]["thumb"] == ""
-    assert "Processing" in answer.json()["html"]
+    assert answer.json()["status"] == "processing"
+    # No thumbnail yet: the page's JS shows its "Processing…" tile for this answer.
+    assert "thumb" not in answer.json()["urls"]
+    assert answer.json()["web_url"].endswith(reverse("photo_detail", args=[answer.json()["id"]]))
 
     file = SimpleUploadedFile("b.jpg", jpeg_bytes(color=(1, 2, 3)), content_type="image/jpeg")
     answer = client.post("/api/photos/", {"file": file})

@@ -8,9 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gallery import permissions
 from gallery.forms import PhotoEditForm, UploadForm
 from gallery.imaging.sniff import ImageRejected
-from gallery.media import media_url
+from gallery.imaging.variants import VARIANT_SIZES
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors.albums import albums_for_upload
@@ -73,27 +72,6 @@ def bad_cursor(request, exc):
     )
 
 
-def _photo_json(request, photo) -> dict:
-    return {
-        "id": str(photo.public_id),
-        "title": photo.title,
-        "url": reverse("photo_detail", args=[photo.public_id]),
-        # "processing" while a worker makes the variants: no thumbnail until then.
-        "status": "processing" if photo.status == photo.Status.PENDING else photo.status,
-        "thumb": media_url(photo=photo, variant="thumb", user=request.user)
-        if photo.is_ready
-        else "",
-        "width": photo.width,
-        "height": photo.height,
-        "taken_at": photo.taken_at.isoformat(),
-        "album": str(photo.album.public_id),
-    }
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 # --- Timeline and albums ----------------------------------------------------------------------
 
 
@@ -115,13 +93,12 @@ def home(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request):
-    """Upload page. The JS uploader posts one file per request and reads JSON; the plain
-    form posts many files at once and gets a redirect with messages."""
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload page. Its JS posts one file per request to POST /api/photos/ (the API's
+    throttle and error shape, one upload path to maintain); without JS the form posts
+    many files here at once and gets a redirect with messages."""
     # Own albums plus those shared with the uploader as a contributor.
     albums = albums_for_upload(user=request.user)
-    if request.method == "POST" and _wants_json(request):
-        return _upload_one_json(request)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, albums=albums)
         if form.is_valid():
@@ -133,39 +110,13 @@ def upload(request):
         initial = next((a for a in albums if str(a.public_id) == wanted), default)
         form = UploadForm(albums=albums, initial={"album": initial})
         status = 200
-    context = {"form": form, "max_mb": settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024)}
-    return render(request, "gallery/upload.html", context, status=status)
-
-
-def _upload_one_json(request):
-    file = request.FILES.get("file")
-    if file is None:
-        return JsonResponse({"detail": "Choose a file to upload.", "code": "no_file"}, status=400)
-    album = None
-    if request.POST.get("album"):
-        try:
-            # Whether the uploader may add photos there (owner or contributor) is
-            # photo_upload's decision.
-            album = album_selectors.album_for_viewer(
-                user=request.user, public_id=request.POST["album"]
-            )
-        except Http404:
-            detail = "That album does not exist any more. Reload the page and choose another."
-            return JsonResponse({"detail": detail, "code": "album_not_found"}, status=404)
-    try:
-        result = photo_services.photo_upload(owner=request.user, file=file, album=album)
-    except ImageRejected as exc:
-        return JsonResponse({"detail": str(exc), "code": exc.code}, status=exc.status)
-    except ValidationError as exc:
-        return JsonResponse({"detail": error_messages(exc), "code": "invalid"}, status=400)
-    body = {
-        "photo": _photo_json(request, result.photo),
-        "created": result.created,
-        # Same bytes as a photo in the trash: the upload brought it back.
-        "restored": result.restored,
+    context = {
+        "form": form,
+        "max_mb": settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024),
+        # The JS builds the grid tiles of new uploads; srcset needs the variants' widths.
+        "tile_widths": {name: VARIANT_SIZES[name][0] for name in ("thumb", "mobile")},
     }
-    body["html"] = render_to_string("gallery/_tile.html", {"photo": result.photo}, request)
-    return JsonResponse(body, status=201 if result.created else 200)
+    return render(request, "gallery/upload.html", context, status=status)
 
 
 def _upload_many(request, form):
