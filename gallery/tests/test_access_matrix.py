@@ -84,7 +84,12 @@ class World:
         )
 
         def link(**options):
-            return sharing_services.share_link_create(user=owner, album=private, **options)
+            return sharing_services.share_link_create(
+                user=owner,
+                album=private,
+                **options,
+                expires_at=sharing_services.share_link_default_expiry(),
+            )
 
         self.links = {
             "link_holder": link(allow_download=True),

@@ -257,10 +257,12 @@ def test_share_link_pages_get_no_variant_urls_for_a_pending_photo(
     owner, queue, django_capture_on_commit_callbacks
 ):
     from gallery import media
-    from gallery.services.sharing import share_link_create
+    from gallery.services.sharing import share_link_create, share_link_default_expiry
 
     photo = upload(owner, capture=django_capture_on_commit_callbacks)
-    link = share_link_create(user=owner, album=photo.album).link
+    link = share_link_create(
+        user=owner, album=photo.album, expires_at=share_link_default_expiry()
+    ).link
     assert media.media_url(photo=photo, variant="thumb", link=link) == ""
     render_variants.call(photo.pk)
     photo.refresh_from_db()

@@ -423,6 +423,12 @@ def test_owner_moves_and_renames_a_photo(owner_client, owner, uploaded_photo):
     assert photo.title == "Sunset"
     assert photo.album == album
 
+    # A move sends no title: the title stays.
+    home = default_album(owner)
+    owner_client.post(reverse("photo_edit", args=[photo.public_id]), {"album": str(home.public_id)})
+    photo.refresh_from_db()
+    assert (photo.album, photo.title) == (home, "Sunset")
+
 
 def test_moving_to_someone_elses_album_is_refused(owner_client, owner, stranger, uploaded_photo):
     photo = uploaded_photo(owner)

@@ -3,7 +3,9 @@ helpers every gallery page shares.
 """
 
 from urllib.parse import urlencode
+from uuid import UUID
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +43,14 @@ def _next_url(request, default: str) -> str:
 
 def error_messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def form_error_messages(request: HttpRequest, form: forms.Form) -> None:
+    """Each of a form's messages, shown on the next page as a service's message would be."""
+    for errors in form.errors.as_data().values():
+        for error in errors:
+            for message in error.messages:
+                messages.error(request, message)
 
 
 def _pop_undo(request):
@@ -176,21 +186,15 @@ def photo_detail(request, public_id):
 
 @login_required
 @require_POST
-def photo_edit(request, public_id):
+def photo_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Rename and/or move a photo; only the fields present in the POST change."""
     photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
     form = PhotoEditForm(request.POST, albums=album_selectors.albums_for_owner(user=request.user))
     detail_url = reverse("photo_detail", args=[photo.public_id])
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_error_messages(request, form)
         return HttpResponseRedirect(_next_url(request, detail_url))
-    changes = {}
-    if "title" in request.POST:
-        changes["title"] = form.cleaned_data["title"]
-    if request.POST.get("album"):
-        changes["album"] = form.cleaned_data["album"]
+    changes = form.changes()
     try:
         photo = photo_services.photo_update(user=request.user, photo=photo, **changes)
     except ValidationError as exc:

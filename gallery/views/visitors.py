@@ -3,12 +3,14 @@ one) and a public album.
 """
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gallery import media, permissions
+from gallery.forms import LinkPasswordForm
 from gallery.selectors import visitors as visitor_selectors
 from gallery.services import visitors as visitor_services
 from pikoshi.clientip import client_ip
@@ -34,15 +36,17 @@ def _link_response(request, template, context, status=200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def share_link(request, token):
+def share_link(request: HttpRequest, token: str) -> HttpResponse:
     link = visitor_selectors.share_link_for_token(token=token)
     if not _is_unlocked(request, link):
         error = ""
         status = 200
         if request.method == "POST":
+            form = LinkPasswordForm(request.POST)
+            form.is_valid()  # one free-text box: always valid; the service judges it
             try:
                 ok = visitor_services.share_link_check_password(
-                    link=link, password=request.POST.get("password", ""), client=client_ip(request)
+                    link=link, password=form.cleaned_data["password"], client=client_ip(request)
                 )
             except visitor_services.TooManyAttempts:
                 ok, status = False, 429
