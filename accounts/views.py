@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from accounts import exports, services
-from accounts.forms import DeleteAccountForm, DisplayNameForm
+from accounts.forms import DeleteAccountForm, DisplayNameForm, SignOutEverywhereForm
 from gallery.selectors import photos as photo_selectors
 
 
@@ -81,9 +81,11 @@ def session_sign_out(request, public_id):
 
 @login_required
 @require_POST
-def sign_out_everywhere(request):
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     """Every other session and every app token ends; with `include_this` this one too."""
-    include_this = request.POST.get("include_this") == "1"
+    form = SignOutEverywhereForm(request.POST)
+    form.is_valid()  # one checkbox: always valid, left out means this browser stays
+    include_this = form.cleaned_data["include_this"]
     user = request.user
     keep = None if include_this else request.session.session_key
     ended = services.user_sign_out_everywhere(user=user, keep_session=keep).sessions
