@@ -88,3 +88,9 @@ class QuotaForm(forms.Form):
         min_value=0,
         help_text="Empty: the site default. 0: unlimited.",
     )
+
+
+class SignOutEverywhereForm(forms.Form):
+    """Sign out everywhere: the other sessions always, this browser's too when asked."""
+
+    include_this = forms.BooleanField(required=False)

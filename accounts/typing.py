@@ -11,8 +11,8 @@ from accounts.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]  # narrowed: login_required let only people in
+    user: User  # narrowed: login_required let only people in
 
 
 class AuthenticatedRequest(Request):
-    user: User  # type: ignore[assignment]  # narrowed: IsAuthenticated let only people in
+    user: User  # narrowed: IsAuthenticated let only people in

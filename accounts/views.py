@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from accounts import exports, services
-from accounts.forms import DeleteAccountForm, DisplayNameForm
+from accounts.forms import DeleteAccountForm, DisplayNameForm, SignOutEverywhereForm
 from accounts.typing import AuthenticatedHttpRequest
 from gallery.selectors import photos as photo_selectors
 
@@ -84,7 +84,9 @@ def session_sign_out(request: AuthenticatedHttpRequest, public_id: str) -> HttpR
 @require_POST
 def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every other session and every app token ends; with `include_this` this one too."""
-    include_this = request.POST.get("include_this") == "1"
+    form = SignOutEverywhereForm(request.POST)
+    form.is_valid()  # one checkbox: always valid, left out means this browser stays
+    include_this = form.cleaned_data["include_this"]
     user = request.user
     keep = None if include_this else request.session.session_key
     ended = services.user_sign_out_everywhere(user=user, keep_session=keep).sessions

@@ -22,7 +22,7 @@ from accounts.services import user_deletion_request
 from accounts.tests.test_api_auth import tokens_for
 from conftest import PASSWORD
 from gallery.models import Album, AlbumMember, Connection, Photo, ShareLink
-from gallery.services.sharing import share_link_create
+from gallery.services.sharing import share_link_create, share_link_default_expiry
 from gallery.tests.factories import make_album, make_photo
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 
@@ -162,8 +162,12 @@ def two_people(owner, guest, media_root):
     ]
     gabriel_in_olivias = make_photo(guest, album=olivia_album)  # contributed to Olivia's
     gabriel_own = make_photo(guest, album=gabriel_album)
-    share_link_create(user=owner, album=olivia_album, label="for mum")
-    share_link_create(user=guest, album=gabriel_album, label="for dad")
+    share_link_create(
+        user=owner, album=olivia_album, label="for mum", expires_at=share_link_default_expiry()
+    )
+    share_link_create(
+        user=guest, album=gabriel_album, label="for dad", expires_at=share_link_default_expiry()
+    )
     SocialAccount.objects.create(user=owner, provider="google", uid="1234567890")
     tokens_for(Client(), owner)
     signed_in(owner)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.exports import export_token
 from accounts.models import Export
 from gallery.models import AlbumMember
-from gallery.services.sharing import share_link_create
+from gallery.services.sharing import share_link_create, share_link_default_expiry
 from gallery.tests.factories import jpeg_bytes, make_album, make_photo
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 
@@ -59,7 +59,9 @@ def library(owner, guest):
         owner, original=jpeg_bytes(color=(1, 2, 3)), deleted_at=timezone.now() - timedelta(days=1)
     )
     AlbumMember.objects.create(album=holidays, user=guest)
-    share_link_create(user=owner, album=holidays, label="Grandma")
+    share_link_create(
+        user=owner, album=holidays, label="Grandma", expires_at=share_link_default_expiry()
+    )
     return {"holidays": holidays, "photos": [first, second, loose, trashed]}
 
 

@@ -9,7 +9,7 @@ from gallery.imaging.sniff import ImageRejected
 from gallery.models import Photo
 from gallery.selectors.photos import user_storage_usage
 from gallery.services.photos import photo_upload, storage_check_quota
-from gallery.tests.factories import jpeg_bytes, make_photo
+from gallery.tests.factories import jpeg_bytes, make_photo, page_upload, page_uploader_client
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -88,14 +88,11 @@ def test_quota_check_reads_the_limit_fresh_from_the_database(owner):
     storage_check_quota(user=owner, adding=10)
 
 
-def test_html_upload_answers_413_json_with_the_message(client, owner):
+def test_page_upload_answers_413_json_with_the_message(owner):
     owner.storage_quota_bytes = 100
     owner.save()
-    client.force_login(owner)
 
-    response = client.post(
-        "/upload/", {"file": upload_file(jpeg_bytes())}, HTTP_ACCEPT="application/json"
-    )
+    response = page_upload(page_uploader_client(owner), upload_file(jpeg_bytes()))
 
     assert response.status_code == 413
     body = response.json()

@@ -7,6 +7,7 @@ raise ValidationError (400) or ImageRejected (413/415/422); pikoshi.api turns ea
 """
 
 from django.conf import settings
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -16,6 +17,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
@@ -60,6 +62,7 @@ EXAMPLE_PHOTO = {
         "display": "https://photos.example.org/media/eyJwIjoi...display/",
         "original": "https://photos.example.org/media/eyJwIjoi...original/",
     },
+    "web_url": "https://photos.example.org/photos/9b2f4c1e-5d3a-4f7e-8a21-3c6b0d9e7f10/",
     "camera": {"make": "Pixelmaker", "model": "P7"},
     "location": {"latitude": 59.9139, "longitude": 10.7522},
 }
@@ -105,6 +108,12 @@ class UploadOutput(PhotoSerializer):
     duplicate = serializers.BooleanField(
         help_text="True when these exact bytes were already in the library (status 200)."
     )
+    restored = serializers.BooleanField(
+        help_text="True when those bytes were in the trash: the upload brought the photo back."
+    )
+
+
+ALBUM_GONE = "That album does not exist any more. Reload the page and choose another."
 
 
 class PhotoListApi(APIView):
@@ -154,7 +163,8 @@ class PhotoListApi(APIView):
         description=(
             "One file per request (JPEG, PNG, WebP, GIF, HEIC), at most "
             f"{settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Errors: 413 too large, "
-            "415 not an image we read, 422 damaged or empty, 404 unknown album."
+            "415 not an image we read, 422 damaged or empty, 404 unknown album (code "
+            "album_not_found)."
         ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -163,9 +173,13 @@ class PhotoListApi(APIView):
         album = None
         if body.validated_data.get("album"):
             # Whether the caller may add photos there is photo_upload's decision.
-            album = album_selectors.album_for_viewer(
-                user=request.user, public_id=body.validated_data["album"]
-            )
+            try:
+                album = album_selectors.album_for_viewer(
+                    user=request.user, public_id=body.validated_data["album"]
+                )
+            except Http404:
+                # Usually an album deleted while the upload page stayed open: say so.
+                raise NotFound(ALBUM_GONE, code="album_not_found") from None
         result = photo_services.photo_upload(
             owner=request.user,
             file=body.validated_data["file"],
@@ -174,6 +188,7 @@ class PhotoListApi(APIView):
         )
         data = dict(PhotoSerializer(result.photo, context={"request": request}).data)
         data["duplicate"] = not result.created
+        data["restored"] = result.restored
         return Response(
             data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -97,6 +98,9 @@ class PhotoSerializer(serializers.Serializer):
         required=False, help_text="Why processing failed; only for the owner."
     )
     urls = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField(
+        help_text="The photo's page on the web site, for people signed in there."
+    )
     # Not in the answer at all unless the caller owns the photo.
     camera = CameraField(
         help_text="EXIF camera make and model: for the owner, and for others only when "
@@ -110,6 +114,11 @@ class PhotoSerializer(serializers.Serializer):
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo: Photo) -> dict:
         return absolute_media_urls(request=self.context["request"], photo=photo)
+
+    @extend_schema_field(serializers.URLField())
+    def get_web_url(self, photo: Photo) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(reverse("photo_detail", args=[photo.public_id]))
 
     def to_representation(self, photo: Photo) -> Any:
         data = super().to_representation(photo)

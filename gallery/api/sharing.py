@@ -4,6 +4,8 @@ Thin views over gallery.selectors.sharing and gallery.services.sharing; the acce
 stay in gallery.permissions. Anything the caller may not manage answers 404.
 """
 
+from uuid import UUID
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -499,12 +501,13 @@ class AlbumLinkListApi(APIView):
         request=LinkInput,
         responses={201: CreatedLinkOutput, **error_responses(400, 401, 403, 404)},
     )
-    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, public_id: UUID) -> Response:
         album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
         body = LinkInput(data=request.data)
         body.is_valid(raise_exception=True)
         options = dict(body.validated_data)
-        options.setdefault("expires_at", sharing_services.DEFAULT)
+        if "expires_at" not in options:
+            options["expires_at"] = sharing_services.share_link_default_expiry()
         created = sharing_services.share_link_create(user=request.user, album=album, **options)
         data = LinkOutput(created.link).data
         data["url"] = request.build_absolute_uri(created.path)
@@ -521,13 +524,14 @@ class ShareLinkDetailApi(APIView):
         request=LinkInput,
         responses={200: LinkOutput, **error_responses(400, 401, 403, 404)},
     )
-    def patch(self, request: AuthenticatedRequest, link_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, link_id: UUID) -> Response:
         link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
         body = LinkInput(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        options = dict(body.validated_data)
-        options.setdefault("expires_at", sharing_services.DEFAULT)
-        link = sharing_services.share_link_update(user=request.user, link=link, **options)
+        # Only what the request names changes (partial): no key, no change.
+        link = sharing_services.share_link_update(
+            user=request.user, link=link, **body.validated_data
+        )
         return _ok(LinkOutput, link)
 
     @extend_schema(

@@ -2,9 +2,10 @@
 share links, and "make everything private".
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -44,12 +45,28 @@ LINK_DEFAULT_LIFETIME = timedelta(days=30)
 INVITATIONS_PER_DAY = 50
 
 
-class _Default:
-    def __repr__(self) -> str:
-        return "DEFAULT"
+class MemberChanges(TypedDict, total=False):
+    """What album_member_update may change; a key left out stays as it is."""
+
+    role: str
+    until: datetime | None  # None: no end date
 
 
-DEFAULT = _Default()
+class ShareLinkChanges(TypedDict, total=False):
+    """What share_link_update may change; a key left out stays as it is."""
+
+    label: str
+    expires_at: datetime | None  # None: never expires
+    password: str  # "": no password
+    allow_download: bool
+    share_camera: bool
+    share_location: bool
+
+
+def _unknown_changes(changes: Mapping[str, object], allowed: type) -> None:
+    unknown = set(changes) - set(allowed.__annotations__)
+    if unknown:
+        raise TypeError(f"Cannot change {', '.join(sorted(unknown))}.")
 
 
 # --- e-mail --------------------------------------------------------------------------------
@@ -283,17 +300,18 @@ def album_member_add(
 
 @transaction.atomic
 def album_member_update(
-    *, user: User, membership: AlbumMember, role: str | None = None, until=DEFAULT
+    *, user: User, membership: AlbumMember, **changes: Unpack[MemberChanges]
 ) -> AlbumMember:
-    """Change a member's role or end date; until=None removes the end date."""
+    """Change a member's role or end date (only those given); until=None removes the end."""
+    _unknown_changes(changes, MemberChanges)
     _require_owner(user, membership.album)
-    if role is not None:
-        if role not in AlbumMember.Role.values:
+    if "role" in changes:
+        if changes["role"] not in AlbumMember.Role.values:
             raise ValidationError({"role": "Choose viewer or contributor."})
-        membership.role = role
-    if until is not DEFAULT:
-        _check_until(until)
-        membership.until = until
+        membership.role = changes["role"]
+    if "until" in changes:
+        _check_until(changes["until"])
+        membership.until = changes["until"]
     membership.full_clean()
     # update_fields: a membership removed meanwhile raises NotUpdated (a 404) instead of
     # being INSERTed again, which would undo its owner's revocation.
@@ -361,22 +379,25 @@ def _check_expiry(expires_at: datetime | None) -> None:
         raise ValidationError({"expires_at": "Choose a moment in the future."})
 
 
+def share_link_default_expiry() -> datetime:
+    """When a new link expires unless its owner chooses: a forwarded link does not live on."""
+    return timezone.now() + LINK_DEFAULT_LIFETIME
+
+
 @transaction.atomic
 def share_link_create(
     *,
     user: User,
     album: Album,
+    expires_at: datetime | None,
     label: str = "",
-    expires_at: datetime | None = DEFAULT,
     password: str = "",
     allow_download: bool = False,
     share_camera: bool = False,
     share_location: bool = False,
 ) -> CreatedLink:
-    """Make a link to the album; it expires in 30 days unless the owner says otherwise."""
+    """Make a link to the album, expiring at `expires_at` (None: never)."""
     _require_owner(user, album)
-    if expires_at is DEFAULT:
-        expires_at = timezone.now() + LINK_DEFAULT_LIFETIME
     _check_expiry(expires_at)
     token = new_token()
     link = ShareLink(
@@ -406,34 +427,24 @@ SHARE_LINK_EDITABLE = [
 
 @transaction.atomic
 def share_link_update(
-    *,
-    user: User,
-    link: ShareLink,
-    label: str | None = None,
-    expires_at: datetime | None = DEFAULT,
-    password: str | None = None,
-    allow_download: bool | None = None,
-    share_camera: bool | None = None,
-    share_location: bool | None = None,
+    *, user: User, link: ShareLink, **changes: Unpack[ShareLinkChanges]
 ) -> ShareLink:
-    """Change a live link. expires_at=None removes the expiry; password="" removes it."""
+    """Change a live link (only what is given). expires_at=None removes the expiry;
+    password="" removes the password."""
+    _unknown_changes(changes, ShareLinkChanges)
     _require_owner(user, link.album)
     if link.revoked_at is not None:
         raise ValidationError("This link was revoked; make a new one instead.")
-    if label is not None:
-        link.label = label.strip()
-    if expires_at is not DEFAULT:
-        _check_expiry(expires_at)
-        link.expires_at = expires_at
-    if password is not None:
-        link.password = _link_password(password)
-    for name, value in (
-        ("allow_download", allow_download),
-        ("share_camera", share_camera),
-        ("share_location", share_location),
-    ):
-        if value is not None:
-            setattr(link, name, bool(value))
+    if "label" in changes:
+        link.label = changes["label"].strip()
+    if "expires_at" in changes:
+        _check_expiry(changes["expires_at"])
+        link.expires_at = changes["expires_at"]
+    if "password" in changes:
+        link.password = _link_password(changes["password"])
+    for name in ("allow_download", "share_camera", "share_location"):
+        if name in changes:
+            setattr(link, name, bool(changes[name]))
     link.full_clean()
     # update_fields: a link deleted meanwhile (with its album) raises NotUpdated, a 404,
     # instead of being INSERTed again.

@@ -7,12 +7,17 @@
 import functools
 import hashlib
 import io
+import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -72,6 +77,26 @@ def jpeg_upload(
 ) -> SimpleUploadedFile:
     """A JPEG (built, or the `data` given) as the upload handlers hand it to a view."""
     return SimpleUploadedFile(name, data or jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+def page_uploader_client(user, **options: Any) -> Client:
+    """A signed-in browser as the upload page's JS is one: session cookie, CSRF checked,
+    and the token read from the page sent back in X-CSRFToken."""
+    client = Client(enforce_csrf_checks=True, **options)
+    client.force_login(user)
+    page = client.get(reverse("upload")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "the upload page carries no CSRF token"
+    client.defaults["HTTP_X_CSRFTOKEN"] = token.group(1)
+    return client
+
+
+def page_upload(client: Client, file, album: Album | None = None) -> HttpResponse:
+    """One file posted the way the upload page's JS posts it."""
+    data = {"file": file}
+    if album is not None:
+        data["album"] = str(album.public_id)
+    return client.post(reverse("api_photo_list"), data, headers={"accept": "application/json"})
 
 
 @functools.cache

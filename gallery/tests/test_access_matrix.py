@@ -84,7 +84,12 @@ class World:
         )
 
         def link(**options):
-            return sharing_services.share_link_create(user=owner, album=private, **options)
+            return sharing_services.share_link_create(
+                user=owner,
+                album=private,
+                **options,
+                expires_at=sharing_services.share_link_default_expiry(),
+            )
 
         self.links = {
             "link_holder": link(allow_download=True),
@@ -183,9 +188,9 @@ def person_urls(world, persona):
             ("api members", "get", reverse("api_album_members", args=[album_id]), None, "share"),
             ("api links", "get", reverse("api_album_links", args=[album_id]), None, "share"),
             (
-                "upload into album",
-                "post_upload",
-                reverse("upload"),
+                "api upload from the upload page into album",
+                "post_page_upload",
+                reverse("api_photo_list"),
                 {"album": str(album_id)},
                 "contribute",
             ),
@@ -244,8 +249,10 @@ def request(client, method, url, data):
         return client.post(url, data)
     if method == "patch":
         return client.patch(url, data, content_type="application/json")
-    if method == "post_upload":
-        return client.post(url, {**data, "file": _upload()}, headers={"Accept": "application/json"})
+    if method == "post_page_upload":
+        # As the upload page's JS sends it: the session, the CSRF header, asking for JSON.
+        headers = {"Accept": "application/json", "X-CSRFToken": client.cookies.get("csrftoken", "")}
+        return client.post(url, {**data, "file": _upload()}, headers=headers)
     if method == "post_api_upload":
         return client.post(url, {**data, "file": _upload()})
     raise AssertionError(method)

@@ -1,7 +1,8 @@
 """Hostile uploads: every bad file is refused with a 4xx and a sentence, through both the
-HTML uploader (POST /upload/, Accept: application/json) and the API (POST /api/photos/ with
-a real Bearer token). Files that are odd but real images are accepted and stored correctly.
-Nothing ever answers 500, and nothing is left behind: no row, no file.
+upload page's way (POST /api/photos/ with the session cookie and the CSRF header, as its JS
+sends it) and the apps' way (POST /api/photos/ with a real Bearer token). Files that are odd
+but real images are accepted and stored correctly. Nothing ever answers 500, and nothing is
+left behind: no row, no file.
 """
 
 import functools
@@ -17,7 +18,11 @@ from django.urls import reverse
 from accounts.api.tokens import token_pair_issue
 from gallery.models import Photo
 from gallery.tests import imagegen as g
-from gallery.tests.factories import media_root_fixture  # noqa: F401
+from gallery.tests.factories import (
+    media_root_fixture,  # noqa: F401
+    page_upload,
+    page_uploader_client,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +103,7 @@ CASES = {
     ),
 }
 
-ENDPOINTS = ("html", "api")
+ENDPOINTS = ("page", "api")
 
 
 @functools.cache
@@ -109,9 +114,7 @@ def _data(case: Case) -> bytes:
 
 @pytest.fixture
 def html_client(owner):
-    client = Client()
-    client.force_login(owner)
-    return client
+    return page_uploader_client(owner)
 
 
 @pytest.fixture
@@ -123,10 +126,8 @@ def _upload(endpoint, html_client, api_client, data: bytes, name: str, content_t
     file = io.BytesIO(data)
     file.name = name
     file.content_type = content_type
-    if endpoint == "html":
-        return html_client.post(
-            reverse("upload"), {"file": file}, headers={"accept": "application/json"}
-        )
+    if endpoint == "page":
+        return page_upload(html_client, file)
     return api_client.post(reverse("api_photo_list"), {"file": file})
 
 
@@ -239,8 +240,8 @@ def test_sixty_megabytes_of_noise_is_413(endpoint, html_client, api_client, medi
     ).encode()
     suffix = f"\r\n--{boundary}--\r\n".encode()
     client, path, extra = (
-        (html_client, reverse("upload"), {"HTTP_ACCEPT": "application/json"})
-        if endpoint == "html"
+        (html_client, reverse("api_photo_list"), {"HTTP_ACCEPT": "application/json"})
+        if endpoint == "page"
         else (api_client, reverse("api_photo_list"), {})
     )
     length = len(prefix) + os.path.getsize(noise_file) + len(suffix)

@@ -21,7 +21,13 @@ from gallery.models import Photo
 from gallery.services import photos as photo_services
 from gallery.services.photos import photo_upload
 from gallery.tasks import render_variants
-from gallery.tests.factories import jpeg_bytes, make_photo, media_root_fixture  # noqa: F401
+from gallery.tests.factories import (  # noqa: F401
+    jpeg_bytes,
+    make_photo,
+    media_root_fixture,
+    page_upload,
+    page_uploader_client,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -134,11 +140,12 @@ def test_pages_and_api_show_a_placeholder_until_ready(
 def test_the_upload_answer_says_processing(owner, queue, client):
     client.force_login(owner)
     file = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
-    answer = client.post(reverse("upload"), {"file": file}, headers={"Accept": "application/json"})
+    answer = page_upload(page_uploader_client(owner), file)
     assert answer.status_code == 201
-    assert answer.json()["photo"]["status"] == "processing"
-    assert answer.json()["photo"]["thumb"] == ""
-    assert "Processing" in answer.json()["html"]
+    assert answer.json()["status"] == "processing"
+    # No thumbnail yet: the page's JS shows its "Processing…" tile for this answer.
+    assert "thumb" not in answer.json()["urls"]
+    assert answer.json()["web_url"].endswith(reverse("photo_detail", args=[answer.json()["id"]]))
 
     file = SimpleUploadedFile("b.jpg", jpeg_bytes(color=(1, 2, 3)), content_type="image/jpeg")
     answer = client.post("/api/photos/", {"file": file})
@@ -250,10 +257,12 @@ def test_share_link_pages_get_no_variant_urls_for_a_pending_photo(
     owner, queue, django_capture_on_commit_callbacks
 ):
     from gallery import media
-    from gallery.services.sharing import share_link_create
+    from gallery.services.sharing import share_link_create, share_link_default_expiry
 
     photo = upload(owner, capture=django_capture_on_commit_callbacks)
-    link = share_link_create(user=owner, album=photo.album).link
+    link = share_link_create(
+        user=owner, album=photo.album, expires_at=share_link_default_expiry()
+    ).link
     assert media.media_url(photo=photo, variant="thumb", link=link) == ""
     render_variants.call(photo.pk)
     photo.refresh_from_db()

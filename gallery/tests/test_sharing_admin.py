@@ -21,7 +21,10 @@ def staff(client, make_user):
 
 def test_links_are_listed_without_their_digest_and_can_be_revoked(staff, owner):
     created = sharing_services.share_link_create(
-        user=owner, album=make_album(owner), label="Grandma"
+        user=owner,
+        album=make_album(owner),
+        label="Grandma",
+        expires_at=sharing_services.share_link_default_expiry(),
     )
     listing = staff.get(reverse("admin:gallery_sharelink_changelist"))
     assert listing.status_code == 200

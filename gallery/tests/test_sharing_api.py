@@ -152,7 +152,12 @@ def test_links_create_shows_url_once_then_revoke(api, owner, guest, client):
 
 def test_the_owner_sees_wrong_link_passwords_in_the_api(api, owner, client):
     album = make_album(owner)
-    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     for _ in range(2):
         client.post(created.path, {"password": "wrong guess"})
     as_user(api, owner)
@@ -187,7 +192,12 @@ def test_a_short_or_common_link_password_is_a_400_that_says_why(api, owner):
 def test_shared_with_me_and_overview(api, owner, guest):
     connect(owner, guest, Circle.FAMILY)
     album = make_album(owner, title="Beach", audience=Audience.FAMILY)
-    sharing_services.share_link_create(user=owner, album=album, label="Grandma")
+    sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        label="Grandma",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     as_user(api, guest)
     groups = api.get(reverse("api_shared_with_me")).json()
     assert groups[0]["owner"]["id"] == str(owner.uuid)

@@ -63,14 +63,23 @@ def test_variants_served_to_a_viewer_carry_no_exif_or_gps(shared, guest):
 
 
 def test_original_downloaded_through_a_link_is_stripped_unless_switched_on(shared, owner):
-    hidden = sharing_services.share_link_create(user=owner, album=shared.album, allow_download=True)
+    hidden = sharing_services.share_link_create(
+        user=owner,
+        album=shared.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     data = fetch(media.media_url(photo=shared, variant="original", link=hidden.link))
     assert_no_metadata(data)
     exif = Image.open(io.BytesIO(data)).getexif()
     assert exif.get_ifd(0x8769)[0x9003] == "2024:05:06 07:08:09"  # the date is shared
 
     shown = sharing_services.share_link_create(
-        user=owner, album=shared.album, allow_download=True, share_location=True
+        user=owner,
+        album=shared.album,
+        allow_download=True,
+        share_location=True,
+        expires_at=sharing_services.share_link_default_expiry(),
     )
     data = fetch(media.media_url(photo=shared, variant="original", link=shown.link))
     exif = Image.open(io.BytesIO(data)).getexif()
@@ -80,14 +89,20 @@ def test_original_downloaded_through_a_link_is_stripped_unless_switched_on(share
 
 def test_variants_through_a_link_carry_no_metadata_even_with_details_on(shared, owner):
     link = sharing_services.share_link_create(
-        user=owner, album=shared.album, share_camera=True, share_location=True
+        user=owner,
+        album=shared.album,
+        share_camera=True,
+        share_location=True,
+        expires_at=sharing_services.share_link_default_expiry(),
     ).link
     assert_no_metadata(fetch(media.media_url(photo=shared, variant="display", link=link)))
 
 
 def test_originals_are_not_for_viewers_nor_links_without_download(shared, owner, guest):
     assert gone(media.media_url(photo=shared, variant="original", user=guest))
-    link = sharing_services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(
+        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+    ).link
     assert gone(media.media_url(photo=shared, variant="original", link=link))
 
 
@@ -135,19 +150,25 @@ def test_media_url_dies_when_the_member_is_removed_or_the_grant_ends(shared, own
 
 
 def test_media_url_dies_when_the_link_is_revoked_or_expires(shared, owner):
-    link = sharing_services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(
+        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+    ).link
     url = captured(shared, link=link)
     sharing_services.share_link_revoke(user=owner, link=link)
     assert gone(url)
 
-    link = sharing_services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(
+        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+    ).link
     url = captured(shared, link=link)
     ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert gone(url)
 
 
 def test_media_url_dies_when_everything_is_made_private(shared, owner, guest):
-    link = sharing_services.share_link_create(user=owner, album=shared.album).link
+    link = sharing_services.share_link_create(
+        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+    ).link
     urls = [captured(shared, user=guest), captured(shared, link=link)]
     sharing_services.sharing_make_everything_private(user=owner)
     assert all(gone(url) for url in urls)
@@ -155,7 +176,9 @@ def test_media_url_dies_when_everything_is_made_private(shared, owner, guest):
 
 def test_media_url_of_a_link_page_works_for_the_link_page_it_came_from(shared, owner):
     """End to end: the landing page hands out URLs that load, and stop after revocation."""
-    created = sharing_services.share_link_create(user=owner, album=shared.album)
+    created = sharing_services.share_link_create(
+        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+    )
     client = Client()
     page = client.get(created.path).content.decode()
     start = page.index('src="/media/') + len('src="')

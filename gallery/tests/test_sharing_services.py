@@ -207,6 +207,24 @@ def test_member_role_change_and_removal(owner, guest, connected):
     assert not permissions.can_view_album(guest, album)
 
 
+def test_member_update_changes_only_what_it_is_given(owner, guest, connected):
+    album = make_album(owner)
+    until = timezone.now() + timedelta(days=3)
+    membership = sharing_services.album_member_add(
+        user=owner, album=album, member=guest, until=until
+    )
+    sharing_services.album_member_update(
+        user=owner, membership=membership, role=AlbumMember.Role.CONTRIBUTOR
+    )
+    membership.refresh_from_db()
+    assert (membership.role, membership.until) == (AlbumMember.Role.CONTRIBUTOR, until)
+    sharing_services.album_member_update(user=owner, membership=membership, until=None)
+    membership.refresh_from_db()
+    assert (membership.role, membership.until) == (AlbumMember.Role.CONTRIBUTOR, None)
+    with pytest.raises(TypeError, match="album"):
+        sharing_services.album_member_update(user=owner, membership=membership, album=album)
+
+
 def test_shared_with_me_groups_by_owner_and_never_lists_strangers_public_albums(
     owner, guest, stranger, connected
 ):
@@ -231,7 +249,12 @@ def test_shared_with_me_groups_by_owner_and_never_lists_strangers_public_albums(
 
 def test_link_defaults_to_thirty_days_and_stores_only_a_digest(owner):
     album = make_album(owner)
-    created = sharing_services.share_link_create(user=owner, album=album, label="Grandma")
+    created = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        label="Grandma",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     link = created.link
     assert len(created.token) >= 43  # 32 random bytes, base64
     assert link.token_hash == hash_token(created.token)
@@ -239,6 +262,31 @@ def test_link_defaults_to_thirty_days_and_stores_only_a_digest(owner):
     expected = timezone.now() + timedelta(days=30)
     assert abs((link.expires_at - expected).total_seconds()) < 60
     assert visitor_selectors.share_link_for_token(token=created.token) == link
+
+
+def test_a_new_link_is_given_its_expiry_explicitly(owner):
+    album = make_album(owner)
+    with pytest.raises(TypeError, match="expires_at"):
+        sharing_services.share_link_create(user=owner, album=album)
+    before = timezone.now()
+    default = sharing_services.share_link_default_expiry()
+    assert before + timedelta(days=30) <= default <= timezone.now() + timedelta(days=30)
+
+
+def test_link_update_changes_only_what_it_is_given(owner):
+    album = make_album(owner)
+    expires = timezone.now() + timedelta(days=9)
+    link = sharing_services.share_link_create(
+        user=owner, album=album, label="Grandma", expires_at=expires, share_camera=True
+    ).link
+    sharing_services.share_link_update(user=owner, link=link, label=" Gran ")
+    link.refresh_from_db()
+    assert (link.label, link.expires_at, link.share_camera) == ("Gran", expires, True)
+    sharing_services.share_link_update(user=owner, link=link, expires_at=None)
+    link.refresh_from_db()
+    assert (link.label, link.expires_at, link.share_camera) == ("Gran", None, True)
+    with pytest.raises(TypeError, match="revoked_at"):
+        sharing_services.share_link_update(user=owner, link=link, revoked_at=None)
 
 
 def test_link_may_never_expire_and_may_be_changed(owner):
@@ -258,14 +306,18 @@ def test_link_may_never_expire_and_may_be_changed(owner):
 
 def test_expired_and_revoked_links_open_nothing(owner, guest):
     album = make_album(owner)
-    created = sharing_services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(
+        user=owner, album=album, expires_at=sharing_services.share_link_default_expiry()
+    )
     ShareLink.objects.filter(pk=created.link.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     with pytest.raises(Http404):
         visitor_selectors.share_link_for_token(token=created.token)
 
-    other = sharing_services.share_link_create(user=owner, album=album)
+    other = sharing_services.share_link_create(
+        user=owner, album=album, expires_at=sharing_services.share_link_default_expiry()
+    )
     with pytest.raises(Http404):
         sharing_services.share_link_revoke(user=guest, link=other.link)
     sharing_services.share_link_revoke(user=owner, link=other.link)
@@ -281,7 +333,9 @@ def test_only_the_owner_makes_links(owner, guest, connected):
         user=owner, album=album, member=guest, role=AlbumMember.Role.CONTRIBUTOR
     )
     with pytest.raises(Http404):
-        sharing_services.share_link_create(user=guest, album=album)
+        sharing_services.share_link_create(
+            user=guest, album=album, expires_at=sharing_services.share_link_default_expiry()
+        )
     with pytest.raises(Http404):
         sharing_selectors.album_for_sharer(user=guest, public_id=album.public_id)
 
@@ -296,11 +350,21 @@ def test_only_the_owner_makes_links(owner, guest, connected):
 def test_link_passwords_must_be_long_and_uncommon(owner, password, message):
     album = make_album(owner)
     with pytest.raises(ValidationError) as refused:
-        sharing_services.share_link_create(user=owner, album=album, password=password)
+        sharing_services.share_link_create(
+            user=owner,
+            album=album,
+            password=password,
+            expires_at=sharing_services.share_link_default_expiry(),
+        )
     assert message in refused.value.message_dict["password"]
     assert not ShareLink.objects.exists()
 
-    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    ).link
     with pytest.raises(ValidationError) as refused:
         sharing_services.share_link_update(user=owner, link=link, password=password)
     assert message in refused.value.message_dict["password"]
@@ -312,7 +376,12 @@ def test_link_passwords_must_be_long_and_uncommon(owner, password, message):
 
 def test_a_link_may_still_have_no_password(owner):
     album = make_album(owner)
-    link = sharing_services.share_link_create(user=owner, album=album, password="").link
+    link = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="",
+        expires_at=sharing_services.share_link_default_expiry(),
+    ).link
     assert not link.has_password
     sharing_services.share_link_update(user=owner, link=link, password="open sesame")
     sharing_services.share_link_update(user=owner, link=link, password="")
@@ -322,7 +391,12 @@ def test_a_link_may_still_have_no_password(owner):
 
 def test_link_password_guesses_are_limited(owner):
     album = make_album(owner)
-    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    ).link
     for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         assert not visitor_services.share_link_check_password(
             link=link, password="x", client="1.2.3.4"
@@ -339,7 +413,12 @@ def test_link_password_guesses_are_limited(owner):
 
 def test_guesses_from_many_addresses_do_not_lock_out_the_recipient(owner):
     album = make_album(owner)
-    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    ).link
     # 15 addresses each spend their whole budget: 150 wrong guesses on one link.
     for n in range(15):
         for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
@@ -358,7 +437,12 @@ def test_addresses_of_one_ipv6_network_share_one_budget_of_guesses(owner):
     # One household or server is handed a whole /64: counting single IPv6 addresses would
     # give it 2**64 budgets.
     album = make_album(owner)
-    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    ).link
     for i in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         visitor_services.share_link_check_password(
             link=link, password="x", client=f"2001:db8:1:2::{i}"
@@ -374,7 +458,12 @@ def test_addresses_of_one_ipv6_network_share_one_budget_of_guesses(owner):
 
 def test_wrong_link_passwords_are_counted_on_the_link_for_its_owner(owner):
     album = make_album(owner)
-    link = sharing_services.share_link_create(user=owner, album=album, password="open sesame").link
+    link = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    ).link
     for client in ("203.0.113.7", "198.51.100.4", "198.51.100.4"):
         visitor_services.share_link_check_password(link=link, password="wrong guess", client=client)
     visitor_services.share_link_check_password(
@@ -391,7 +480,9 @@ def test_make_everything_private(owner, guest, connected):
     a = make_album(owner, audience=Audience.PUBLIC)
     b = make_album(owner, title="B")
     sharing_services.album_member_add(user=owner, album=b, member=guest)
-    created = sharing_services.share_link_create(user=owner, album=b)
+    created = sharing_services.share_link_create(
+        user=owner, album=b, expires_at=sharing_services.share_link_default_expiry()
+    )
     theirs = make_album(guest, audience=Audience.FRIENDS)
 
     result = sharing_services.sharing_make_everything_private(user=owner)

@@ -135,7 +135,12 @@ def test_overview_shows_shares_and_make_private_needs_confirmation(client, owner
     connect(owner, guest)
     album = make_album(owner, title="Beach", audience=Audience.PUBLIC)
     sharing_services.album_member_add(user=owner, album=album, member=guest)
-    sharing_services.share_link_create(user=owner, album=album, label="Grandma")
+    sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        label="Grandma",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     client.force_login(owner)
     page = body(client.get(reverse("sharing_overview")))
     assert "Beach" in page and "Gabriel Guest" in page and "Grandma" in page
@@ -159,7 +164,9 @@ def test_overview_shows_shares_and_make_private_needs_confirmation(client, owner
 def test_link_landing_shows_the_album_read_only_and_counts_views(client, owner):
     album = make_album(owner, title="Harbour")
     photo = make_photo(owner, album=album)
-    created = sharing_services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(
+        user=owner, album=album, expires_at=sharing_services.share_link_default_expiry()
+    )
     response = client.get(created.path)
     assert response.status_code == 200
     assert response["X-Robots-Tag"].startswith("noindex")
@@ -191,9 +198,18 @@ def test_a_short_or_common_link_password_is_refused_with_a_message(client, owner
 def test_overview_shows_the_owner_how_often_a_link_password_was_wrong(client, owner):
     album = make_album(owner, title="Locked")
     created = sharing_services.share_link_create(
-        user=owner, album=album, label="Grandma", password="open sesame"
+        user=owner,
+        album=album,
+        label="Grandma",
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
     )
-    sharing_services.share_link_create(user=owner, album=album, label="Uncle")
+    sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        label="Uncle",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     visitor = Client()
     for _ in range(4):
         visitor.post(created.path, {"password": "wrong guess"})
@@ -211,7 +227,12 @@ def test_overview_shows_the_owner_how_often_a_link_password_was_wrong(client, ow
 def test_password_prompt_then_remembered_in_the_session(client, owner):
     album = make_album(owner, title="Locked")
     make_photo(owner, album=album)
-    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     first = client.get(created.path)
     assert first.status_code == 200 and "Locked" not in body(first)
     wrong = client.post(created.path, {"password": "nope"})
@@ -226,7 +247,12 @@ def test_password_prompt_then_remembered_in_the_session(client, owner):
 
 def test_password_guessing_is_stopped(client, owner):
     album = make_album(owner)
-    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         client.post(created.path, {"password": "guess"})
     response = client.post(created.path, {"password": "open sesame"})
@@ -235,7 +261,12 @@ def test_password_guessing_is_stopped(client, owner):
 
 def test_behind_nginx_one_visitors_wrong_guesses_do_not_lock_out_another(owner, behind_nginx):
     album = make_album(owner, title="Locked")
-    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     guesser = Client(**via_nginx("203.0.113.7"))
     for _ in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         assert guesser.post(created.path, {"password": "guess"}).status_code == 403
@@ -250,7 +281,12 @@ def test_behind_nginx_one_visitors_wrong_guesses_do_not_lock_out_another(owner, 
 
 def test_behind_nginx_a_forged_forwarded_header_does_not_buy_more_guesses(owner, behind_nginx):
     album = make_album(owner)
-    created = sharing_services.share_link_create(user=owner, album=album, password="open sesame")
+    created = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        password="open sesame",
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     for i in range(visitor_services.LINK_PASSWORD_ATTEMPTS):
         guesser = Client(**via_nginx("203.0.113.7", forged=f"192.0.2.{i}"))
         guesser.post(created.path, {"password": "guess"})
@@ -264,7 +300,9 @@ def test_behind_nginx_a_forged_forwarded_header_does_not_buy_more_guesses(owner,
 def test_link_photo_of_another_album_is_404(client, owner):
     album = make_album(owner)
     other = make_photo(owner, album=make_album(owner, title="Other"))
-    created = sharing_services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(
+        user=owner, album=album, expires_at=sharing_services.share_link_default_expiry()
+    )
     url = reverse("share_link_photo", args=[created.token, other.public_id])
     assert client.get(url).status_code == 404
 
@@ -279,11 +317,17 @@ def test_details_on_the_link_photo_page_follow_the_link_switches(client, owner):
     photo.camera_make, photo.camera_model = "Pixelmaker", "P7"
     photo.latitude, photo.longitude = 59.9139, 10.7522
     photo.save()
-    hidden = sharing_services.share_link_create(user=owner, album=album)
+    hidden = sharing_services.share_link_create(
+        user=owner, album=album, expires_at=sharing_services.share_link_default_expiry()
+    )
     page = body(client.get(reverse("share_link_photo", args=[hidden.token, photo.public_id])))
     assert "Pixelmaker" not in page and "59.9139" not in page
     shown = sharing_services.share_link_create(
-        user=owner, album=album, share_camera=True, share_location=True
+        user=owner,
+        album=album,
+        share_camera=True,
+        share_location=True,
+        expires_at=sharing_services.share_link_default_expiry(),
     )
     page = body(client.get(reverse("share_link_photo", args=[shown.token, photo.public_id])))
     assert "Pixelmaker" in page and "59.9139" in page
@@ -398,7 +442,9 @@ def test_photos_still_processing_wait_before_showing_on_link_pages(client, owner
     album = make_album(owner, title="Fresh")
     photo = make_photo(owner, album=album)
     Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING)
-    created = sharing_services.share_link_create(user=owner, album=album)
+    created = sharing_services.share_link_create(
+        user=owner, album=album, expires_at=sharing_services.share_link_default_expiry()
+    )
     page = client.get(created.path)
     assert "0 photos" in body(page)
     url = reverse("share_link_photo", args=[created.token, photo.public_id])
@@ -427,3 +473,172 @@ def test_contributor_uploads_through_the_plain_form_into_a_shared_album(client, 
     assert photo.owner == guest  # the contributor's own photo, in the owner's album
     client.force_login(owner)
     assert client.get(reverse("photo_detail", args=[photo.public_id])).status_code == 200
+
+
+# --- what the sharing forms read, and what they say about bad input ------------------------
+
+
+def said(response) -> list[str]:
+    """The messages a sharing action left for the page it redirected to (shown there once)."""
+    assert response.status_code == 302, response.status_code
+    page = response.client.get(response["Location"])
+    return [str(m) for m in page.context["messages"]]
+
+
+@pytest.fixture
+def shared(client, owner, guest):
+    """Olivia's album, Gabriel named on it as a viewer, Olivia signed in."""
+    connect(owner, guest)
+    album = make_album(owner, title="Summer")
+    sharing_services.album_member_add(user=owner, album=album, member=guest)
+    client.force_login(owner)
+    return album
+
+
+def test_member_forms_say_what_is_wrong_and_change_nothing(client, owner, guest, stranger, shared):
+    add = reverse("album_member_add", args=[shared.public_id])
+    update = reverse("album_member_update", args=[shared.public_id, guest.uuid])
+    membership = AlbumMember.objects.get(album=shared, user=guest)
+
+    response = client.post(update, {"role": "contributor", "until": "03/12/2099"})
+    assert response.status_code == 302
+    assert said(response) == ["Enter the date as YYYY-MM-DD."]
+    response = client.post(update, {"role": "boss"})
+    assert said(response) == ["Choose viewer or contributor."]
+    membership.refresh_from_db()
+    assert (membership.role, membership.until) == (AlbumMember.Role.VIEWER, None)
+
+    connect(owner, stranger)
+    for data in (
+        {"user": str(stranger.uuid), "until": "next week"},
+        {"user": str(stranger.uuid), "role": "boss"},
+        {"user": "not-a-uuid"},
+        {"user": ""},
+    ):
+        response = client.post(add, data)
+        assert response.status_code == 302
+        assert len(said(response)) == 1, data
+    assert said(client.post(add, {"user": "not-a-uuid"})) == [
+        "You can share only with people you are connected to."
+    ]
+    assert not AlbumMember.objects.filter(album=shared, user=stranger).exists()
+
+
+def test_member_update_keeps_the_role_when_none_is_sent_and_an_empty_day_ends_nothing(
+    client, guest, shared
+):
+    update = reverse("album_member_update", args=[shared.public_id, guest.uuid])
+    day = timezone.localdate() + timedelta(days=2)
+    assert said(client.post(update, {"role": "contributor", "until": day.isoformat()})) == [
+        f"Updated {guest}."
+    ]
+    membership = AlbumMember.objects.get(album=shared, user=guest)
+    # "Until" a day means to the end of it, in the site's time zone.
+    end = timezone.localtime(membership.until)
+    assert (end.date(), end.hour, end.minute) == (day + timedelta(days=1), 0, 0)
+
+    assert said(client.post(update, {"role": "", "until": ""})) == [f"Updated {guest}."]
+    membership.refresh_from_db()
+    assert (membership.role, membership.until) == (AlbumMember.Role.CONTRIBUTOR, None)
+
+
+def test_new_member_is_a_viewer_unless_a_role_is_chosen(client, owner, stranger, shared):
+    connect(owner, stranger)
+    client.post(reverse("album_member_add", args=[shared.public_id]), {"user": str(stranger.uuid)})
+    assert AlbumMember.objects.get(album=shared, user=stranger).role == AlbumMember.Role.VIEWER
+
+
+def test_audience_form_refuses_an_unknown_audience_and_reads_unticked_boxes_as_off(client, shared):
+    url = reverse("album_share_audience", args=[shared.public_id])
+    response = client.post(url, {"audience": "everyone", "share_camera": "on"})
+    assert said(response) == ["Choose private, family, friends or public."]
+    shared.refresh_from_db()
+    assert (shared.audience, shared.share_camera) == (Audience.PRIVATE, False)
+
+    client.post(url, {"share_camera": "on", "share_location": "on"})
+    client.post(url, {"share_location": "on"})  # no audience sent: the audience stays
+    shared.refresh_from_db()
+    assert (shared.audience, shared.share_camera, shared.share_location) == (
+        Audience.PRIVATE,
+        False,
+        True,
+    )
+
+
+def test_link_form_reads_its_expiry_day_never_or_the_default(client, shared):
+    url = reverse("share_link_create", args=[shared.public_id])
+    for data, message in (
+        ({"expires": "2099-13-01"}, "Enter the date as YYYY-MM-DD."),
+        ({"expires": "2001-01-01"}, "Choose a moment in the future."),
+        (
+            {"password": "short"},
+            "This password is too short. It must contain at least 8 characters.",
+        ),
+    ):
+        assert said(client.post(url, data)) == [message], data
+    assert not ShareLink.objects.exists()
+
+    day = timezone.localdate() + timedelta(days=5)
+    client.post(url, {"label": " dated ", "expires": day.isoformat(), "allow_download": "on"})
+    # Whatever the day box holds, "never expires" wins.
+    client.post(url, {"label": "forever", "expires": "soon", "never_expires": "on"})
+    client.post(url, {"label": "default", "password": " open sesame "})
+    dated, forever, default = (
+        ShareLink.objects.get(label=x) for x in ("dated", "forever", "default")
+    )
+    assert timezone.localtime(dated.expires_at).date() == day + timedelta(days=1)
+    assert dated.allow_download and not dated.share_camera
+    assert forever.expires_at is None
+    assert abs((default.expires_at - timezone.now()) - timedelta(days=30)) < timedelta(minutes=1)
+    # Passwords are taken as typed, spaces included.
+    assert visitor_services.share_link_check_password(
+        link=default, password=" open sesame ", client="192.0.2.1"
+    )
+
+
+def test_share_dialog_offers_the_default_expiry_day(client, shared):
+    page = body(client.get(reverse("album_share", args=[shared.public_id])))
+    day = timezone.localdate(sharing_services.share_link_default_expiry())
+    assert f'name="expires" value="{day.isoformat()}"' in page
+
+
+def test_circle_forms_default_to_friend_except_when_moving_a_connection(
+    client, owner, guest, stranger
+):
+    client.force_login(owner)
+    response = client.post(reverse("connection_invite"), {"email": "sam@example.org"})
+    assert said(response) == ["Invitation sent to sam@example.org."]
+    assert Invitation.objects.get(email="sam@example.org").circle == Circle.FRIEND
+    response = client.post(
+        reverse("connection_invite"), {"email": "kim@example.org", "circle": "enemy"}
+    )
+    assert said(response) == ["Choose family or friend."]
+    assert said(client.post(reverse("connection_invite"), {"email": "nope"})) == [
+        "Enter a valid email address."
+    ]
+
+    connect(owner, guest, circle=Circle.FAMILY)
+    move = reverse("connection_update", args=[guest.uuid])
+    assert said(client.post(move, {})) == ["Choose family or friend."]
+    assert Connection.objects.get(user=owner, contact=guest).circle == Circle.FAMILY
+
+
+def test_remove_and_revoke_return_to_the_overview_only_when_asked(client, owner, guest, shared):
+    link = sharing_services.share_link_create(
+        user=owner, album=shared, expires_at=sharing_services.share_link_default_expiry()
+    ).link
+    revoke = reverse("share_link_revoke", args=[link.public_id])
+    assert client.post(revoke, {"next": "/elsewhere/"})["Location"] == reverse(
+        "album_share", args=[shared.public_id]
+    )
+    assert client.post(revoke, {"next": "overview"})["Location"] == reverse("sharing_overview")
+    remove = reverse("album_member_remove", args=[shared.public_id, guest.uuid])
+    assert client.post(remove, {"next": "overview"})["Location"] == reverse("sharing_overview")
+
+
+def test_make_private_goes_ahead_only_on_the_pages_own_yes(client, owner, shared):
+    url = reverse("sharing_make_private")
+    assert client.post(url, {"confirm": "no"}).status_code == 200
+    assert AlbumMember.objects.filter(album=shared).exists()
+    assert client.post(url, {"confirm": "yes"})["Location"] == reverse("sharing_overview")
+    assert not AlbumMember.objects.filter(album=shared).exists()

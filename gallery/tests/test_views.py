@@ -13,7 +13,7 @@ from django.utils import timezone
 from gallery.models import Album, Photo
 from gallery.services import albums as album_services
 from gallery.services import photos as photo_services
-from gallery.tests.factories import jpeg_bytes
+from gallery.tests.factories import jpeg_bytes, page_upload, page_uploader_client
 
 XSS = '<script>alert("boo")</script>'
 
@@ -279,33 +279,53 @@ def test_upload_without_files_shows_an_error(owner_client):
     assert b"Choose one or more photos" in response.content
 
 
-def post_json_upload(client, file, album=None):
-    data = {"file": file}
-    if album is not None:
-        data["album"] = str(album.public_id)
-    return client.post(reverse("upload"), data, headers={"accept": "application/json"})
+def test_upload_page_sends_its_js_to_the_api(owner_client):
+    html = owner_client.get(reverse("upload")).content.decode()
+    assert f'data-upload-url="{reverse("api_photo_list")}"' in html
+    assert 'id="upload-tile-widths"' in html
 
 
-def test_json_upload_created_then_duplicate_then_rejected(owner_client, owner, media_dir):
+def test_the_upload_page_no_longer_answers_json(owner_client, owner, media_dir):
+    # The page's second, unthrottled JSON endpoint is gone: a request asking for JSON
+    # gets what the plain form gets, a redirect, and no JSON shape of its own.
+    response = owner_client.post(
+        reverse("upload"), {"file": upload_file(5)}, headers={"accept": "application/json"}
+    )
+    assert response.status_code == 302
+    assert not response["Content-Type"].startswith("application/json")
+
+
+def test_page_uploads_need_the_csrf_header(owner, media_dir):
+    client = page_uploader_client(owner)
+    del client.defaults["HTTP_X_CSRFTOKEN"]
+    refused = page_upload(client, upload_file(4))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+    assert not Photo.objects.exists()
+
+
+def test_page_upload_created_then_duplicate_then_rejected(owner, media_dir):
     from pathlib import Path
 
-    first = post_json_upload(owner_client, upload_file(7, "beach.jpg"))
+    client = page_uploader_client(owner)
+    first = page_upload(client, upload_file(7, "beach.jpg"))
     assert first.status_code == 201
     body = first.json()
     photo = Photo.objects.get(owner=owner)
-    assert body["created"] is True
-    assert body["photo"]["id"] == str(photo.public_id)
-    assert body["photo"]["url"] == reverse("photo_detail", args=[photo.public_id])
-    assert 'class="tile"' in body["html"] and str(photo.public_id) in body["html"]
+    assert body["duplicate"] is False and body["restored"] is False
+    assert body["id"] == str(photo.public_id)
+    assert body["web_url"] == "http://testserver" + reverse("photo_detail", args=[photo.public_id])
+    # What the page's JS builds the new grid tile from.
+    assert body["urls"]["thumb"] and body["urls"]["mobile"] and body["status"] == "ready"
 
-    again = post_json_upload(owner_client, upload_file(7, "beach-copy.jpg"))
+    again = page_upload(client, upload_file(7, "beach-copy.jpg"))
     assert again.status_code == 200
-    assert again.json()["created"] is False
-    assert again.json()["photo"]["url"] == body["photo"]["url"]
+    assert again.json()["duplicate"] is True
+    assert again.json()["web_url"] == body["web_url"]
 
     files_before = sorted(p for p in Path(media_dir).rglob("*") if p.is_file())
     text = SimpleUploadedFile("readme.txt", b"hello, not an image", content_type="image/jpeg")
-    rejected = post_json_upload(owner_client, text)
+    rejected = page_upload(client, text)
     assert rejected.status_code == 415
     assert rejected.json()["code"] == "unsupported_type"
     assert len(rejected.json()["detail"]) > 10
@@ -313,18 +333,32 @@ def test_json_upload_created_then_duplicate_then_rejected(owner_client, owner, m
     assert sorted(p for p in Path(media_dir).rglob("*") if p.is_file()) == files_before
 
 
-def test_json_upload_goes_to_the_chosen_album(owner_client, owner, media_dir):
+def test_page_upload_of_a_trashed_photo_says_it_was_restored(owner, media_dir):
+    client = page_uploader_client(owner)
+    first = page_upload(client, upload_file(8))
+    photo = Photo.objects.get(owner=owner)
+    photo_services.photo_trash(user=owner, photo=photo)
+    again = page_upload(client, upload_file(8))
+    assert again.status_code == 200
+    assert again.json()["restored"] is True and again.json()["duplicate"] is True
+    assert again.json()["id"] == first.json()["id"]
+    photo.refresh_from_db()
+    assert photo.deleted_at is None
+
+
+def test_page_upload_goes_to_the_chosen_album(owner, media_dir):
     album = album_services.album_create(owner=owner, title="Garden")
-    response = post_json_upload(owner_client, upload_file(3), album=album)
+    response = page_upload(page_uploader_client(owner), upload_file(3), album=album)
     assert response.status_code == 201
     assert Photo.objects.get(owner=owner).album == album
 
 
-def test_json_upload_into_someone_elses_album_is_refused(client, owner, stranger, media_dir):
-    client.force_login(stranger)
-    response = post_json_upload(client, upload_file(3), album=default_album(owner))
+def test_page_upload_into_someone_elses_album_is_refused(owner, stranger, media_dir):
+    client = page_uploader_client(stranger)
+    response = page_upload(client, upload_file(3), album=default_album(owner))
     assert response.status_code == 404
     assert json.loads(response.content)["code"] == "album_not_found"
+    assert "does not exist any more" in response.json()["detail"]
     assert not Photo.objects.exists()
 
 
@@ -388,6 +422,12 @@ def test_owner_moves_and_renames_a_photo(owner_client, owner, uploaded_photo):
     photo.refresh_from_db()
     assert photo.title == "Sunset"
     assert photo.album == album
+
+    # A move sends no title: the title stays.
+    home = default_album(owner)
+    owner_client.post(reverse("photo_edit", args=[photo.public_id]), {"album": str(home.public_id)})
+    photo.refresh_from_db()
+    assert (photo.album, photo.title) == (home, "Sunset")
 
 
 def test_moving_to_someone_elses_album_is_refused(owner_client, owner, stranger, uploaded_photo):

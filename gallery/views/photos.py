@@ -3,14 +3,15 @@ helpers every gallery page shares.
 """
 
 from urllib.parse import urlencode
+from uuid import UUID
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,7 @@ from accounts.typing import AuthenticatedHttpRequest
 from gallery import permissions
 from gallery.forms import PhotoEditForm, UploadForm
 from gallery.imaging.sniff import ImageRejected
-from gallery.media import media_url
+from gallery.imaging.variants import VARIANT_SIZES
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors.albums import albums_for_upload
@@ -43,6 +44,14 @@ def _next_url(request, default: str) -> str:
 
 def error_messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def form_error_messages(request: HttpRequest, form: forms.Form) -> None:
+    """Each of a form's messages, shown on the next page as a service's message would be."""
+    for errors in form.errors.as_data().values():
+        for error in errors:
+            for message in error.messages:
+                messages.error(request, message)
 
 
 def _pop_undo(request):
@@ -74,27 +83,6 @@ def bad_cursor(request, exc):
     )
 
 
-def _photo_json(request, photo) -> dict:
-    return {
-        "id": str(photo.public_id),
-        "title": photo.title,
-        "url": reverse("photo_detail", args=[photo.public_id]),
-        # "processing" while a worker makes the variants: no thumbnail until then.
-        "status": "processing" if photo.status == photo.Status.PENDING else photo.status,
-        "thumb": media_url(photo=photo, variant="thumb", user=request.user)
-        if photo.is_ready
-        else "",
-        "width": photo.width,
-        "height": photo.height,
-        "taken_at": photo.taken_at.isoformat(),
-        "album": str(photo.album.public_id),
-    }
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 # --- Timeline and albums ----------------------------------------------------------------------
 
 
@@ -117,12 +105,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Upload page. The JS uploader posts one file per request and reads JSON; the plain
-    form posts many files at once and gets a redirect with messages."""
+    """Upload page. Its JS posts one file per request to POST /api/photos/ (the API's
+    throttle and error shape, one upload path to maintain); without JS the form posts
+    many files here at once and gets a redirect with messages."""
     # Own albums plus those shared with the uploader as a contributor.
     albums = albums_for_upload(user=request.user)
-    if request.method == "POST" and _wants_json(request):
-        return _upload_one_json(request)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, albums=albums)
         if form.is_valid():
@@ -134,39 +121,13 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial = next((a for a in albums if str(a.public_id) == wanted), default)
         form = UploadForm(albums=albums, initial={"album": initial})
         status = 200
-    context = {"form": form, "max_mb": settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024)}
-    return render(request, "gallery/upload.html", context, status=status)
-
-
-def _upload_one_json(request):
-    file = request.FILES.get("file")
-    if file is None:
-        return JsonResponse({"detail": "Choose a file to upload.", "code": "no_file"}, status=400)
-    album = None
-    if request.POST.get("album"):
-        try:
-            # Whether the uploader may add photos there (owner or contributor) is
-            # photo_upload's decision.
-            album = album_selectors.album_for_viewer(
-                user=request.user, public_id=request.POST["album"]
-            )
-        except Http404:
-            detail = "That album does not exist any more. Reload the page and choose another."
-            return JsonResponse({"detail": detail, "code": "album_not_found"}, status=404)
-    try:
-        result = photo_services.photo_upload(owner=request.user, file=file, album=album)
-    except ImageRejected as exc:
-        return JsonResponse({"detail": str(exc), "code": exc.code}, status=exc.status)
-    except ValidationError as exc:
-        return JsonResponse({"detail": error_messages(exc), "code": "invalid"}, status=400)
-    body = {
-        "photo": _photo_json(request, result.photo),
-        "created": result.created,
-        # Same bytes as a photo in the trash: the upload brought it back.
-        "restored": result.restored,
+    context = {
+        "form": form,
+        "max_mb": settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024),
+        # The JS builds the grid tiles of new uploads; srcset needs the variants' widths.
+        "tile_widths": {name: VARIANT_SIZES[name][0] for name in ("thumb", "mobile")},
     }
-    body["html"] = render_to_string("gallery/_tile.html", {"photo": result.photo}, request)
-    return JsonResponse(body, status=201 if result.created else 200)
+    return render(request, "gallery/upload.html", context, status=status)
 
 
 def _upload_many(request, form):
@@ -226,21 +187,15 @@ def photo_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
 
 @login_required
 @require_POST
-def photo_edit(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+def photo_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Rename and/or move a photo; only the fields present in the POST change."""
     photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
     form = PhotoEditForm(request.POST, albums=album_selectors.albums_for_owner(user=request.user))
     detail_url = reverse("photo_detail", args=[photo.public_id])
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_error_messages(request, form)
         return HttpResponseRedirect(_next_url(request, detail_url))
-    changes = {}
-    if "title" in request.POST:
-        changes["title"] = form.cleaned_data["title"]
-    if request.POST.get("album"):
-        changes["album"] = form.cleaned_data["album"]
+    changes = form.changes()
     try:
         photo = photo_services.photo_update(user=request.user, photo=photo, **changes)
     except ValidationError as exc:

@@ -2,7 +2,7 @@
 shared with me, the overview and "make everything private".
 """
 
-from datetime import datetime, time, timedelta
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,37 +14,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
-from gallery.forms import OwnPhotosSharingForm
+from gallery.forms import (
+    AlbumAudienceForm,
+    AlbumMemberAddForm,
+    AlbumMemberUpdateForm,
+    CircleForm,
+    InvitationAnswerForm,
+    InvitationForm,
+    MakePrivateForm,
+    OwnPhotosSharingForm,
+    ReturnToForm,
+    ShareLinkCreateForm,
+)
 from gallery.models import AlbumMember, Audience, Circle
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import sharing as sharing_selectors
 from gallery.services import sharing as sharing_services
-from gallery.views.photos import error_messages
-
-
-def _checked(request, name: str) -> bool:
-    return request.POST.get(name) in {"on", "1", "true", "yes"}
-
-
-def _parse_date_end(value: str):
-    """A date typed in a form means "until the end of that day" in the site's time zone."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise ValidationError("Enter the date as YYYY-MM-DD.") from None
-    moment = datetime.combine(day + timedelta(days=1), time.min)
-    return timezone.make_aware(moment)
-
+from gallery.views.photos import error_messages, form_error_messages
 
 # --- share dialog --------------------------------------------------------------------------
 
 
 @login_required
 @require_GET
-def album_share(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+def album_share(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
     created = request.session.pop("pikoshi_new_link", None)
     new_link_url = None
@@ -63,7 +56,9 @@ def album_share(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespon
             if album.audience == Audience.PUBLIC
             else None
         ),
-        "default_expiry": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "default_expiry": timezone.localdate(
+            sharing_services.share_link_default_expiry()
+        ).isoformat(),
         "now": timezone.now(),
     }
     return render(request, "gallery/sharing/album_share.html", context)
@@ -71,16 +66,12 @@ def album_share(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespon
 
 @login_required
 @require_POST
-def album_share_audience(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+def album_share_audience(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    form = AlbumAudienceForm(request.POST)
+    form.is_valid()  # free text and checkboxes: always valid; the service judges the audience
     try:
-        sharing_services.album_sharing_update(
-            user=request.user,
-            album=album,
-            audience=request.POST.get("audience") or None,
-            share_camera=_checked(request, "share_camera"),
-            share_location=_checked(request, "share_location"),
-        )
+        sharing_services.album_sharing_update(user=request.user, album=album, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
     else:
@@ -90,21 +81,25 @@ def album_share_audience(request: AuthenticatedHttpRequest, public_id: str) -> H
 
 @login_required
 @require_POST
-def album_member_add(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+def album_member_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    form = AlbumMemberAddForm(request.POST)
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return redirect("album_share", public_id=album.public_id)
     try:
         contact = sharing_selectors.connection_for(
-            user=request.user, contact_uuid=request.POST.get("user", "")
+            user=request.user, contact_uuid=form.cleaned_data["user"]
         ).contact
     except Http404:
-        contact = None
+        contact = None  # album_member_add says why: not one of the owner's connections
     try:
         sharing_services.album_member_add(
             user=request.user,
             album=album,
             member=contact,
-            role=request.POST.get("role") or AlbumMember.Role.VIEWER,
-            until=_parse_date_end(request.POST.get("until", "")),
+            role=form.cleaned_data["role"],
+            until=form.cleaned_data["until"],
         )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
@@ -116,17 +111,18 @@ def album_member_add(request: AuthenticatedHttpRequest, public_id: str) -> HttpR
 @login_required
 @require_POST
 def album_member_update(
-    request: AuthenticatedHttpRequest, public_id: str, user_uuid: str
+    request: AuthenticatedHttpRequest, public_id: UUID, user_uuid: UUID
 ) -> HttpResponse:
     membership = sharing_selectors.membership_for_sharer(
         user=request.user, album_public_id=public_id, user_uuid=user_uuid
     )
+    form = AlbumMemberUpdateForm(request.POST)
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return redirect("album_share", public_id=membership.album.public_id)
     try:
         sharing_services.album_member_update(
-            user=request.user,
-            membership=membership,
-            role=request.POST.get("role") or None,
-            until=_parse_date_end(request.POST.get("until", "")),
+            user=request.user, membership=membership, **form.changes()
         )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
@@ -138,36 +134,29 @@ def album_member_update(
 @login_required
 @require_POST
 def album_member_remove(
-    request: AuthenticatedHttpRequest, public_id: str, user_uuid: str
+    request: AuthenticatedHttpRequest, public_id: UUID, user_uuid: UUID
 ) -> HttpResponse:
     membership = sharing_selectors.membership_for_sharer(
         user=request.user, album_public_id=public_id, user_uuid=user_uuid
     )
     sharing_services.album_member_remove(user=request.user, membership=membership)
     messages.success(request, f"{membership.user} no longer sees this album.")
-    if request.POST.get("next") == "overview":
+    if ReturnToForm(request.POST).to_overview():
         return redirect("sharing_overview")
     return redirect("album_share", public_id=membership.album.public_id)
 
 
 @login_required
 @require_POST
-def share_link_create(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+def share_link_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    form = ShareLinkCreateForm(request.POST)
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return redirect("album_share", public_id=album.public_id)
     try:
-        expires = request.POST.get("expires", "")
-        expires_at = None if _checked(request, "never_expires") else _parse_date_end(expires)
-        if expires_at is None and not _checked(request, "never_expires"):
-            expires_at = sharing_services.DEFAULT
         created = sharing_services.share_link_create(
-            user=request.user,
-            album=album,
-            label=request.POST.get("label", ""),
-            expires_at=expires_at,
-            password=request.POST.get("password", ""),
-            allow_download=_checked(request, "allow_download"),
-            share_camera=_checked(request, "share_camera"),
-            share_location=_checked(request, "share_location"),
+            user=request.user, album=album, **form.link_options()
         )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
@@ -183,11 +172,11 @@ def share_link_create(request: AuthenticatedHttpRequest, public_id: str) -> Http
 
 @login_required
 @require_POST
-def share_link_revoke(request: AuthenticatedHttpRequest, link_id: str) -> HttpResponse:
+def share_link_revoke(request: AuthenticatedHttpRequest, link_id: UUID) -> HttpResponse:
     link = sharing_selectors.link_for_sharer(user=request.user, public_id=link_id)
     sharing_services.share_link_revoke(user=request.user, link=link)
     messages.success(request, "Link revoked. It stopped working for everyone who has it.")
-    if request.POST.get("next") == "overview":
+    if ReturnToForm(request.POST).to_overview():
         return redirect("sharing_overview")
     return redirect("album_share", public_id=link.album.public_id)
 
@@ -210,11 +199,13 @@ def connections(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def connection_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    form.is_valid()  # free text: always valid; the service judges the address and circle
     try:
         invitation = sharing_services.invitation_create(
             inviter=request.user,
-            email=request.POST.get("email", ""),
-            circle=request.POST.get("circle") or Circle.FRIEND,
+            email=form.cleaned_data["email"],
+            circle=form.cleaned_data["circle"],
         )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
@@ -225,15 +216,15 @@ def connection_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_accept(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, invitation_id: UUID) -> HttpResponse:
     invitation = sharing_selectors.invitation_for_invitee(
         user=request.user, public_id=invitation_id
     )
+    form = InvitationAnswerForm(request.POST)
+    form.is_valid()  # free text: always valid; the service judges the circle
     try:
         sharing_services.invitation_accept(
-            user=request.user,
-            invitation=invitation,
-            circle=request.POST.get("circle") or Circle.FRIEND,
+            user=request.user, invitation=invitation, circle=form.cleaned_data["circle"]
         )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
@@ -244,7 +235,7 @@ def invitation_accept(request: AuthenticatedHttpRequest, invitation_id: str) -> 
 
 @login_required
 @require_POST
-def invitation_decline(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, invitation_id: UUID) -> HttpResponse:
     invitation = sharing_selectors.invitation_for_invitee(
         user=request.user, public_id=invitation_id
     )
@@ -255,7 +246,7 @@ def invitation_decline(request: AuthenticatedHttpRequest, invitation_id: str) ->
 
 @login_required
 @require_POST
-def invitation_cancel(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
+def invitation_cancel(request: AuthenticatedHttpRequest, invitation_id: UUID) -> HttpResponse:
     invitation = sharing_selectors.invitation_for_inviter(
         user=request.user, public_id=invitation_id
     )
@@ -266,11 +257,13 @@ def invitation_cancel(request: AuthenticatedHttpRequest, invitation_id: str) -> 
 
 @login_required
 @require_POST
-def connection_update(request: AuthenticatedHttpRequest, user_uuid: str) -> HttpResponse:
+def connection_update(request: AuthenticatedHttpRequest, user_uuid: UUID) -> HttpResponse:
     connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
+    form = CircleForm(request.POST)
+    form.is_valid()  # free text: always valid; the service judges the circle
     try:
         sharing_services.connection_update(
-            user=request.user, connection=connection, circle=request.POST.get("circle", "")
+            user=request.user, connection=connection, circle=form.cleaned_data["circle"]
         )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
@@ -281,7 +274,7 @@ def connection_update(request: AuthenticatedHttpRequest, user_uuid: str) -> Http
 
 @login_required
 @require_POST
-def connection_remove(request: AuthenticatedHttpRequest, user_uuid: str) -> HttpResponse:
+def connection_remove(request: AuthenticatedHttpRequest, user_uuid: UUID) -> HttpResponse:
     connection = sharing_selectors.connection_for(user=request.user, contact_uuid=user_uuid)
     sharing_services.connection_remove(user=request.user, connection=connection)
     messages.success(request, f"You are no longer connected with {connection.contact}.")
@@ -315,7 +308,7 @@ def sharing_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sharing_make_private(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
+    if request.method == "POST" and MakePrivateForm(request.POST).is_valid():
         result = sharing_services.sharing_make_everything_private(user=request.user)
         messages.success(
             request,
@@ -328,7 +321,7 @@ def sharing_make_private(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def album_contributor_sharing(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+def album_contributor_sharing(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A member's own switches for the photos they put in this album."""
     album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
     form = OwnPhotosSharingForm(request.POST)

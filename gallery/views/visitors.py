@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gallery import media, permissions
+from gallery.forms import LinkPasswordForm
 from gallery.selectors import visitors as visitor_selectors
 from gallery.services import visitors as visitor_services
 from pikoshi.clientip import client_ip
@@ -41,9 +42,11 @@ def share_link(request: HttpRequest, token: str) -> HttpResponse:
         error = ""
         status = 200
         if request.method == "POST":
+            form = LinkPasswordForm(request.POST)
+            form.is_valid()  # one free-text box: always valid; the service judges it
             try:
                 ok = visitor_services.share_link_check_password(
-                    link=link, password=request.POST.get("password", ""), client=client_ip(request)
+                    link=link, password=form.cleaned_data["password"], client=client_ip(request)
                 )
             except visitor_services.TooManyAttempts:
                 ok, status = False, 429

@@ -27,7 +27,12 @@ from gallery.selectors import photos as photo_selectors
 from gallery.services import photos as photo_services
 from gallery.services.albums import album_ensure_default
 from gallery.tests import imagegen
-from gallery.tests.factories import media_root_fixture, stored_files  # noqa: F401
+from gallery.tests.factories import (  # noqa: F401
+    media_root_fixture,
+    page_upload,
+    page_uploader_client,
+    stored_files,
+)
 
 IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -121,9 +126,7 @@ def exercise_the_site(owner, *, seed: int) -> None:
     assert response["Location"] == reverse("home")
     for name in ("home", "album_list", "upload", "trash", "shared_with_me"):
         assert browser.get(reverse(name)).status_code == 200, name
-    response = browser.post(
-        reverse("upload"), {"file": jpeg_file(seed)}, headers={"accept": "application/json"}
-    )
+    response = page_upload(browser, jpeg_file(seed))  # the upload page's way
     assert response.status_code == 201, response.content[:300]
     api = Client(headers={"authorization": f"Bearer {token_pair_issue(user=owner).access}"})
     assert api.post(reverse("api_photo_list"), {"file": jpeg_file(seed + 1)}).status_code == 201
@@ -206,13 +209,10 @@ def test_lost_database_answers_503_json_to_the_api_and_the_uploader(owner, monke
         headers={"authorization": f"Bearer {token_pair_issue(user=owner).access}"},
         raise_request_exception=False,
     )
-    page = Client(raise_request_exception=False)
-    page.force_login(owner)
+    page = page_uploader_client(owner, raise_request_exception=False)
     answers = [
         api.post(reverse("api_photo_list"), {"file": jpeg_file(1)}),
-        page.post(
-            reverse("upload"), {"file": jpeg_file(2)}, headers={"accept": "application/json"}
-        ),
+        page_upload(page, jpeg_file(2)),
     ]
     for response in answers:
         assert response.status_code == 503
@@ -330,7 +330,7 @@ if IS_POSTGRES:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("endpoint", ["html", "api"])
+@pytest.mark.parametrize("endpoint", ["page", "api"])
 def test_storage_failure_mid_upload_leaves_no_row_and_no_file(
     owner, media_root, monkeypatch, settings, endpoint
 ):
@@ -348,12 +348,9 @@ def test_storage_failure_mid_upload_leaves_no_row_and_no_file(
         return real_save(name, content)
 
     monkeypatch.setattr(storage, "_save", failing_save)
-    if endpoint == "html":
-        client = Client(raise_request_exception=False)
-        client.force_login(owner)
-        response = client.post(
-            reverse("upload"), {"file": jpeg_file(1)}, headers={"accept": "application/json"}
-        )
+    if endpoint == "page":
+        client = page_uploader_client(owner, raise_request_exception=False)
+        response = page_upload(client, jpeg_file(1))
     else:
         client = Client(
             headers={"authorization": f"Bearer {token_pair_issue(user=owner).access}"},

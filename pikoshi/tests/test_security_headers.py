@@ -73,9 +73,18 @@ def world(make_user, media_root):
     ).photo
     photo_services.photo_trash(user=owner, photo=trashed)
     sharing_services.album_member_add(user=owner, album=album, member=guest, role="contributor")
-    link = sharing_services.share_link_create(user=owner, album=album, label=PAYLOADS["link_label"])
+    link = sharing_services.share_link_create(
+        user=owner,
+        album=album,
+        label=PAYLOADS["link_label"],
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     locked = sharing_services.share_link_create(
-        user=owner, album=album, label=PAYLOADS["link_label"], password="open sesame 42"
+        user=owner,
+        album=album,
+        label=PAYLOADS["link_label"],
+        password="open sesame 42",
+        expires_at=sharing_services.share_link_default_expiry(),
     )
     sharing_services.invitation_create(inviter=owner, email=PAYLOADS["invitation_email"])
     return {

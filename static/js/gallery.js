@@ -100,6 +100,7 @@
     const results = status.querySelector("[data-upload-results]");
     const summary = status.querySelector("[data-upload-summary]");
     const dropZone = form.querySelector("[data-drop-zone]");
+    const tileWidths = JSON.parse(document.getElementById("upload-tile-widths").textContent);
     const queue = [];
     const counts = { done: 0, duplicate: 0, failed: 0, total: 0 };
     let inFlight = 0;
@@ -146,6 +147,50 @@
       updateSummary();
     }
 
+    // Alt text like the server's tiles: the title, else the day it was taken. taken_at
+    // comes in the site's time zone, so its first ten characters are that day.
+    function altText(photo) {
+      if (photo.title) return photo.title;
+      const [year, month, day] = photo.taken_at.slice(0, 10).split("-").map(Number);
+      const date = new Date(Date.UTC(year, month - 1, day));
+      const format = { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" };
+      return `Photo taken ${date.toLocaleDateString("en-GB", format)}`;
+    }
+
+    // The same markup as templates/gallery/_tile.html, from the API's answer.
+    function tile(photo) {
+      const link = document.createElement("a");
+      link.className = "tile";
+      link.href = photo.web_url;
+      const urls = photo.urls || {};
+      if (urls.thumb) {
+        const img = document.createElement("img");
+        img.src = urls.thumb;
+        img.srcset = ["thumb", "mobile"]
+          .filter((name) => urls[name])
+          .map((name) => `${urls[name]} ${tileWidths[name]}w`)
+          .join(", ");
+        img.sizes = "(max-width: 640px) 34vw, 180px";
+        img.width = 300;
+        img.height = 200;
+        img.alt = altText(photo);
+        img.loading = "lazy";
+        img.decoding = "async";
+        link.append(img);
+      } else {
+        const pending = document.createElement("span");
+        pending.className = "tile-pending";
+        pending.setAttribute("role", "img");
+        pending.setAttribute("aria-label", altText(photo));
+        pending.dataset.status = photo.status;
+        pending.textContent = photo.status === "failed" ? "Could not be processed" : "Processing…";
+        link.append(pending);
+      }
+      return link;
+    }
+
+    // One upload path for the page and the apps: POST /api/photos/ with the session
+    // cookie and the CSRF header, answered in the API's shape ({"detail", "code"} on errors).
     function send(item) {
       inFlight += 1;
       const { file, ui } = item;
@@ -153,7 +198,7 @@
       data.append("file", file, file.name);
       if (albumSelect) data.append("album", albumSelect.value);
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
+      xhr.open("POST", form.dataset.uploadUrl);
       xhr.setRequestHeader("X-CSRFToken", csrf);
       xhr.setRequestHeader("Accept", "application/json");
       xhr.responseType = "json";
@@ -163,15 +208,14 @@
       };
       xhr.onload = () => {
         const body = xhr.response || {};
-        if (xhr.status < 300 && !body.photo) {
-          // Redirected to the sign-in page: the session ended while the page was open.
+        if (xhr.status === 401 || (xhr.status < 300 && !body.id)) {
           finish(ui, "error", "You were signed out. Reload the page, sign in and try again.");
         } else if (xhr.status === 201) {
           finish(ui, "done", "Uploaded");
-          if (body.html) results.insertAdjacentHTML("beforeend", body.html);
+          results.append(tile(body));
         } else if (xhr.status === 200) {
           const text = body.restored ? "Was in the trash — restored" : "Already in your library";
-          finish(ui, "duplicate", text, body.photo && body.photo.url);
+          finish(ui, "duplicate", text, body.web_url);
         } else if (xhr.status === 403) {
           finish(ui, "error", "Your session expired. Reload the page and try again.");
         } else if (body.detail) {
