@@ -171,3 +171,117 @@ def gif(*, animated: bool = True) -> bytes:
 def png_chunk(kind: bytes, body: bytes) -> bytes:
     crc = zlib.crc32(kind + body) & 0xFFFFFFFF
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+
+def _jpeg_segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def _jpeg_planted_head() -> bytes:
+    """Every APPn and COM a JPEG may carry, each holding the marker, the place or the
+    camera: JFIF with a payload, JFXX, XMP, FPXR, IPTC, an Adobe block with a tail."""
+    return b"".join(
+        [
+            _jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + MARKER),
+            _jpeg_segment(0xE0, b"JFXX\x00\x10" + MARKER),
+            _jpeg_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + xmp()),
+            _jpeg_segment(0xE2, b"FPXR\x00\x00" + MARKER + MAKE.encode()),
+            _jpeg_segment(0xE2, b"MPF\x00" + MARKER),
+            _jpeg_segment(0xED, b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + MARKER + XMP_LATITUDE),
+            _jpeg_segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01" + MARKER),
+            _jpeg_segment(0xEF, MARKER),
+            _jpeg_segment(0xFE, b"COM " + MARKER + b" " + MODEL.encode()),
+        ]
+    )
+
+
+def _second_exif() -> bytes:
+    return _jpeg_segment(0xE1, b"Exif\x00\x00" + exif(marker=MARKER).tobytes())
+
+
+def jpeg(*, image: Image.Image, orientation: int, progressive: bool = False) -> bytes:
+    """A JPEG with EXIF (GPS, camera, marker) and every other segment planted; progressive
+    ones also get a COM and a second APP1 Exif with a GPS IFD between their scans, and
+    both get a COM after the last scan and a whole second JPEG appended."""
+    out = io.BytesIO()
+    image.save(
+        out,
+        "JPEG",
+        quality=90,
+        progressive=progressive,
+        exif=exif(orientation=orientation).tobytes(),
+    )
+    data = out.getvalue()
+    assert data[:4] == b"\xff\xd8\xff\xe0"  # Pillow's own JFIF APP0 comes first: replace it
+    (app0,) = struct.unpack(">H", data[4:6])
+    data = data[:2] + _jpeg_planted_head() + data[4 + app0 :]
+    scans = [i for i in range(len(data) - 1) if data[i : i + 2] == b"\xff\xda"]
+    if progressive:
+        assert len(scans) > 2
+        between = _jpeg_segment(0xFE, MARKER) + _second_exif()
+        data = data[: scans[2]] + between + data[scans[2] :]
+    end = data.rindex(b"\xff\xd9")
+    data = data[:end] + _jpeg_segment(0xFE, MARKER) + data[end:]
+    appended = io.BytesIO()
+    imagegen.solid((16, 16)).save(appended, "JPEG", exif=exif().tobytes())
+    return data + appended.getvalue()
+
+
+def png(*, image: Image.Image, orientation: int) -> bytes:
+    """A PNG with eXIf, tEXt, zTXt, iTXt (XMP), tIME, a C2PA caBX, private ancillary
+    chunks and an iCCP whose name is the marker."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", MARKER.decode() + " " + MAKE)
+    info.add_text("Description", MARKER.decode(), zip=True)
+    info.add_itxt("XML:com.adobe.xmp", xmp().decode())
+    info.add_itxt("Author", MARKER.decode(), lang="en", tkey="Author", zip=True)
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info, exif=exif(orientation=orientation).tobytes())
+    data = out.getvalue()
+    ihdr_end = 8 + 12 + 13
+    profile = zlib.compress(imagegen.display_p3_profile())
+    planted = (
+        png_chunk(b"iCCP", MARKER[:70] + b"\x00\x00" + profile)
+        + png_chunk(b"caBX", b"jumb" + MARKER + MAKE.encode())
+        + png_chunk(b"prVt", MARKER + XMP_LATITUDE)
+        + png_chunk(b"tIME", b"\x07\xe8\x05\x06\x07\x08\x09")
+    )
+    data = data[:ihdr_end] + planted + data[ihdr_end:]
+    iend = data.rindex(b"IEND") - 4
+    tail = png_chunk(b"zzPv", MARKER) + png_chunk(b"tEXt", b"Late\x00" + MARKER)
+    return data[:iend] + tail + data[iend:]
+
+
+def _riff(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    body = b"WEBP" + b"".join(
+        kind + struct.pack("<I", len(b)) + b + (b"\x00" if len(b) & 1 else b"")
+        for kind, b in chunks
+    )
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def webp(*, image: Image.Image, orientation: int) -> bytes:
+    """An extended WebP with EXIF, XMP, a C2PA chunk and a private one, with an ICC
+    profile."""
+    out = io.BytesIO()
+    image.save(
+        out,
+        "WEBP",
+        quality=90,
+        exif=exif(orientation=orientation).tobytes(),
+        xmp=xmp(),
+        icc_profile=imagegen.display_p3_profile(),
+    )
+    data = out.getvalue()
+    chunks = []
+    pos = 12
+    while pos + 8 <= len(data):
+        kind = data[pos : pos + 4]
+        (size,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+        chunks.append((kind, data[pos + 8 : pos + 8 + size]))
+        pos += 8 + size + (size & 1)
+    assert chunks[0][0] == b"VP8X" and any(kind == b"XMP " for kind, _ in chunks)
+    chunks += [(b"C2PA", b"jumb" + MARKER + MAKE.encode()), (b"PRIV", MARKER + XMP_LATITUDE)]
+    return _riff(chunks)
