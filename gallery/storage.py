@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator
 from django.core.files.storage import Storage
 from django.db import transaction
 
+from accounts.models import User
 from gallery.imaging.variants import VARIANT_SIZES
-from gallery.models import Photo
+from gallery.models import Photo, SharedOriginal
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +32,28 @@ def file_storage() -> Storage:
     return Photo._meta.get_field("original").storage
 
 
-def variant_name(owner, photo: Photo, variant: str) -> str:
+def variant_name(owner: User, photo: Photo, variant: str) -> str:
     """Where a variant is stored: random per file, so a photo's public id is not enough to
     guess it."""
     return f"variants/{owner.uuid}/{photo.public_id}/{variant}-{secrets.token_urlsafe(16)}.webp"
 
 
+def shared_original_name(photo: Photo, *, keep_camera: bool, keep_location: bool) -> str:
+    """Where a stripped copy of the original is stored: in its own folder beside the
+    variants (a variant run sweeps only the files of the variant folder itself), random per
+    file like them."""
+    folder = variant_name(photo.owner, photo, "x").rsplit("/", 1)[0]
+    policy = f"c{int(keep_camera)}l{int(keep_location)}"
+    return (
+        f"{folder}/shared/original-{policy}-{secrets.token_urlsafe(16)}{photo.original_extension}"
+    )
+
+
 def photo_files(photo: Photo) -> list[str]:
-    """The names of every file stored for a photo."""
-    return [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
+    """The names of every file stored for a photo: original, variants, shared copies."""
+    names = [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
+    copies = SharedOriginal.objects.filter(photo_id=photo.pk).values_list("file", flat=True)
+    return [*names, *(name for name in copies if name)]
 
 
 def list_files(storage: Storage, path: str = "") -> Iterator[str]:
