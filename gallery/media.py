@@ -239,6 +239,7 @@ def media_view(request: HttpRequest, token: str) -> HttpResponseBase:
             link_public_id=subject_id, public_id=photo_id, original=original
         )
 
+    field: FieldFile
     if variant != ORIGINAL:
         field = photo.variant_file(variant)
     elif link is None:
@@ -253,6 +254,7 @@ def media_view(request: HttpRequest, token: str) -> HttpResponseBase:
         "Cache-Control": f"private, max-age={remaining}",
         "X-Content-Type-Options": "nosniff",
     }
+    response: HttpResponseBase
     if _not_modified(request, etag):
         response = HttpResponseNotModified()
         for key, value in headers.items():

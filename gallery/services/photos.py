@@ -387,6 +387,8 @@ def shared_original_ensure(*, photo: Photo, policy: permissions.DetailsPolicy) -
         existing = _shared_original(photo, **keep)
         if existing is not None:
             return existing
+        if not photo.original.name:
+            raise Http404("No such photo.")
         with storage.open(photo.original.name, "rb") as stream:
             data = stream.read()
         stripped = strip.strip_metadata(data, photo.mime_type, **keep)
