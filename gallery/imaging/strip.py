@@ -405,7 +405,12 @@ def _strip_gif(data: bytes) -> bytes:
     flags = data[10]
     pos = 13 + (3 * (2 ** ((flags & 7) + 1)) if flags & 0x80 else 0)
     out = [data[:pos]]
+    images = 0
     while True:
+        if pos >= len(data) and images:
+            # Writers that forget the trailer are common, and readers forgive them.
+            out.append(b"\x3b")
+            break
         introducer = data[pos]
         if introducer == 0x3B:  # trailer
             out.append(b"\x3b")
@@ -416,6 +421,7 @@ def _strip_gif(data: bytes) -> bytes:
             pos += 10 + (3 * (2 ** ((local & 7) + 1)) if local & 0x80 else 0)
             pos = _gif_sub_blocks(data, pos + 1)  # after the LZW minimum code size
             out.append(data[start:pos])
+            images += 1
             continue
         if introducer != 0x21:
             raise MetadataError("bad block")
