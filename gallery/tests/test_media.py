@@ -2,8 +2,11 @@ import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
+from accounts.models import User
 from gallery import media
 from gallery.services.photos import photo_trash
 from gallery.tests.factories import make_photo, media_root_fixture  # noqa: F401
@@ -323,7 +326,9 @@ def test_link_original_needs_allow_download(client, photo):
     )
 
 
-def test_link_original_loses_location_and_camera_unless_allowed(client, owner):
+def test_link_original_loses_location_and_camera_unless_allowed(
+    client: Client, owner: User
+) -> None:
     from gallery.tests.factories import jpeg_with_gps_bytes
 
     data = jpeg_with_gps_bytes()
@@ -344,7 +349,9 @@ def test_link_original_loses_location_and_camera_unless_allowed(client, owner):
     assert response["ETag"] != plain and response.status_code == 200
 
 
-def test_link_original_is_handed_to_nginx_only_as_its_stripped_copy(client, owner, settings):
+def test_link_original_is_handed_to_nginx_only_as_its_stripped_copy(
+    client: Client, owner: User, settings: Settings
+) -> None:
     from django.core.files.storage import default_storage
 
     from gallery.tests.factories import jpeg_with_gps_bytes
