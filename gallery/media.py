@@ -24,26 +24,29 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
+from django.db.models.fields.files import FieldFile
 from django.http import (
     FileResponse,
     Http404,
+    HttpRequest,
     HttpResponse,
     HttpResponseNotModified,
     HttpResponseRedirect,
 )
+from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.utils.cache import parse_etags
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, parse_etags
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
 from gallery import permissions
 from gallery.imaging.sniff import ACCEPTED_TYPES
-from gallery.imaging.strip import MetadataError, strip_metadata
+from gallery.imaging.strip import MetadataError
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo, ShareLink
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors import visitors as visitor_selectors
+from gallery.services import photos as photo_services
 
 logger = logging.getLogger(__name__)
 
@@ -129,12 +132,10 @@ def _read_token(token: str) -> tuple[uuid.UUID, str, str, uuid.UUID, int]:
 
 
 def _etag(photo: Photo, variant: str, name: str, link: ShareLink | None) -> str:
-    """Strong and per variant: the owner's original is its SHA-256; the rest name their bytes."""
+    """Strong and per file: the owner's original is its SHA-256; the rest (variants and the
+    stripped copies a link hands out, one stored file per policy) name their bytes."""
     if variant == ORIGINAL and link is None:
         return f'"{photo.sha256}"'
-    if variant == ORIGINAL:
-        # A link's copy of the original loses what its switches hold back: other bytes.
-        name = f"{name}:camera={link.share_camera}:location={link.share_location}"
     digest = hashlib.sha256(f"{photo.sha256}:{variant}:{name}".encode()).hexdigest()
     return f'"{digest[:40]}"'
 
@@ -168,22 +169,19 @@ def _open(photo: Photo, field):
         raise Http404("No such file.") from None
 
 
-def _stripped_original(photo: Photo, field, link: ShareLink) -> bytes:
-    """The original as a link holder gets it: camera and location only if the link allows
-    and, for a contributor's photo, the contributor too."""
+def _shared_original(photo: Photo, link: ShareLink) -> FieldFile:
+    """The stored copy of the original a link holder gets: camera and location only if the
+    link allows and, for a contributor's photo, the contributor too. Made on the first
+    request for its policy, then served like a variant."""
     policy = permissions.details_policy(user=None, album=link.album, link=link, photo=photo)
-    with _open(photo, field) as stream:
-        data = stream.read()
     try:
-        return strip_metadata(
-            data,
-            photo.mime_type,
-            keep_camera=policy.camera,
-            keep_location=policy.location,
-        )
+        return photo_services.shared_original_ensure(photo=photo, policy=policy).file
     except MetadataError:
         # Never hand out bytes we could not clean.
         logger.warning("Could not strip metadata of photo %s", photo.public_id)
+        raise Http404("No such file.") from None
+    except FileNotFoundError:
+        logger.error("Stored original missing for photo %s", photo.public_id)
         raise Http404("No such file.") from None
 
 
@@ -222,7 +220,7 @@ def _presigned_redirect(field, *, content_type: str, disposition: str, remaining
 
 
 @require_safe
-def media_view(request, token: str):
+def media_view(request: HttpRequest, token: str) -> HttpResponseBase:
     """Serve one file after checking the token's subject may see it; 404 for anything else."""
     photo_id, variant, kind, subject_id, remaining = _read_token(token)
     link = None
@@ -240,7 +238,13 @@ def media_view(request, token: str):
             link_public_id=subject_id, public_id=photo_id, original=original
         )
 
-    field = photo.original if variant == ORIGINAL else photo.variant_file(variant)
+    field: FieldFile
+    if variant != ORIGINAL:
+        field = photo.variant_file(variant)
+    elif link is None:
+        field = photo.original
+    else:
+        field = _shared_original(photo, link)
     if not field.name:
         raise Http404("No such file.")
     etag = _etag(photo, variant, field.name, link)
@@ -249,6 +253,7 @@ def media_view(request, token: str):
         "Cache-Control": f"private, max-age={remaining}",
         "X-Content-Type-Options": "nosniff",
     }
+    response: HttpResponseBase
     if _not_modified(request, etag):
         response = HttpResponseNotModified()
         for key, value in headers.items():
@@ -263,14 +268,16 @@ def media_view(request, token: str):
         )
     else:
         content_type = "image/webp"
-    headers["Content-Disposition"] = content_disposition_header(
-        variant == ORIGINAL, _file_name(photo, variant, owner=link is None)
+    # Never None here: a file name is always given.
+    headers["Content-Disposition"] = (
+        content_disposition_header(
+            variant == ORIGINAL, _file_name(photo, variant, owner=link is None)
+        )
+        or "inline"
     )
 
     accel = settings.PIKOSHI_X_ACCEL_REDIRECT
-    if variant == ORIGINAL and link is not None:
-        response = HttpResponse(_stripped_original(photo, field, link), content_type=content_type)
-    elif _redirects(field.storage):
+    if _redirects(field.storage):
         response = _presigned_redirect(
             field,
             content_type=content_type,

@@ -149,6 +149,34 @@ class Photo(models.Model):
         return {"thumb": self.thumb, "mobile": self.mobile, "display": self.display}[name]
 
 
+class SharedOriginal(models.Model):
+    """A photo's original as it is handed to others: stripped for one policy (camera and
+    location kept or not), made once, stored beside the variants and served like them.
+
+    Making one can take a HEIC re-encode of many seconds, so it is never done twice for
+    the same policy; `version` is `gallery.imaging.strip.VERSION` when it was made, and a
+    copy of an older version is made again rather than served."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="shared_originals")
+    keep_camera = models.BooleanField()
+    keep_location = models.BooleanField()
+    version = models.PositiveSmallIntegerField()
+    file = models.FileField(max_length=255)
+    bytes = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "keep_camera", "keep_location", "version"],
+                name="shared_original_once_per_policy",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.photo_id}: camera={self.keep_camera} location={self.keep_location}"
+
+
 # --- Sharing -------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.models import User
 from gallery.imaging.variants import VARIANT_SIZES
-from gallery.models import Photo
+from gallery.models import Photo, SharedOriginal
 from pikoshi.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -42,9 +42,22 @@ def variant_name(owner: User, photo: Photo, variant: str) -> str:
     return f"variants/{owner.uuid}/{photo.public_id}/{variant}-{secrets.token_urlsafe(16)}.webp"
 
 
+def shared_original_name(photo: Photo, *, keep_camera: bool, keep_location: bool) -> str:
+    """Where a stripped copy of the original is stored: in its own folder beside the
+    variants (a variant run sweeps only the files of the variant folder itself), random per
+    file like them."""
+    folder = variant_name(photo.owner, photo, "x").rsplit("/", 1)[0]
+    policy = f"c{int(keep_camera)}l{int(keep_location)}"
+    return (
+        f"{folder}/shared/original-{policy}-{secrets.token_urlsafe(16)}{photo.original_extension}"
+    )
+
+
 def photo_files(photo: Photo) -> list[str]:
-    """The names of every file stored for a photo."""
-    return [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
+    """The names of every file stored for a photo: original, variants, shared copies."""
+    names = [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
+    copies = SharedOriginal.objects.filter(photo_id=photo.pk).values_list("file", flat=True)
+    return [*names, *(name for name in copies if name)]
 
 
 def list_files(storage: Storage, path: str = "") -> Iterator[str]:

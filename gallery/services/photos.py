@@ -25,9 +25,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from gallery import permissions
+from gallery.imaging import strip
 from gallery.imaging.sniff import ImageRejected, check_size
 from gallery.imaging.variants import inspect_image, process_image
-from gallery.models import Album, Photo
+from gallery.models import Album, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
 from gallery.services.albums import album_ensure_default, album_fix_cover, refuse_nul
 from gallery.storage import (
@@ -36,6 +37,7 @@ from gallery.storage import (
     delete_files_after_commit,
     file_storage,
     photo_files,
+    shared_original_name,
     variant_name,
 )
 from gallery.tasks import render_variants
@@ -310,13 +312,14 @@ def photo_restore(*, user: User, photo: Photo) -> Photo:
 
 def photo_delete_forever(*, user: User, photo: Photo) -> None:
     """Delete a photo in the trash: the row now, every stored file once that commits."""
-    files = photo_files(photo)
     with transaction.atomic():
         # Locked, so a restore at the same moment either comes first (and this is a 404)
-        # or finds the photo gone.
+        # or finds the photo gone; a shared copy being made waits or comes first too, so
+        # the list of files below names it.
         Photo.objects.select_for_update().filter(pk=photo.pk).first()
         if not permissions.can_delete_forever(user, photo):
             raise Http404("No such photo in the trash.")
+        files = photo_files(photo)
         album_id = photo.album_id
         Photo.objects.filter(pk=photo.pk).delete()
         album_fix_cover(album_id)
@@ -334,6 +337,8 @@ def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
         if not batch:
             return count
         with transaction.atomic():
+            # Locked like photo_delete_forever, so no shared copy is made meanwhile.
+            list(Photo.objects.select_for_update().filter(pk__in=[p.pk for p in batch]))
             files = [name for photo in batch for name in photo_files(photo)]
             Photo.objects.filter(pk__in=[photo.pk for photo in batch]).delete()
             for album_id in sorted({photo.album_id for photo in batch}):
@@ -351,3 +356,60 @@ def trash_purge(*, older_than: timedelta) -> int:
     """Delete, for everyone, photos that have been in the trash longer than `older_than`."""
     cutoff = timezone.now() - older_than
     return photos_delete_forever(photos=Photo.objects.filter(deleted_at__lt=cutoff))
+
+
+# --- Shared originals ----------------------------------------------------------------------
+
+
+def _shared_original(photo: Photo, keep_camera: bool, keep_location: bool) -> SharedOriginal | None:
+    return SharedOriginal.objects.filter(
+        photo_id=photo.pk,
+        keep_camera=keep_camera,
+        keep_location=keep_location,
+        version=strip.VERSION,
+    ).first()
+
+
+def shared_original_ensure(*, photo: Photo, policy: permissions.DetailsPolicy) -> SharedOriginal:
+    """The original as others get it under `policy`, stripped once and then stored.
+
+    Stripping a 12 MP HEIC re-encodes it (tens of seconds of CPU), so it must not happen
+    per request: the first request makes the copy while it holds the photo's row lock, and
+    whoever waited for that lock finds the copy made. The caller has already decided that
+    the copy may be handed out (selectors and permissions.details_policy). Raises
+    strip.MetadataError when the original cannot be stripped (nothing is handed out then)
+    and Http404 when the photo is gone meanwhile.
+    """
+    keep = {"keep_camera": policy.camera, "keep_location": policy.location}
+    existing = _shared_original(photo, **keep)
+    if existing is not None:
+        return existing
+    storage = file_storage()
+    with transaction.atomic():
+        if Photo.objects.select_for_update().filter(pk=photo.pk).first() is None:
+            raise Http404("No such photo.")
+        existing = _shared_original(photo, **keep)
+        if existing is not None:
+            return existing
+        if not photo.original.name:
+            raise Http404("No such photo.")
+        with storage.open(photo.original.name, "rb") as stream:
+            data = stream.read()
+        stripped = strip.strip_metadata(data, photo.mime_type, **keep)
+        name = storage.save(shared_original_name(photo, **keep), ContentFile(stripped))
+        try:
+            with transaction.atomic():
+                copy = SharedOriginal.objects.create(
+                    photo=photo, version=strip.VERSION, file=name, bytes=len(stripped), **keep
+                )
+        except IntegrityError:
+            # Without row locks (SQLite) two requests can race; the first copy wins.
+            delete_files([name])
+            winner = _shared_original(photo, **keep)
+            if winner is None:
+                raise
+            return winner
+        except Exception:
+            delete_files([name])
+            raise
+    return copy

@@ -5,6 +5,8 @@ act on a transaction that never commits because the process was killed (SIGKILL,
 memory, a lost machine) or because its caller rolled it back. So instead of guarding each
 upload, `media_prune` lists what the photo folders hold, as healthchecks' pruneobjects
 does, and removes the files no row names once they are older than an upload can take.
+Every model with a FileField is read (Photo's original and variants, SharedOriginal's
+stripped copies, Export's archives), so a file type added later is known without a change.
 Every listed name is held in memory for the run: some 250 bytes per stored file.
 """
 

@@ -2,8 +2,11 @@ import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
+from accounts.models import User
 from gallery import media
 from gallery.services.photos import photo_trash
 from gallery.tests.factories import make_photo, media_root_fixture  # noqa: F401
@@ -323,7 +326,9 @@ def test_link_original_needs_allow_download(client, photo):
     )
 
 
-def test_link_original_loses_location_and_camera_unless_allowed(client, owner):
+def test_link_original_loses_location_and_camera_unless_allowed(
+    client: Client, owner: User
+) -> None:
     from gallery.tests.factories import jpeg_with_gps_bytes
 
     data = jpeg_with_gps_bytes()
@@ -333,23 +338,30 @@ def test_link_original_loses_location_and_camera_unless_allowed(client, owner):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"] == f'attachment; filename="photo-{photo.public_id}.jpg"'
-    exif, gps = _read_exif(response.content)
+    exif, gps = _read_exif(body(response))
     assert gps == {} and 0x010F not in exif
     assert response["ETag"] != f'"{photo.sha256}"'
 
     generous = _link(photo.album, allow_download=True, share_camera=True, share_location=True)
     response = get(client, media.media_url(photo=photo, variant="original", link=generous))
-    exif, gps = _read_exif(response.content)
+    exif, gps = _read_exif(body(response))
     assert gps and exif[0x010F] == "Pixelmaker"
     assert response["ETag"] != plain and response.status_code == 200
 
 
-def test_link_original_is_never_handed_to_nginx_unstripped(client, owner, settings):
+def test_link_original_is_handed_to_nginx_only_as_its_stripped_copy(
+    client: Client, owner: User, settings: Settings
+) -> None:
+    from django.core.files.storage import default_storage
+
     from gallery.tests.factories import jpeg_with_gps_bytes
 
     settings.PIKOSHI_X_ACCEL_REDIRECT = "/protected-media/"
     photo = make_photo(owner, original=jpeg_with_gps_bytes())
     link = _link(photo.album, allow_download=True)
     response = get(client, media.media_url(photo=photo, variant="original", link=link))
-    assert "X-Accel-Redirect" not in response
-    assert _read_exif(response.content)[1] == {}
+    (copy,) = photo.shared_originals.all()
+    assert response["X-Accel-Redirect"] == f"/protected-media/{copy.file.name}"
+    assert photo.original.name not in response["X-Accel-Redirect"]
+    with default_storage.open(copy.file.name, "rb") as stream:
+        assert _read_exif(stream.read())[1] == {}

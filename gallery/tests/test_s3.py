@@ -180,17 +180,21 @@ def test_stranger_gets_404_and_no_url_to_the_bucket(bucket, owner, stranger, cli
     assert "Location" not in response
 
 
-def test_share_link_originals_still_stream_through_django_without_metadata(bucket, owner, client):
+def test_share_link_originals_redirect_to_their_stripped_copy_in_the_bucket(bucket, owner, client):
     photo = photo_upload(owner=owner, file=jpeg_upload("camera.jpg", jpeg_with_gps_bytes())).photo
     link = share_link_create(
         user=owner, album=photo.album, allow_download=True, expires_at=share_link_default_expiry()
     ).link
     response = client.get(media.media_url(photo=photo, variant="original", link=link))
 
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment")
-    assert b"Pixelmaker" not in response.content
-    assert response.content[:2] == b"\xff\xd8"
+    assert response.status_code == 302
+    (copy,) = photo.shared_originals.all()
+    assert urlsplit(response["Location"]).path.endswith(copy.file.name)
+    fetched = follow(response)
+    assert fetched.status_code == 200
+    assert fetched.headers["content-disposition"].startswith("attachment")
+    assert b"Pixelmaker" not in fetched.content
+    assert fetched.content[:2] == b"\xff\xd8"
 
 
 # --- deletion -----------------------------------------------------------------------------

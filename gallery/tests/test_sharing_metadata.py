@@ -102,3 +102,24 @@ def test_truncated_jpeg_is_refused():
     data = tagged_image("JPEG")
     with pytest.raises(MetadataError):
         strip_metadata(data[:30], "image/jpeg", keep_camera=False, keep_location=False)
+
+
+def test_gif_without_a_trailer_is_stripped_and_closed() -> None:
+    from gallery.tests import planted
+
+    data = planted.gif()
+    assert data.endswith(b"\x3b")
+    out = strip_metadata(data[:-1], "image/gif", keep_camera=False, keep_location=False)
+    assert out.endswith(b"\x3b") and planted.leaks(out) == []
+    assert Image.open(io.BytesIO(out)).n_frames == 2
+
+
+def test_gif_cut_inside_its_first_image_is_refused() -> None:
+    from gallery.tests import planted
+
+    data = planted.gif()
+    first_image = data.index(b"\x2c\x00\x00\x00\x00")
+    with pytest.raises(MetadataError):
+        strip_metadata(
+            data[: first_image + 12], "image/gif", keep_camera=False, keep_location=False
+        )
