@@ -221,6 +221,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # allauth's session tracking, at most one write a minute per session.
     "accounts.middleware.UserSessionsMiddleware",
+    # Sets an SPA's renewed JWT cookies, or clears them on sign-out.
+    "accounts.middleware.AuthCookiesMiddleware",
 ]
 
 ROOT_URLCONF = "pikoshi.urls"
@@ -490,9 +492,15 @@ SIMPLE_JWT = {
     # Tokens carry a digest of the password hash: a password change or reset ends every
     # token pair handed out before it (a lost phone stops working once the password changes).
     "CHECK_REVOKE_TOKEN": True,
+    # Sign-out ends an access token at once, not at its expiry (accounts/api/tokens.py).
+    "AUTH_TOKEN_CLASSES": ("accounts.api.tokens.RevocableAccessToken",),
 }
 JWT_COOKIE_ACCESS = "pikoshi_access"
 JWT_COOKIE_REFRESH = "pikoshi_refresh"
+# How long a refresh cookie just rotated by an API call still authenticates the SPA's calls
+# that raced it (without new cookies), so parallel calls with one expired access cookie
+# are not 401s. 0 turns the grace off.
+PIKOSHI_REFRESH_REUSE_SECONDS = env_int("PIKOSHI_REFRESH_REUSE_SECONDS", 30, minimum=0)
 
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
@@ -521,7 +529,9 @@ SPECTACULAR_SETTINGS = {
         "**Single-page apps.** Post the refresh token to `POST /api/auth/cookie/` to move "
         "the pair into HttpOnly cookies, then call the API with those cookies and the "
         "`X-CSRFToken` header (from the `csrftoken` cookie) on unsafe methods. "
-        "`/api/auth/context/` says who is signed in and renews an expired access cookie.\n\n"
+        "`/api/auth/context/` says who is signed in; any call renews an expired access cookie "
+        "from the refresh cookie. `POST /api/auth/logout/` ends the tokens, the session and "
+        "the cookies.\n\n"
         '**Errors** are always `{"detail": "...", "code": "..."}` (validation errors '
         "add per-field `errors`). Media URLs in answers are absolute, signed and expire."
     ),
