@@ -85,6 +85,36 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins, each exactly `scheme://host[:port]` (http or https).
+
+    Strict like env_bool: `*`, `null`, a path, a wildcard or a typo stops start-up, since a
+    value read loosely could open the API to every site or quietly match none.
+    """
+    origins = []
+    for item in env_list(name):
+        parts = urlsplit(item)
+        try:
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            port_ok = False
+        if not (
+            parts.scheme in {"http", "https"}
+            and parts.hostname
+            and port_ok
+            and "*" not in item
+            and not (parts.path or parts.query or parts.fragment)
+            and "@" not in parts.netloc
+        ):
+            raise ImproperlyConfigured(
+                f"{name} names {item!r}, which is not an origin: write each one as "
+                "scheme://host or scheme://host:port (http or https, no path, no trailing "
+                "slash, no wildcard), separated by commas."
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return origins
+
+
 def database_from_url(url: str) -> dict:
     """Parse postgres://user:pass@host:port/name?option=value into a DATABASES entry."""
     parts = urlsplit(url)
@@ -172,6 +202,20 @@ if PIKOSHI_LOCAL_HTTP and set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
     )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Single-page apps served from other origins (django-cors-headers, pikoshi.middleware.Cors):
+# none by default. Only these origins get CORS headers, credentials included, and only on
+# /api/ and /_allauth/. They are CSRF-trusted too, so their unsafe requests still need the
+# CSRF token but pass Django's origin check (docs/security.md).
+PIKOSHI_CORS_ORIGINS = env_origins("PIKOSHI_CORS_ORIGINS")
+CORS_ALLOWED_ORIGINS = PIKOSHI_CORS_ORIGINS
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/(api|_allauth)/"
+CORS_ALLOW_HEADERS = (
+    *("accept", "authorization", "content-type", "x-csrftoken", "x-requested-with"),
+    "x-session-token",  # allauth's app client
+)
+CORS_EXPOSE_HEADERS = ("retry-after",)
+CSRF_TRUSTED_ORIGINS += [o for o in PIKOSHI_CORS_ORIGINS if o not in CSRF_TRUSTED_ORIGINS]
 # How many proxies stand in front (1 behind deploy/nginx.conf). Each appends the address it
 # saw to X-Forwarded-For, so the client is the N-th entry from the right; anything to its
 # left was written by the client and is ignored. pikoshi.clientip reads it; allauth and DRF
@@ -199,6 +243,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "anymail",
     "accounts",
     "gallery",
@@ -208,6 +253,8 @@ MIDDLEWARE = [
     "pikoshi.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pikoshi.middleware.NoIndexMiddleware",
+    # Before anything that may answer on its own, so refusals carry CORS headers too.
+    "pikoshi.middleware.CorsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # A lost database connection answers 503 + Retry-After instead of a 500.
     "pikoshi.middleware.ServiceUnavailableMiddleware",
@@ -594,6 +641,8 @@ RQ_QUEUES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# e.g. ".example.org", so an SPA on a sibling subdomain can read the token it must send.
+CSRF_COOKIE_DOMAIN = env_str("CSRF_COOKIE_DOMAIN") or None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
