@@ -368,6 +368,16 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNameForm"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Codes a person can type (allauth's short codes, e.g. "BCDF-GHJK") instead of a link
+# carrying a 54-character key: the same code works on the pages and in an app
+# (/_allauth/app/v1/auth/email/verify, .../password/reset). A code belongs to the browser
+# or app session that asked for it, lives minutes and allows three tries; allauth then has
+# no key links at all (docs/security.md).
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+# allauth's 3 minutes is less than a slow mail server takes; verification codes live 15.
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -497,7 +507,7 @@ elif SMTP_HOST:
         }
     }
 else:
-    # On this machine (DEBUG, or `make run`) print emails readably, verification links whole;
+    # On this machine (DEBUG, or `make run`) print emails readably, codes and links whole;
     # in production, Django's own console backend makes `check --deploy` report that no
     # real email service is configured.
     MAILERS = {
@@ -565,8 +575,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Photo albums, private by default: anything you may not see answers 404.\n\n"
         "**Signing in (apps).** Every account flow runs through allauth's headless app API "
-        "under `/_allauth/app/v1/`: `auth/signup` then `auth/email/verify` with the key from "
-        "the email, `auth/login`, `auth/password/request` + `auth/password/reset`, and Google "
+        "under `/_allauth/app/v1/`: `auth/signup` then `auth/email/verify` with the code from "
+        "the email, `auth/login`, `auth/password/request` then `auth/password/reset` with the "
+        "emailed code and the new password, and Google "
         "via `auth/provider/token` with the Google ID token (their own OpenAPI document: "
         "`/_allauth/openapi.json`). Multi-step flows carry allauth's "
         "`X-Session-Token`; once fully signed in the answer's `meta` holds `access_token` and "

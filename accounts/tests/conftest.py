@@ -25,6 +25,17 @@ def first_link(text: str, path_fragment: str) -> str:
     raise AssertionError(f"no link containing {path_fragment!r} in:\n{text}")
 
 
+# allauth's codes: letters or digits in groups joined by dashes, on a line of their own.
+CODE = re.compile(r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]{3,})+)\s*$", re.M)
+
+
+def code_in(message) -> str:
+    """The code a person is to type, from an email's text part."""
+    match = CODE.search(message.body)
+    assert match, f"no code in:\n{message.body}"
+    return match.group(1)
+
+
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
