@@ -9,12 +9,15 @@ A page on an origin Pikoshi was not told about gets nothing.
 
 import base64
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext
+from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
+from accounts.models import User
 from conftest import PASSWORD
 from gallery.tests import imagegen
 
@@ -109,7 +112,7 @@ def _serve_spa() -> tuple[ThreadingHTTPServer, str]:
 
 
 @pytest.fixture
-def cross_origin(settings, django_db_setup) -> Iterator[tuple[str, str, str]]:
+def cross_origin(settings: Settings, django_db_setup: None) -> Iterator[tuple[str, str, str]]:
     """(Pikoshi's origin, the SPA's origin, an origin Pikoshi does not know).
 
     Pikoshi gets a live server of its own, started after PIKOSHI_CORS_ORIGINS is applied,
@@ -130,7 +133,7 @@ def cross_origin(settings, django_db_setup) -> Iterator[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def context(browser, cross_origin):
+def context(browser: Browser, cross_origin: tuple[str, str, str]) -> Iterator[BrowserContext]:
     """A browser profile of its own, closed before the servers stop (keep-alive sockets
     would otherwise hold the server's database connection open)."""
     context = browser.new_context()
@@ -138,14 +141,17 @@ def context(browser, cross_origin):
     context.close()
 
 
-def pikoshi_cookies(context, api: str) -> set[str]:
+def pikoshi_cookies(context: BrowserContext, api: str) -> set[str]:
     host = api.split("//")[1].split(":")[0]
     return {c["name"] for c in context.cookies() if c["domain"] == host}
 
 
 def test_an_spa_on_another_origin_signs_in_uploads_and_signs_out(
-    context, cross_origin, make_user, shot
-):
+    context: BrowserContext,
+    cross_origin: tuple[str, str, str],
+    make_user: Callable[..., User],
+    shot: Callable[..., None],
+) -> None:
     api, spa_origin, other_origin = cross_origin
     make_user("cora@example.com", display_name="Cora")
     page = context.new_page()

@@ -67,7 +67,8 @@ class JWTBearerOrCookieAuthentication(JWTAuthentication):
     the refresh cookie on whichever API call meets it, so an SPA never has to notice.
     """
 
-    def authenticate(self, request: Request) -> tuple[Any, Token | None] | None:
+    # A renewal authenticates by the refresh cookie, with no access token to hand on.
+    def authenticate(self, request: Request) -> tuple[Any, Token | None] | None:  # type: ignore[override]
         header = self.get_header(request)
         if header is not None:
             raw_token = self.get_raw_token(header)
@@ -125,7 +126,7 @@ class JWTBearerOrCookieAuthentication(JWTAuthentication):
                 }
             ) from exc
         if pair is not None:
-            request._request.pikoshi_renewed_pair = pair
+            request._request.pikoshi_renewed_pair = pair  # type: ignore[attr-defined]
         return user, None
 
 

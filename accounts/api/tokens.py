@@ -105,7 +105,7 @@ def _holder(payload: dict[str, Any]) -> User:
         user = get_user_model().objects.get(**{jwt_settings.USER_ID_FIELD: user_id})
     except (get_user_model().DoesNotExist, ValidationError, ValueError):
         user = None
-    if not may_hold_tokens(user):
+    if user is None or not may_hold_tokens(user):
         raise TokenError("No active account found for the given token.")
     if jwt_settings.CHECK_REVOKE_TOKEN and payload.get(
         jwt_settings.REVOKE_TOKEN_CLAIM
@@ -144,10 +144,10 @@ def cookie_pair_renew(*, refresh: str) -> tuple[TokenPair | None, User]:
     try:
         token, user = user_for_refresh(refresh)
     except TokenError:
-        user = _recently_renewed_holder(refresh)
-        if user is None:
+        holder = _recently_renewed_holder(refresh)
+        if holder is None:
             raise
-        return None, user
+        return None, holder
     try:
         _blacklist_once(token, user=user)
     except TokenError:

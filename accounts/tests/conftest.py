@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 
 from conftest import PASSWORD
 
@@ -29,7 +30,7 @@ def first_link(text: str, path_fragment: str) -> str:
 CODE = re.compile(r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]{3,})+)\s*$", re.M)
 
 
-def code_in(message) -> str:
+def code_in(message: EmailMessage) -> str:
     """The code a person is to type, from an email's text part."""
     match = CODE.search(message.body)
     assert match, f"no code in:\n{message.body}"

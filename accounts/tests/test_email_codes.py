@@ -6,11 +6,15 @@ app API (/_allauth/app/v1/), and the addresses the emails link to.
 
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.mail import EmailMessage
+from django.http import HttpResponse
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from accounts.tests.conftest import code_in, html_part
@@ -24,19 +28,21 @@ NEW_PASSWORD = "Another-Horse-73!"
 pytestmark = pytest.mark.django_db
 
 
-def app_post(path: str, body: dict, session_token: str = "", **headers: str):
+def app_post(
+    path: str, body: dict[str, str], session_token: str = "", **headers: str
+) -> HttpResponse:
     if session_token:
         headers["HTTP_X_SESSION_TOKEN"] = session_token
     return Client().post(f"{APP}{path}", body, content_type="application/json", **headers)
 
 
-def links(message) -> list[str]:
+def links(message: EmailMessage) -> list[str]:
     """Every absolute URL in both parts of an email."""
     text = message.body + html_part(message)
     return re.findall(r"https?://[^\s\"<>]+", text)
 
 
-def assert_links_on_site_root(message) -> None:
+def assert_links_on_site_root(message: EmailMessage) -> None:
     found = links(message)
     assert found, message.body
     for url in found:
@@ -45,7 +51,7 @@ def assert_links_on_site_root(message) -> None:
 
 
 @pytest.fixture
-def site_root(settings):
+def site_root(settings: Settings) -> Settings:
     """Pikoshi behind a proxy: requests reach it as http://testserver, people use SITE_ROOT."""
     settings.SITE_ROOT = SITE_ROOT
     return settings
@@ -54,7 +60,9 @@ def site_root(settings):
 # --- every link on SITE_ROOT --------------------------------------------------------------
 
 
-def test_the_verification_email_links_to_site_root(client, site_root, signup):
+def test_the_verification_email_links_to_site_root(
+    client: Client, site_root: Settings, signup: Callable[..., HttpResponse]
+) -> None:
     signup("nina@example.com")
 
     [message] = mail.outbox
@@ -62,7 +70,9 @@ def test_the_verification_email_links_to_site_root(client, site_root, signup):
     assert f"{SITE_ROOT}/accounts/confirm-email/" in message.body
 
 
-def test_the_reset_email_links_to_site_root(client, site_root, owner):
+def test_the_reset_email_links_to_site_root(
+    client: Client, site_root: Settings, owner: User
+) -> None:
     client.post("/accounts/password/reset/", {"email": owner.email})
 
     [message] = mail.outbox
@@ -71,8 +81,8 @@ def test_the_reset_email_links_to_site_root(client, site_root, owner):
 
 
 def test_the_already_registered_and_unknown_account_emails_link_to_site_root(
-    client, site_root, owner, signup
-):
+    client: Client, site_root: Settings, owner: User, signup: Callable[..., HttpResponse]
+) -> None:
     signup(owner.email)
     client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
 
@@ -83,7 +93,7 @@ def test_the_already_registered_and_unknown_account_emails_link_to_site_root(
     assert f"{SITE_ROOT}/accounts/signup/" in unknown.body
 
 
-def test_notifications_link_to_site_root(client, site_root, owner):
+def test_notifications_link_to_site_root(client: Client, site_root: Settings, owner: User) -> None:
     client.force_login(owner)
     client.post(
         "/accounts/password/change/",
@@ -94,7 +104,7 @@ def test_notifications_link_to_site_root(client, site_root, owner):
     assert_links_on_site_root(message)
 
 
-def test_app_emails_link_to_site_root_too(site_root):
+def test_app_emails_link_to_site_root_too(site_root: Settings) -> None:
     app_post("/auth/signup", {"email": "mo@example.com", "password": PASSWORD})
 
     [message] = mail.outbox
@@ -104,7 +114,7 @@ def test_app_emails_link_to_site_root_too(site_root):
 # --- the app API --------------------------------------------------------------------------
 
 
-def test_the_app_verifies_an_address_with_the_emailed_code():
+def test_the_app_verifies_an_address_with_the_emailed_code() -> None:
     signup = app_post("/auth/signup", {"email": "mo@example.com", "password": PASSWORD})
     assert signup.status_code == 401
     session_token = signup.json()["meta"]["session_token"]
@@ -117,13 +127,13 @@ def test_the_app_verifies_an_address_with_the_emailed_code():
     assert EmailAddress.objects.get(email="mo@example.com").verified
 
 
-def test_the_app_config_says_codes_are_on():
+def test_the_app_config_says_codes_are_on() -> None:
     config = Client().get(f"{APP}/config").json()["data"]["account"]
     assert config["email_verification_by_code_enabled"] is True
     assert config["password_reset_by_code_enabled"] is True
 
 
-def test_a_wrong_code_in_the_app_verifies_nothing_and_three_end_the_flow():
+def test_a_wrong_code_in_the_app_verifies_nothing_and_three_end_the_flow() -> None:
     signup = app_post("/auth/signup", {"email": "mo@example.com", "password": PASSWORD})
     session_token = signup.json()["meta"]["session_token"]
     code = code_in(mail.outbox[-1])
@@ -140,7 +150,7 @@ def test_a_wrong_code_in_the_app_verifies_nothing_and_three_end_the_flow():
     assert not EmailAddress.objects.get(email="mo@example.com").verified
 
 
-def test_a_code_belongs_to_the_app_session_that_asked_for_it():
+def test_a_code_belongs_to_the_app_session_that_asked_for_it() -> None:
     first = app_post("/auth/signup", {"email": "mo@example.com", "password": PASSWORD})
     code = code_in(mail.outbox[-1])
     assert first.status_code == 401
@@ -158,7 +168,7 @@ def app_login_session(email: str) -> str:
     return response.json()["meta"]["session_token"]
 
 
-def test_the_app_resets_a_password_with_the_emailed_code(owner):
+def test_the_app_resets_a_password_with_the_emailed_code(owner: User) -> None:
     request = app_post("/auth/password/request", {"email": owner.email})
     assert request.status_code == 401
     session_token = request.json()["meta"]["session_token"]
@@ -180,7 +190,7 @@ def test_the_app_resets_a_password_with_the_emailed_code(owner):
     assert login.json()["meta"]["access_token"]
 
 
-def test_a_wrong_reset_code_in_the_app_changes_nothing(owner):
+def test_a_wrong_reset_code_in_the_app_changes_nothing(owner: User) -> None:
     request = app_post("/auth/password/request", {"email": owner.email})
     session_token = request.json()["meta"]["session_token"]
     code = code_in(mail.outbox[-1])
@@ -197,7 +207,7 @@ def test_a_wrong_reset_code_in_the_app_changes_nothing(owner):
     assert owner.check_password(PASSWORD)
 
 
-def test_an_app_reset_for_an_unknown_address_answers_like_a_known_one(owner):
+def test_an_app_reset_for_an_unknown_address_answers_like_a_known_one(owner: User) -> None:
     known = app_post("/auth/password/request", {"email": owner.email})
     unknown = app_post("/auth/password/request", {"email": "nobody@example.com"})
 
@@ -209,7 +219,7 @@ def test_an_app_reset_for_an_unknown_address_answers_like_a_known_one(owner):
 # --- the console backend ------------------------------------------------------------------
 
 
-def test_the_console_prints_a_code_email_readably(signup):
+def test_the_console_prints_a_code_email_readably(signup: Callable[..., HttpResponse]) -> None:
     signup("nina@example.com")
     [message] = mail.outbox
     stream = io.StringIO()

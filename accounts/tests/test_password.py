@@ -1,9 +1,14 @@
 """Forgot password -> emailed code -> new password; change password; manage email addresses."""
 
+from collections.abc import Callable
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.http import HttpResponse
+from django.test import Client
 
+from accounts.models import User
 from accounts.tests.conftest import NEW_PASSWORD, code_in, html_part, main_text, sent_to
 from conftest import PASSWORD
 
@@ -13,7 +18,9 @@ def signed_in_pk(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_round_trip(client, owner, login):
+def test_password_reset_round_trip(
+    client: Client, owner: User, login: Callable[..., HttpResponse]
+) -> None:
     response = client.post("/accounts/password/reset/", {"email": owner.email})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/confirm/"
@@ -49,7 +56,9 @@ def test_password_reset_round_trip(client, owner, login):
 
 
 @pytest.mark.django_db
-def test_a_wrong_reset_code_changes_nothing_and_three_end_the_reset(client, owner):
+def test_a_wrong_reset_code_changes_nothing_and_three_end_the_reset(
+    client: Client, owner: User
+) -> None:
     client.post("/accounts/password/reset/", {"email": owner.email})
     code = code_in(mail.outbox[0])
 
@@ -68,7 +77,7 @@ def test_a_wrong_reset_code_changes_nothing_and_three_end_the_reset(client, owne
 
 
 @pytest.mark.django_db
-def test_reset_code_refuses_a_weak_new_password(client, owner):
+def test_reset_code_refuses_a_weak_new_password(client: Client, owner: User) -> None:
     client.post("/accounts/password/reset/", {"email": owner.email})
     code = code_in(mail.outbox[0])
     form_page = client.post("/accounts/password/reset/confirm/", {"code": code}, follow=True)

@@ -2,11 +2,14 @@
 no answer that tells whether an address is already registered."""
 
 import re
+from collections.abc import Callable
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.http import HttpResponse
+from django.test import Client
 
 from accounts.tests.conftest import code_in, html_part, main_text, sent_to
 from conftest import PASSWORD
@@ -22,7 +25,9 @@ def signed_in_email(client) -> str | None:
 
 
 @pytest.mark.django_db
-def test_signup_sends_a_pikoshi_verification_email_with_a_code(signup):
+def test_signup_sends_a_pikoshi_verification_email_with_a_code(
+    signup: Callable[..., HttpResponse],
+) -> None:
     response = signup(NEWCOMER)
 
     assert response.status_code == 302
@@ -55,7 +60,9 @@ def test_signup_creates_an_unverified_account_with_its_default_album(signup):
 
 
 @pytest.mark.django_db
-def test_verification_sent_page_asks_for_the_code(client, signup):
+def test_verification_sent_page_asks_for_the_code(
+    client: Client, signup: Callable[..., HttpResponse]
+) -> None:
     response = client.get(signup(NEWCOMER)["Location"])
 
     assert response.status_code == 200
@@ -67,7 +74,9 @@ def test_verification_sent_page_asks_for_the_code(client, signup):
 
 
 @pytest.mark.django_db
-def test_typing_the_code_confirms_and_signs_in(client, signup):
+def test_typing_the_code_confirms_and_signs_in(
+    client: Client, signup: Callable[..., HttpResponse]
+) -> None:
     signup(NEWCOMER)
     code = code_in(mail.outbox[0])
 
@@ -87,7 +96,9 @@ def test_typing_the_code_confirms_and_signs_in(client, signup):
 
 
 @pytest.mark.django_db
-def test_a_code_typed_loosely_still_confirms(client, signup):
+def test_a_code_typed_loosely_still_confirms(
+    client: Client, signup: Callable[..., HttpResponse]
+) -> None:
     signup(NEWCOMER)
     code = code_in(mail.outbox[0])
     # The old paste-the-key page now leads to the code page.
@@ -101,7 +112,7 @@ def test_a_code_typed_loosely_still_confirms(client, signup):
 
 
 @pytest.mark.django_db
-def test_a_wrong_code_confirms_nothing(client, signup):
+def test_a_wrong_code_confirms_nothing(client: Client, signup: Callable[..., HttpResponse]) -> None:
     signup(NEWCOMER)
     code = code_in(mail.outbox[0])
 

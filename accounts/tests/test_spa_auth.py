@@ -9,8 +9,10 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from accounts.models import User
 from accounts.tests.test_api_auth import ACCESS, REFRESH, bearer
 from conftest import PASSWORD
 
@@ -19,7 +21,7 @@ BROWSER = "/_allauth/browser/v1"
 pytestmark = pytest.mark.django_db
 
 
-def spa(user) -> tuple[Client, str]:
+def spa(user: User) -> tuple[Client, str]:
     """Sign in as the SPA does: allauth's browser flow, then the session traded for cookies."""
     client = Client(enforce_csrf_checks=True)
     client.get("/accounts/login/")  # the page hands out the CSRF cookie
@@ -52,7 +54,7 @@ def refresh_works(refresh: str) -> bool:
     return response.status_code == 200
 
 
-def expire_access_cookie(client: Client, user) -> None:
+def expire_access_cookie(client: Client, user: User) -> None:
     expired = AccessToken.for_user(user)
     expired.set_exp(lifetime=-timedelta(seconds=1))
     client.cookies[ACCESS] = str(expired)
@@ -61,7 +63,7 @@ def expire_access_cookie(client: Client, user) -> None:
 # --- signing out ------------------------------------------------------------------------------
 
 
-def test_spa_logout_ends_the_session_and_every_token_of_that_browser(owner):
+def test_spa_logout_ends_the_session_and_every_token_of_that_browser(owner: User) -> None:
     client, csrf = spa(owner)
     assert client.get("/api/photos/").status_code == 200
     session_id = client.cookies["sessionid"].value
@@ -83,7 +85,7 @@ def test_spa_logout_ends_the_session_and_every_token_of_that_browser(owner):
 
 
 @pytest.mark.parametrize("how", ["allauth browser client", "sign-out page"])
-def test_signing_out_elsewhere_also_ends_the_api_cookies(owner, how):
+def test_signing_out_elsewhere_also_ends_the_api_cookies(owner: User, how: str) -> None:
     client, csrf = spa(owner)
     access = client.cookies[ACCESS].value
     refresh = client.cookies[REFRESH].value
@@ -102,7 +104,7 @@ def test_signing_out_elsewhere_also_ends_the_api_cookies(owner, how):
     assert not refresh_works(refresh)
 
 
-def test_spa_logout_needs_the_csrf_token(owner):
+def test_spa_logout_needs_the_csrf_token(owner: User) -> None:
     client, _csrf = spa(owner)
 
     response = client.post("/api/auth/logout/")
@@ -111,7 +113,7 @@ def test_spa_logout_needs_the_csrf_token(owner):
     assert client.get("/api/photos/").status_code == 200
 
 
-def test_app_logout_makes_the_access_token_unusable(client, owner):
+def test_app_logout_makes_the_access_token_unusable(client: Client, owner: User) -> None:
     from accounts.tests.test_api_auth import tokens_for
 
     access, refresh = tokens_for(client, owner)
@@ -127,7 +129,7 @@ def test_app_logout_makes_the_access_token_unusable(client, owner):
     assert Client().get("/api/photos/", **bearer(other_access)).status_code == 200
 
 
-def test_spa_sign_out_everywhere_ends_this_browser_too(owner):
+def test_spa_sign_out_everywhere_ends_this_browser_too(owner: User) -> None:
     client, csrf = spa(owner)
     session_id = client.cookies["sessionid"].value
     access = client.cookies[ACCESS].value
@@ -145,14 +147,14 @@ def test_spa_sign_out_everywhere_ends_this_browser_too(owner):
 # --- renewing an expired access cookie --------------------------------------------------------
 
 
-def test_the_refresh_cookie_travels_to_the_whole_api(owner):
+def test_the_refresh_cookie_travels_to_the_whole_api(owner: User) -> None:
     client, _csrf = spa(owner)
     cookie = client.cookies[REFRESH]
     assert cookie["path"] == "/api/"
     assert cookie["httponly"]
 
 
-def test_any_api_call_renews_an_expired_access_cookie(owner):
+def test_any_api_call_renews_an_expired_access_cookie(owner: User) -> None:
     client, _csrf = spa(owner)
     old_refresh = client.cookies[REFRESH].value
     expire_access_cookie(client, owner)
@@ -168,7 +170,7 @@ def test_any_api_call_renews_an_expired_access_cookie(owner):
     assert client.get("/api/albums/").status_code == 200
 
 
-def test_an_unsafe_call_renews_only_with_the_csrf_token(owner):
+def test_an_unsafe_call_renews_only_with_the_csrf_token(owner: User) -> None:
     client, csrf = spa(owner)
     expire_access_cookie(client, owner)
 
@@ -183,7 +185,7 @@ def test_an_unsafe_call_renews_only_with_the_csrf_token(owner):
     assert AccessToken(response.cookies[ACCESS].value)["sub"] == str(owner.uuid)
 
 
-def test_calls_racing_with_one_expired_cookie_are_all_answered(owner):
+def test_calls_racing_with_one_expired_cookie_are_all_answered(owner: User) -> None:
     """An SPA fires several calls at once; the first renews, the others must not be 401."""
     client, _csrf = spa(owner)
     expire_access_cookie(client, owner)
@@ -196,7 +198,9 @@ def test_calls_racing_with_one_expired_cookie_are_all_answered(owner):
     assert second.status_code == 200, second.content
 
 
-def test_a_rotated_refresh_cookie_stops_working_after_the_grace(owner, settings):
+def test_a_rotated_refresh_cookie_stops_working_after_the_grace(
+    owner: User, settings: Settings
+) -> None:
     settings.PIKOSHI_REFRESH_REUSE_SECONDS = 0
     client, _csrf = spa(owner)
     expire_access_cookie(client, owner)
@@ -209,7 +213,7 @@ def test_a_rotated_refresh_cookie_stops_working_after_the_grace(owner, settings)
     assert response.json()["code"] == "token_not_valid"
 
 
-def test_an_expired_access_cookie_without_a_refresh_cookie_says_it_expired(owner):
+def test_an_expired_access_cookie_without_a_refresh_cookie_says_it_expired(owner: User) -> None:
     client = Client()
     expire_access_cookie(client, owner)
 
@@ -220,7 +224,7 @@ def test_an_expired_access_cookie_without_a_refresh_cookie_says_it_expired(owner
     assert "expired" in response.json()["detail"]
 
 
-def test_a_dead_refresh_cookie_does_not_renew(owner):
+def test_a_dead_refresh_cookie_does_not_renew(owner: User) -> None:
     client, csrf = spa(owner)
     refresh = client.cookies[REFRESH].value
     assert refresh_works(refresh)  # rotated elsewhere: this copy is dead now
