@@ -393,7 +393,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
-    "confirm_email": "1/3m/key",
+    # Per address. A code lives in the session that asked for it, so allauth answers 429
+    # when a new one may not be sent (a sign-in right after sign-up sends one): a short
+    # pause between codes, and an hourly cap against filling someone's inbox.
+    "confirm_email": "1/20s/key,10/h/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }

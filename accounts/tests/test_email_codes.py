@@ -232,3 +232,16 @@ def test_the_console_prints_a_code_email_readably(signup: Callable[..., HttpResp
     assert f"\n{code_in(message)}\n" in printed
     assert "http://testserver/accounts/confirm-email/" in printed
     assert "<p" not in printed and "=\n" not in printed  # no HTML, no quoted-printable
+
+
+def test_codes_asked_for_too_fast_are_refused_not_lost(make_user: Callable[..., User]) -> None:
+    """A code lives in the flow that asked for it: one not sent must not look sent."""
+    make_user("una@example.com", verified=False)
+
+    first = app_post("/auth/login", {"email": "una@example.com", "password": PASSWORD})
+    again = app_post("/auth/login", {"email": "una@example.com", "password": PASSWORD})
+
+    assert first.status_code == 401  # waiting for the emailed code
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["code"] == "too_many_login_attempts"
+    assert len(mail.outbox) == 1
