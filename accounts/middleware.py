@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from accounts.api.tokens import clear_auth_cookies, set_auth_cookies
+
 # "Last seen" to the minute is all the sessions page shows.
 TRACK_INTERVAL = 60
 
@@ -47,8 +49,6 @@ class AuthCookiesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from accounts.api.tokens import clear_auth_cookies, set_auth_cookies
-
         response = self.get_response(request)
         if getattr(request, "pikoshi_clear_auth_cookies", False):
             if any(
