@@ -59,7 +59,7 @@ migrate: $(STAMP)
 
 run: migrate
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
-	@echo "Pikoshi on http://127.0.0.1:$(PORT) — emails (verification links) are printed here."
+	@echo "Pikoshi on http://127.0.0.1:$(PORT) — emails (verification codes) are printed here."
 	@echo "Secret key: $(SECRET_KEY_FILE) (made on first start, not in git)."
 	@$(RUN_ENV) $(VENV)/bin/gunicorn pikoshi.wsgi -c pikoshi/gunicorn.conf.py --no-control-socket
 

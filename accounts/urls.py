@@ -1,9 +1,16 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from accounts import views
 
 urlpatterns = [
-    path("confirm-email/code/", views.confirm_email_code, name="account_confirm_email_code"),
+    # Verification emails once sent people here to paste the key of their link; the code
+    # they now get is typed on allauth's own page.
+    path(
+        "confirm-email/code/",
+        RedirectView.as_view(pattern_name="account_email_verification_sent"),
+        name="account_confirm_email_code",
+    ),
     path("profile/", views.profile, name="account_profile"),
     # Before allauth's own sessions page at the same path: this one can also end one
     # session and revoke the API tokens; allauth's links to "usersessions_list" land here.

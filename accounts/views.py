@@ -5,31 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from accounts import exports, services
 from accounts.forms import DeleteAccountForm, DisplayNameForm, SignOutEverywhereForm
 from accounts.typing import AuthenticatedHttpRequest
 from gallery.selectors import photos as photo_selectors
-
-
-def confirm_email_code(request):
-    """Let a person paste the code from the verification email instead of clicking the link.
-
-    The code is the same key the link carries, so allauth's own confirmation page does the
-    verifying; this page only takes the code and forwards to it.
-    """
-    code = request.GET.get("code", "").strip()
-    error = ""
-    if code:
-        try:
-            return HttpResponseRedirect(reverse("account_confirm_email", args=[code]))
-        except NoReverseMatch:
-            error = "That code is not valid. Copy it again from the email, without spaces."
-    return render(request, "account/confirm_email_code.html", {"code": code, "error": error})
 
 
 @login_required

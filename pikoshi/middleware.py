@@ -3,8 +3,10 @@ import logging
 import re
 import time
 
+import corsheaders.middleware
+from django.conf import settings
 from django.core.exceptions import ObjectNotUpdated
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 
 from pikoshi.clientip import client_ip
@@ -148,3 +150,14 @@ class NoIndexMiddleware:
         if request.path not in INDEXABLE_PATHS:
             response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response
+
+
+class CorsMiddleware(corsheaders.middleware.CorsMiddleware):
+    """django-cors-headers, silent while PIKOSHI_CORS_ORIGINS names no origin.
+
+    The library answers every preflight on the matching paths itself, allowed origin or
+    not; with no origin configured Pikoshi should behave as if it were not installed.
+    """
+
+    def is_enabled(self, request: HttpRequest) -> bool:
+        return bool(settings.CORS_ALLOWED_ORIGINS) and super().is_enabled(request)

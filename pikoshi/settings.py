@@ -86,6 +86,36 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins, each exactly `scheme://host[:port]` (http or https).
+
+    Strict like env_bool: `*`, `null`, a path, a wildcard or a typo stops start-up, since a
+    value read loosely could open the API to every site or quietly match none.
+    """
+    origins = []
+    for item in env_list(name):
+        parts = urlsplit(item)
+        try:
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            port_ok = False
+        if not (
+            parts.scheme in {"http", "https"}
+            and parts.hostname
+            and port_ok
+            and "*" not in item
+            and not (parts.path or parts.query or parts.fragment)
+            and "@" not in parts.netloc
+        ):
+            raise ImproperlyConfigured(
+                f"{name} names {item!r}, which is not an origin: write each one as "
+                "scheme://host or scheme://host:port (http or https, no path, no trailing "
+                "slash, no wildcard), separated by commas."
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return origins
+
+
 def database_from_url(url: str) -> dict:
     """Parse postgres://user:pass@host:port/name?option=value into a DATABASES entry."""
     parts = urlsplit(url)
@@ -173,6 +203,20 @@ if PIKOSHI_LOCAL_HTTP and set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
     )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Single-page apps served from other origins (django-cors-headers, pikoshi.middleware.Cors):
+# none by default. Only these origins get CORS headers, credentials included, and only on
+# /api/ and /_allauth/. They are CSRF-trusted too, so their unsafe requests still need the
+# CSRF token but pass Django's origin check (docs/security.md).
+PIKOSHI_CORS_ORIGINS = env_origins("PIKOSHI_CORS_ORIGINS")
+CORS_ALLOWED_ORIGINS = PIKOSHI_CORS_ORIGINS
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/(api|_allauth)/"
+CORS_ALLOW_HEADERS = (
+    *("accept", "authorization", "content-type", "x-csrftoken", "x-requested-with"),
+    "x-session-token",  # allauth's app client
+)
+CORS_EXPOSE_HEADERS = ("retry-after",)
+CSRF_TRUSTED_ORIGINS += [o for o in PIKOSHI_CORS_ORIGINS if o not in CSRF_TRUSTED_ORIGINS]
 # How many proxies stand in front (1 behind deploy/nginx.conf). Each appends the address it
 # saw to X-Forwarded-For, so the client is the N-th entry from the right; anything to its
 # left was written by the client and is ignored. pikoshi.clientip reads it; allauth and DRF
@@ -200,6 +244,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "anymail",
     "accounts",
     "gallery",
@@ -209,6 +254,8 @@ MIDDLEWARE = [
     "pikoshi.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pikoshi.middleware.NoIndexMiddleware",
+    # Before anything that may answer on its own, so refusals carry CORS headers too.
+    "pikoshi.middleware.CorsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # A lost database connection answers 503 + Retry-After instead of a 500.
     "pikoshi.middleware.ServiceUnavailableMiddleware",
@@ -222,6 +269,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # allauth's session tracking, at most one write a minute per session.
     "accounts.middleware.UserSessionsMiddleware",
+    # Sets an SPA's renewed JWT cookies, or clears them on sign-out.
+    "accounts.middleware.AuthCookiesMiddleware",
 ]
 
 ROOT_URLCONF = "pikoshi.urls"
@@ -321,6 +370,16 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNameForm"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Codes a person can type (allauth's short codes, e.g. "BCDF-GHJK") instead of a link
+# carrying a 54-character key: the same code works on the pages and in an app
+# (/_allauth/app/v1/auth/email/verify, .../password/reset). A code belongs to the browser
+# or app session that asked for it, lives minutes and allows three tries; allauth then has
+# no key links at all (docs/security.md).
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+# allauth's 3 minutes is less than a slow mail server takes; verification codes live 15.
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -336,7 +395,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
-    "confirm_email": "1/3m/key",
+    # Per address. A code lives in the session that asked for it, so allauth answers 429
+    # when a new one may not be sent (a sign-in right after sign-up sends one): a short
+    # pause between codes, and an hourly cap against filling someone's inbox.
+    "confirm_email": "1/20s/key,10/h/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
@@ -451,7 +513,7 @@ elif SMTP_HOST:
         }
     }
 else:
-    # On this machine (DEBUG, or `make run`) print emails readably, verification links whole;
+    # On this machine (DEBUG, or `make run`) print emails readably, codes and links whole;
     # in production, Django's own console backend makes `check --deploy` report that no
     # real email service is configured.
     MAILERS = {
@@ -493,9 +555,15 @@ SIMPLE_JWT = {
     # Tokens carry a digest of the password hash: a password change or reset ends every
     # token pair handed out before it (a lost phone stops working once the password changes).
     "CHECK_REVOKE_TOKEN": True,
+    # Sign-out ends an access token at once, not at its expiry (accounts/api/tokens.py).
+    "AUTH_TOKEN_CLASSES": ("accounts.api.tokens.RevocableAccessToken",),
 }
 JWT_COOKIE_ACCESS = "pikoshi_access"
 JWT_COOKIE_REFRESH = "pikoshi_refresh"
+# How long a refresh cookie just rotated by an API call still authenticates the SPA's calls
+# that raced it (without new cookies), so parallel calls with one expired access cookie
+# are not 401s. 0 turns the grace off.
+PIKOSHI_REFRESH_REUSE_SECONDS = env_int("PIKOSHI_REFRESH_REUSE_SECONDS", 30, minimum=0)
 
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
@@ -513,8 +581,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Photo albums, private by default: anything you may not see answers 404.\n\n"
         "**Signing in (apps).** Every account flow runs through allauth's headless app API "
-        "under `/_allauth/app/v1/`: `auth/signup` then `auth/email/verify` with the key from "
-        "the email, `auth/login`, `auth/password/request` + `auth/password/reset`, and Google "
+        "under `/_allauth/app/v1/`: `auth/signup` then `auth/email/verify` with the code from "
+        "the email, `auth/login`, `auth/password/request` then `auth/password/reset` with the "
+        "emailed code and the new password, and Google "
         "via `auth/provider/token` with the Google ID token (their own OpenAPI document: "
         "`/_allauth/openapi.json`). Multi-step flows carry allauth's "
         "`X-Session-Token`; once fully signed in the answer's `meta` holds `access_token` and "
@@ -524,7 +593,9 @@ SPECTACULAR_SETTINGS = {
         "**Single-page apps.** Post the refresh token to `POST /api/auth/cookie/` to move "
         "the pair into HttpOnly cookies, then call the API with those cookies and the "
         "`X-CSRFToken` header (from the `csrftoken` cookie) on unsafe methods. "
-        "`/api/auth/context/` says who is signed in and renews an expired access cookie.\n\n"
+        "`/api/auth/context/` says who is signed in; any call renews an expired access cookie "
+        "from the refresh cookie. `POST /api/auth/logout/` ends the tokens, the session and "
+        "the cookies.\n\n"
         '**Errors** are always `{"detail": "...", "code": "..."}` (validation errors '
         "add per-field `errors`). Media URLs in answers are absolute, signed and expire."
     ),
@@ -587,6 +658,8 @@ RQ_QUEUES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# e.g. ".example.org", so an SPA on a sibling subdomain can read the token it must send.
+CSRF_COOKIE_DOMAIN = env_str("CSRF_COOKIE_DOMAIN") or None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -1,12 +1,18 @@
 """How the API knows who is calling: a simplejwt access token, from a header or a cookie."""
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import exceptions
 from rest_framework.authentication import CSRFCheck
+from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import Token
+
+from accounts.api.tokens import RevocableAccessToken, RevokedTokenError, cookie_pair_renew
 
 
 def enforce_csrf(request) -> None:
@@ -46,60 +52,81 @@ def enforce_login_csrf(request) -> None:
     enforce_csrf(request)
 
 
+EXPIRED_DETAIL = (
+    "The access token has expired: renew it with the refresh token (POST /api/auth/token/refresh/)."
+)
+REVOKED_DETAIL = "The access token was signed out: sign in again."
+INVALID_DETAIL = "The access token is not valid (altered, or not an access token)."
+
+
 class JWTBearerOrCookieAuthentication(JWTAuthentication):
     """`Authorization: Bearer <access>` (mobile apps) or the HttpOnly access cookie (SPAs).
 
     The header wins when both are present. A cookie-authenticated request with an
-    unsafe method must pass Django's CSRF check.
+    unsafe method must pass Django's CSRF check. An expired access cookie is renewed from
+    the refresh cookie on whichever API call meets it, so an SPA never has to notice.
     """
 
-    def authenticate(self, request):
+    # A renewal authenticates by the refresh cookie, with no access token to hand on.
+    def authenticate(self, request: Request) -> tuple[Any, Token | None] | None:  # type: ignore[override]
         header = self.get_header(request)
         if header is not None:
             raw_token = self.get_raw_token(header)
             if raw_token is not None:
                 validated = self.get_validated_token(raw_token)
                 return self.get_user(validated), validated
-        view = (getattr(request, "parser_context", None) or {}).get("view")
-        if getattr(view, "renews_access_cookie", False):
-            return self._authenticate_cookie_or_renew(request)
-        return self._authenticate_cookie(request)
+        return self._authenticate_cookies(request)
 
-    def _authenticate_cookie(self, request):
-        raw_cookie = request.COOKIES.get(settings.JWT_COOKIE_ACCESS)
-        if not raw_cookie:
-            return None
-        validated = self.get_validated_token(raw_cookie.encode())
-        user = self.get_user(validated)
-        enforce_csrf(request)
-        return user, validated
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """simplejwt's check, answered with a sentence that says what went wrong.
 
-    def _authenticate_cookie_or_renew(self, request):
-        """For the auth-context endpoint: an expired or missing access cookie is renewed
-        from a valid refresh cookie instead of refused. The new pair waits on the request
-        for the view to set as cookies."""
-        from accounts.api.tokens import token_pair_rotate
-
+        simplejwt's own detail ("Given token not valid for any token type") reads as if the
+        token had been tampered with when it has merely expired.
+        """
         try:
-            result = self._authenticate_cookie(request)
-        except (InvalidToken, AuthenticationFailed):
-            result = None
-        if result is not None:
-            return result
-        raw = request.COOKIES.get(settings.JWT_COOKIE_REFRESH)
-        if not raw:
+            return RevocableAccessToken(raw_token)
+        except ExpiredTokenError as exc:
+            detail = EXPIRED_DETAIL
+            cause: TokenError = exc
+        except RevokedTokenError as exc:
+            detail, cause = REVOKED_DETAIL, exc
+        except TokenError as exc:
+            detail, cause = INVALID_DETAIL, exc
+        raise InvalidToken({"detail": detail, "code": "token_not_valid"}) from cause
+
+    def _authenticate_cookies(self, request: Request) -> tuple[Any, Token | None] | None:
+        raw_access = request.COOKIES.get(settings.JWT_COOKIE_ACCESS)
+        raw_refresh = request.COOKIES.get(settings.JWT_COOKIE_REFRESH)
+        if raw_access:
+            try:
+                validated = self.get_validated_token(raw_access.encode())
+            except InvalidToken:
+                if not raw_refresh:
+                    raise
+            else:
+                user = self.get_user(validated)
+                enforce_csrf(request)
+                return user, validated
+        if not raw_refresh:
             return None
+        # Renewing rotates the refresh token, a write: a cross-site request must not.
         enforce_csrf(request)
+        return self._renew(request, raw_refresh)
+
+    def _renew(self, request: Request, raw_refresh: str) -> tuple[Any, None]:
+        """New cookies from the refresh cookie; the pair waits on the request for
+        AuthCookiesMiddleware to set on the response, whatever the view answers."""
         try:
-            pair, user = token_pair_rotate(refresh=raw)
+            pair, user = cookie_pair_renew(refresh=raw_refresh)
         except TokenError as exc:
             raise InvalidToken(
                 {
-                    "detail": "The refresh cookie is expired, revoked or invalid.",
+                    "detail": "The refresh cookie is expired, revoked or invalid: sign in again.",
                     "code": "token_not_valid",
                 }
             ) from exc
-        request._request.pikoshi_renewed_pair = pair
+        if pair is not None:
+            request._request.pikoshi_renewed_pair = pair  # type: ignore[attr-defined]
         return user, None
 
 

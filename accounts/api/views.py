@@ -6,6 +6,7 @@ into HttpOnly cookies for single-page apps (cookie) and say who is calling (cont
 """
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -13,19 +14,22 @@ from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import Token
 
 from accounts.api.authentication import (
+    JWTBearerOrCookieAuthentication,
     RefreshTokenCredential,
     enforce_csrf,
     enforce_login_csrf,
 )
 from accounts.api.serializers import TokenPairSerializer, UserContextSerializer, token_pair_data
 from accounts.api.tokens import (
+    access_token_revoke,
     allauth_session_end,
-    clear_auth_cookies,
     may_hold_tokens,
     set_auth_cookies,
     token_pair_issue,
@@ -134,7 +138,7 @@ class TokenRefreshApi(APIView):
 
 
 class LogoutApi(APIView):
-    """Revoke the refresh token and clear the cookies; the old refresh token is dead."""
+    """Sign out: every credential the caller holds ends, not only the refresh token."""
 
     authentication_classes = [RefreshTokenCredential]
     permission_classes = [AllowAny]
@@ -153,22 +157,41 @@ class LogoutApi(APIView):
         },
         examples=[OpenApiExample("App", value={"refresh": TOKEN_EXAMPLE})],
         description=(
-            "Blacklists the refresh token from the body or the refresh cookie and clears the "
-            "auth cookies. Access tokens already handed out expire on their own within "
-            "minutes. Send the app's `X-Session-Token` header too and its allauth session ends "
+            "Blacklists the refresh token from the body or the refresh cookie, and the access "
+            "token from the `Authorization` header or the access cookie, so neither works "
+            "again. A browser's Django session ends too and the auth cookies are cleared; "
+            "when any cookie credential is present the `X-CSRFToken` header is required. "
+            "Send the app's `X-Session-Token` header too and its allauth session ends "
             "as well (same as DELETE /_allauth/app/v1/auth/session)."
         ),
     )
-    def post(self, request):
-        raw, _cookie_mode = _refresh_from(request)
+    def post(self, request: Request) -> Response:
+        body = self.Input(data=request.data)
+        body.is_valid(raise_exception=True)
+        django_request = request._request
+        browser = bool(
+            request.COOKIES.get(settings.JWT_COOKIE_REFRESH)
+            or request.COOKIES.get(settings.JWT_COOKIE_ACCESS)
+            or django_request.user.is_authenticated
+        )
+        if browser:
+            # A cross-site form must not be able to sign the visitor out either.
+            enforce_csrf(request)
+        raw = body.validated_data.get("refresh") or ""
         if raw:
             token_revoke(refresh=raw)
+        header = JWTBearerOrCookieAuthentication().get_header(request)
+        if header is not None:
+            bearer = JWTBearerOrCookieAuthentication().get_raw_token(header)
+            if bearer:
+                access_token_revoke(access=bearer.decode())
         session_token = request.headers.get("X-Session-Token")
         if session_token:
             allauth_session_end(session_token=session_token)
-        response = Response(status=status.HTTP_204_NO_CONTENT)
-        clear_auth_cookies(response)
-        return response
+        # Ends the Django session; the sign-out receiver revokes the cookies' tokens and
+        # has the response clear them (browser_credentials_end).
+        logout(django_request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CookieLoginApi(APIView):
@@ -221,7 +244,6 @@ class AuthContextApi(APIView):
     """Who am I. Also renews an expired access cookie from the refresh cookie."""
 
     permission_classes = [IsAuthenticated]
-    renews_access_cookie = True  # see JWTBearerOrCookieAuthentication
 
     Output = UserContextSerializer
 
@@ -264,13 +286,10 @@ class AuthContextApi(APIView):
     def post(self, request):
         return self._answer(request)
 
-    def _answer(self, request):
+    def _answer(self, request: Request) -> Response:
         get_token(request)
-        response = Response(self.Output(request.user).data)
-        pair = getattr(request._request, "pikoshi_renewed_pair", None)
-        if pair is not None:
-            set_auth_cookies(response, pair)
-        return response
+        # A renewed pair is set as cookies by AuthCookiesMiddleware, as on every API call.
+        return Response(self.Output(request.user).data)
 
 
 class ProfileApi(APIView):
@@ -358,12 +377,19 @@ class SignOutEverywhereApi(APIView):
             "their short expiry."
         ),
     )
-    def post(self, request):
-        session = getattr(request._request, "session", None)
+    def post(self, request: Request) -> Response:
+        django_request = request._request
+        session = getattr(django_request, "session", None)
         keep = None
         if isinstance(request.successful_authenticator, SessionAuthentication):
             keep = getattr(session, "session_key", None)
         result = user_sign_out_everywhere(user=request.user, keep_session=keep)
+        if isinstance(request.auth, Token):
+            access_token_revoke(access=str(request.auth))
+        if keep is None:
+            # This browser is "everywhere" too: its session (the one an SPA signed in
+            # with before moving to cookies) ends and its cookies are cleared.
+            logout(django_request)
         return Response(
             self.Output(
                 {"sessions_ended": result.sessions, "refresh_tokens_revoked": result.tokens}

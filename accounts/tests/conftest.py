@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 
 from conftest import PASSWORD
 
@@ -23,6 +24,17 @@ def first_link(text: str, path_fragment: str) -> str:
         if path_fragment in url:
             return url
     raise AssertionError(f"no link containing {path_fragment!r} in:\n{text}")
+
+
+# allauth's codes: letters or digits in groups joined by dashes, on a line of their own.
+CODE = re.compile(r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]{3,})+)\s*$", re.M)
+
+
+def code_in(message: EmailMessage) -> str:
+    """The code a person is to type, from an email's text part."""
+    match = CODE.search(message.body)
+    assert match, f"no code in:\n{message.body}"
+    return match.group(1)
 
 
 def path_of(url: str) -> str:

@@ -8,12 +8,11 @@ ANONYMOUS_PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
+    "/accounts/password/reset/confirm/",
+    "/accounts/password/reset/complete/",
     "/accounts/password/reset/done/",
-    "/accounts/password/reset/key/done/",
     "/accounts/confirm-email/",
     "/accounts/confirm-email/code/",
-    "/accounts/confirm-email/MQ:1abc:not-a-key/",
-    "/accounts/password/reset/key/1-not-a-key/",
     "/accounts/inactive/",
 ]
 SIGNED_IN_PAGES = [
@@ -50,6 +49,14 @@ def test_signed_in_account_pages_use_our_layout_without_inline_code(client, owne
     client.force_login(owner)
 
     assert_our_page_without_inline_code(client.get(url))
+
+
+@pytest.mark.django_db
+def test_the_code_pages_use_our_layout_without_inline_code(client, signup):
+    signup("nina@example.com")
+    assert_our_page_without_inline_code(client.get("/accounts/confirm-email/"))
+    client.post("/accounts/password/reset/", {"email": "nina@example.com"})
+    assert_our_page_without_inline_code(client.get("/accounts/password/reset/confirm/"))
 
 
 @pytest.mark.django_db

@@ -1,10 +1,15 @@
-"""Forgot password -> email -> new password; change password; manage email addresses."""
+"""Forgot password -> emailed code -> new password; change password; manage email addresses."""
+
+from collections.abc import Callable
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.http import HttpResponse
+from django.test import Client
 
-from accounts.tests.conftest import NEW_PASSWORD, first_link, html_part, main_text, path_of, sent_to
+from accounts.models import User
+from accounts.tests.conftest import NEW_PASSWORD, code_in, html_part, main_text, sent_to
 from conftest import PASSWORD
 
 
@@ -13,43 +18,70 @@ def signed_in_pk(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_round_trip(client, owner, login):
+def test_password_reset_round_trip(
+    client: Client, owner: User, login: Callable[..., HttpResponse]
+) -> None:
     response = client.post("/accounts/password/reset/", {"email": owner.email})
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/password/reset/done/"
+    assert response["Location"] == "/accounts/password/reset/confirm/"
 
     [message] = sent_to(owner.email)
     assert "Pikoshi" in message.subject
-    assert "Reset your password" in message.subject
+    assert "password reset code" in message.subject
     assert "Pikoshi" in message.body
-    link = first_link(message.body, "/accounts/password/reset/key/")
-    assert f'href="{link}"' in html_part(message)
+    code = code_in(message)
+    assert code in html_part(message)
+    assert 'href="http://testserver/accounts/password/reset/confirm/"' in html_part(message)
 
-    # allauth moves the key from the URL into the session before showing the form.
-    form_page = client.get(path_of(link), follow=True)
+    # The code opens the form for the new password, in this browser.
+    code_page = client.get("/accounts/password/reset/confirm/")
+    assert 'name="code"' in code_page.content.decode()
+    form_page = client.post("/accounts/password/reset/confirm/", {"code": code}, follow=True)
     assert form_page.status_code == 200
     assert 'name="password1"' in form_page.content.decode()
     form_url = form_page.redirect_chain[-1][0]
     done = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert done.status_code == 302
-    assert done["Location"] == "/accounts/password/reset/key/done/"
+    assert done["Location"] == "/accounts/password/reset/done/"
     assert signed_in_pk(client) is None
 
     login(owner.email, PASSWORD)
     assert signed_in_pk(client) is None
     login(owner.email, NEW_PASSWORD)
     assert signed_in_pk(client) == str(owner.pk)
-    # The link works once.
+    # The code works once.
     client.logout()
-    reused = client.get(path_of(link), follow=True)
-    assert "Bad Token" in main_text(reused)
+    reused = client.post("/accounts/password/reset/confirm/", {"code": code}, follow=True)
+    assert 'name="password1"' not in reused.content.decode()
 
 
 @pytest.mark.django_db
-def test_reset_link_refuses_a_weak_new_password(client, owner):
+def test_a_wrong_reset_code_changes_nothing_and_three_end_the_reset(
+    client: Client, owner: User
+) -> None:
     client.post("/accounts/password/reset/", {"email": owner.email})
-    link = first_link(mail.outbox[0].body, "/accounts/password/reset/key/")
-    form_url = client.get(path_of(link), follow=True).redirect_chain[-1][0]
+    code = code_in(mail.outbox[0])
+
+    wrong = client.post("/accounts/password/reset/confirm/", {"code": "BCDF-GHJK"})
+    assert wrong.status_code == 200
+    assert "Incorrect code." in wrong.content.decode()
+    client.post("/accounts/password/reset/confirm/", {"code": "BCDF-GHJK"})
+    ended = client.post("/accounts/password/reset/confirm/", {"code": "BCDF-GHJK"})
+    assert ended.status_code == 302
+
+    late = client.post("/accounts/password/reset/confirm/", {"code": code})
+    assert late.status_code == 302
+    assert "password1" not in client.get(late["Location"]).content.decode()
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_reset_code_refuses_a_weak_new_password(client: Client, owner: User) -> None:
+    client.post("/accounts/password/reset/", {"email": owner.email})
+    code = code_in(mail.outbox[0])
+    form_page = client.post("/accounts/password/reset/confirm/", {"code": code}, follow=True)
+    form_url = form_page.redirect_chain[-1][0]
 
     response = client.post(form_url, {"password1": "weakpassword", "password2": "weakpassword"})
 
@@ -67,7 +99,10 @@ def test_reset_for_an_unknown_email_answers_like_a_known_one(client, owner):
     unknown_page = client.get(unknown["Location"])
 
     assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
-    assert main_text(unknown_page) == main_text(known_page)
+    # The code page names the address the visitor typed, and nothing else differs.
+    assert main_text(unknown_page).replace("nobody@example.com", "ADDRESS") == main_text(
+        known_page
+    ).replace(owner.email, "ADDRESS")
     # The unknown address is told there is no account, with a way to create one.
     [message] = sent_to("nobody@example.com")
     assert "Pikoshi" in message.subject
@@ -142,12 +177,12 @@ def test_adding_an_email_address_sends_a_verification_email(client, owner):
     )
 
     assert response.status_code == 302
-    address = EmailAddress.objects.get(email="olivia.work@example.com")
-    assert address.user == owner
-    assert not address.verified
+    assert response["Location"] == "/accounts/confirm-email/"
+    # With codes, allauth records the address only once its code is typed.
+    assert not EmailAddress.objects.filter(email="olivia.work@example.com", verified=True)
     [message] = sent_to("olivia.work@example.com")
     assert message.subject == "[Pikoshi] Confirm your email address"
-    link = path_of(first_link(message.body, "/accounts/confirm-email/"))
-    client.post(link)
-    address.refresh_from_db()
+    client.post("/accounts/confirm-email/", {"code": code_in(message)})
+    address = EmailAddress.objects.get(email="olivia.work@example.com")
+    assert address.user == owner
     assert address.verified

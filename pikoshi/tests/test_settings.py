@@ -375,3 +375,55 @@ def test_an_empty_file_variable_counts_as_unset():
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ""
+
+
+CORS = "[s.CORS_ALLOWED_ORIGINS, s.CORS_ALLOW_CREDENTIALS, s.CSRF_TRUSTED_ORIGINS]"
+
+
+def test_cors_is_off_unless_origins_are_named():
+    result = load_settings({"DEBUG": "1"}, CORS)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [[], True, []]
+
+
+def test_cors_origins_come_from_the_environment_and_are_trusted_for_csrf():
+    result = load_settings(
+        {
+            "DEBUG": "1",
+            "PIKOSHI_CORS_ORIGINS": "https://app.example.org, http://127.0.0.1:5173",
+            "CSRF_TRUSTED_ORIGINS": "https://photos.example.org",
+        },
+        CORS,
+    )
+
+    assert result.returncode == 0, result.stderr
+    origins = ["https://app.example.org", "http://127.0.0.1:5173"]
+    assert json.loads(result.stdout) == [
+        origins,
+        True,
+        ["https://photos.example.org", *origins],
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "*",
+        "null",
+        "app.example.org",
+        "https://app.example.org/",
+        "https://app.example.org/spa",
+        "https://*.example.org",
+        "ftp://app.example.org",
+        "https://app.example.org?x=1",
+        "https://user@app.example.org",
+        "https://app.example.org:port",
+    ],
+)
+def test_a_cors_origin_that_is_not_exactly_an_origin_stops_start_up(value):
+    result = load_settings({"DEBUG": "1", "PIKOSHI_CORS_ORIGINS": value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "PIKOSHI_CORS_ORIGINS" in result.stderr
