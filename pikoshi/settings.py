@@ -172,6 +172,8 @@ if PIKOSHI_LOCAL_HTTP and set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
     )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# allauth's browser API answers a CSRF failure in its JSON envelope; pages keep Django's.
+CSRF_FAILURE_VIEW = "pikoshi.views.csrf_failure"
 # How many proxies stand in front (1 behind deploy/nginx.conf). Each appends the address it
 # saw to X-Forwarded-For, so the client is the N-th entry from the right; anything to its
 # left was written by the client and is ignored. pikoshi.clientip reads it; allauth and DRF
@@ -206,6 +208,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pikoshi.middleware.RequestLogMiddleware",
+    # Every error under /_allauth/ in allauth's JSON envelope (404/405/500, bad JSON, 429).
+    "accounts.middleware.HeadlessErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pikoshi.middleware.NoIndexMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
