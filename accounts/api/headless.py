@@ -15,6 +15,7 @@ from typing import Any
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.headless.adapter import DefaultHeadlessAdapter
+from django import forms
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -133,12 +134,14 @@ def refuse_keys_without_account(view: View) -> View:
 
 
 def _key(request: HttpRequest) -> str:
-    """The reset key as allauth reads it: the header for GET, the JSON body otherwise."""
+    """The reset key as allauth's form reads it: the header for GET, else the JSON body's
+    `key` made text as a form field makes it (a number -1.5 is the key "-1.5")."""
     if request.method == "GET":
-        return request.headers.get("X-Password-Reset-Key", "")
-    try:
-        data = json.loads(request.body.decode("utf8"))
-    except (UnicodeDecodeError, ValueError):
-        return ""
-    key = data.get("key") if isinstance(data, dict) else None
-    return key if isinstance(key, str) else ""
+        value: Any = request.headers.get("X-Password-Reset-Key", "")
+    else:
+        try:
+            data = json.loads(request.body.decode("utf8"))
+        except (UnicodeDecodeError, ValueError):
+            return ""
+        value = data.get("key") if isinstance(data, dict) else None
+    return forms.CharField(required=False).to_python(value)

@@ -306,6 +306,17 @@ def test_a_reset_key_without_its_account_part_is_a_400_not_a_500(key: str, clien
     assert_envelope(read, 400)
 
 
+@pytest.mark.parametrize("key", [-1.175494351e-38, -1])
+def test_a_reset_key_that_is_a_negative_number_is_a_400(key: float, client: Client) -> None:
+    posted = client.post(
+        "/_allauth/app/v1/auth/password/reset",
+        {"key": key, "password": PASSWORD},
+        content_type="application/json",
+    )
+    body = assert_envelope(posted, 400)
+    assert body["errors"][0]["code"] == "invalid_password_reset"
+
+
 def test_a_reset_key_of_someone_still_resets_their_password(client: Client, owner: User) -> None:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
