@@ -1,17 +1,14 @@
 """Prepare the schemathesis run of allauth's headless API (schemathesis_allauth.sh).
 
-Run with the same environment as the live server:
-    python -m pikoshi.tests.schemathesis_allauth_seed spec OUT.json     (once)
-    python -m pikoshi.tests.schemathesis_allauth_seed config CLIENT     (per client)
-    python -m pikoshi.tests.schemathesis_allauth_seed session CLIENT    (per signed-in run)
-    python -m pikoshi.tests.schemathesis_allauth_seed csrf -            (anonymous browser)
+Run once with the same environment as the live server:
+    python -m pikoshi.tests.schemathesis_allauth_seed prepare DIR
 
-`spec` writes the document the run checks against: the OpenAPI document shipped inside the
-django-allauth package, not the one Pikoshi serves, with exactly one erratum (ERRATA).
-`config` prints the schemathesis.toml for one client: the {client} path parameter pinned,
-and the operations Pikoshi does not mount for that client switched off. `session` seeds
-a verified person signed in for that client and prints how the run presents it; `csrf`
-prints the CSRF pair an anonymous browser client holds.
+It writes into DIR the document the run checks against: the OpenAPI document shipped
+inside the django-allauth package, not the one Pikoshi serves, with exactly one erratum
+(ERRATA). For each client (app, browser) and state (anonymous, signed-in) it writes the
+schemathesis config (the {client} path parameter pinned, and what is left unchecked, each
+with its reason as a comment) and the headers the run sends: a seeded, verified person's
+session when signed in, the CSRF pair an anonymous browser holds.
 """
 
 from __future__ import annotations
@@ -224,21 +221,32 @@ def csrf_pair() -> dict[str, str]:
     return {"Cookie": f"{settings.CSRF_COOKIE_NAME}={csrf}", "X-CSRFToken": csrf}
 
 
+def prepare(folder: Path) -> None:
+    """Everything the four runs need, in one start of Django: the document, and per client
+    and state its config file and the headers that present it (one `Name: value` a line)."""
+    (folder / "allauth-openapi.json").write_text(json.dumps(packaged_spec()))
+    for client in ("app", "browser"):
+        for state in ("anonymous", "signed-in"):
+            signed_in = state == "signed-in"
+            (folder / f"{client}-{state}.toml").write_text(config(client, signed_in=signed_in))
+            if signed_in:
+                headers = session(client)
+            elif client == "browser":
+                headers = csrf_pair()
+            else:
+                headers = {}
+            (folder / f"{client}-{state}.headers").write_text(
+                "".join(f"{name}: {value}\n" for name, value in headers.items())
+            )
+    print(f"errata: {ERRATA}")
+
+
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pikoshi.settings")
     django.setup()
-    command, argument = argv[0], argv[1]
-    if command == "spec":
-        Path(argument).write_text(json.dumps(packaged_spec()))
-        print(f"errata: {ERRATA}")
-    elif command == "config":
-        print(config(argument, signed_in=len(argv) > 2 and argv[2] == "signed-in"))
-    elif command == "session":
-        print(json.dumps(session(argument)))
-    elif command == "csrf":
-        print(json.dumps(csrf_pair()))
-    else:
-        raise SystemExit(f"unknown command {command!r}")
+    if len(argv) != 2 or argv[0] != "prepare":
+        raise SystemExit("usage: python -m pikoshi.tests.schemathesis_allauth_seed prepare DIR")
+    prepare(Path(argv[1]))
 
 
 if __name__ == "__main__":
