@@ -347,3 +347,35 @@ def test_an_anonymous_two_factor_answer_says_not_authenticated_as_a_boolean(
     assert_answer_follows(
         served_spec, "/_allauth/{client}/v1/auth/2fa/authenticate", "post", response
     )
+
+
+def test_a_lost_database_under_allauth_is_a_503_envelope_with_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from allauth.headless.base.views import ConfigView
+    from django.db import OperationalError
+
+    def lose_database(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(ConfigView, "get", lose_database)
+    response = Client().get("/_allauth/app/v1/config")
+    body = assert_envelope(response, 503)
+    assert body["errors"][0]["code"] == "database_unavailable"
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_bug_under_allauth_is_a_500_envelope_without_details(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from allauth.headless.base.views import ConfigView
+    from django.db import ProgrammingError
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ProgrammingError('relation "secret_table" does not exist')
+
+    monkeypatch.setattr(ConfigView, "get", broken)
+    response = Client(raise_request_exception=False).get("/_allauth/app/v1/config")
+    body = assert_envelope(response, 500)
+    assert body["errors"][0]["code"] == "server_error"
+    assert "secret_table" not in response.content.decode()
