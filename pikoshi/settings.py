@@ -217,6 +217,8 @@ CORS_ALLOW_HEADERS = (
 )
 CORS_EXPOSE_HEADERS = ("retry-after",)
 CSRF_TRUSTED_ORIGINS += [o for o in PIKOSHI_CORS_ORIGINS if o not in CSRF_TRUSTED_ORIGINS]
+# allauth's browser API answers a CSRF failure in its JSON envelope; pages keep Django's.
+CSRF_FAILURE_VIEW = "pikoshi.views.csrf_failure"
 # How many proxies stand in front (1 behind deploy/nginx.conf). Each appends the address it
 # saw to X-Forwarded-For, so the client is the N-th entry from the right; anything to its
 # left was written by the client and is ignored. pikoshi.clientip reads it; allauth and DRF
@@ -252,6 +254,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pikoshi.middleware.RequestLogMiddleware",
+    # Every error under /_allauth/ in allauth's JSON envelope (404/405/500, bad JSON, 429).
+    "accounts.middleware.HeadlessErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pikoshi.middleware.NoIndexMiddleware",
     # Before anything that may answer on its own, so refusals carry CORS headers too.

@@ -14,7 +14,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("_allauth/", include("allauth.headless.urls")),
+    path("_allauth/", include("accounts.api.headless_urls")),
     path("admin/", admin.site.urls),
     path("", include("gallery.urls")),
     path("api/", include("pikoshi.api_urls")),

@@ -1,4 +1,6 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -23,3 +25,19 @@ def too_many_requests(request, exception=None):
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "60"
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: allauth's JSON envelope under /_allauth/, Django's page elsewhere.
+
+    A single-page app signing in through allauth's browser API reads the answer as JSON;
+    an HTML page there cannot be parsed by a client generated from allauth's document.
+    """
+    if request.path.startswith("/_allauth/"):
+        message = (
+            "The CSRF token is missing or wrong: send the csrftoken cookie's value in X-CSRFToken."
+        )
+        return JsonResponse(
+            {"status": 403, "errors": [{"message": message, "code": "csrf_failed"}]}, status=403
+        )
+    return django_csrf_failure(request, reason=reason)
