@@ -531,6 +531,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable object is `oneOf: [$ref, {type: null}]`, which strict validators
+    # (and generated clients) read as meant; 3.0.3's `nullable` beside `allOf` they reject.
+    "OAS_VERSION": "3.1.0",
 }
 
 # --- Uploads ------------------------------------------------------------------------------

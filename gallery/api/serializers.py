@@ -56,7 +56,8 @@ class CameraField(serializers.Field):
         return {"make": photo.camera_make, "model": photo.camera_model}
 
 
-@extend_schema_field(LocationSerializer(allow_null=True))
+# The field itself is nullable; saying it on the serializer too would list null twice.
+@extend_schema_field(LocationSerializer)
 class LocationField(serializers.Field):
     """Owner only: EXIF GPS position, null when the photo has none."""
 

@@ -5,6 +5,7 @@ import re
 import pytest
 import yaml
 from django.core.management import call_command
+from django.test import Client
 
 API_ERROR_STATUSES = {"400", "401", "403", "404", "413", "415", "422", "429"}
 
@@ -126,3 +127,39 @@ def test_account_flows_publish_their_own_openapi_document_for_app_clients(client
         assert any(path.endswith(flow) for path in paths), flow
     # Its HTML viewer would load scripts from a CDN: not served.
     assert client.get("/_allauth/openapi.html").status_code == 404
+
+
+# --- OpenAPI 3.1: nullable objects that strict validators accept ------------------------------
+
+
+def test_served_schema_is_openapi_3_1(client, db):
+    document = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert document["openapi"] == "3.1.0"
+
+
+def test_photo_location_declares_null_once(schema):
+    location = schema["components"]["schemas"]["Photo"]["properties"]["location"]
+    branches = location.get("oneOf") or location.get("anyOf") or [location]
+    nulls = [b for b in branches if b.get("type") == "null" or "null" in (b.get("type") or [])]
+    assert len(nulls) == 1, location
+    assert "nullable" not in location
+
+
+def test_album_without_cover_and_photo_without_gps_pass_a_strict_validator(
+    owner, tmp_path, settings
+):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from gallery.tests.factories import make_album, make_photo
+    from pikoshi.tests.openapi_contract import check_response
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    album = make_album(owner, title="No cover yet")
+    photo = make_photo(owner, album=album)
+    assert album.cover is None and photo.latitude is None
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(owner)}"}
+    client = Client()
+    for path in (f"/api/albums/{album.public_id}/", f"/api/photos/{photo.public_id}/"):
+        response = client.get(path, **headers)
+        assert response.status_code == 200
+        check_response("get", path, "", response)
