@@ -18,6 +18,10 @@ from openapi_core.testing import MockRequest, MockResponse
 # The documents themselves and Swagger UI are not operations of the API.
 NOT_OPERATIONS = ("/api/schema/", "/api/docs/")
 
+# How a request outside the contract may be answered: authentication comes before the
+# method check, and a malformed id resolves to no view at all.
+REFUSALS = (401, 404, 405)
+
 _openapi: OpenAPI | None = None
 
 
@@ -49,8 +53,8 @@ def check_response(method: str, path: str, query: str, response: HttpResponseBas
     """Raise ContractViolation unless the schema documents this answer (status and body).
 
     A path or method the schema does not name is outside the contract: such a request may
-    only be refused, as JSON (404 for an unknown path, 405 for a method), or sent on with
-    a 308 to the same path with its trailing slash.
+    only be refused, as JSON (404 for an unknown path, 405 for a method, 401 first when the
+    caller is anonymous), or sent on with a 308 to the same path with its trailing slash.
     """
     if isinstance(response, StreamingHttpResponse):
         return  # media streams are not API answers
@@ -70,10 +74,10 @@ def check_response(method: str, path: str, query: str, response: HttpResponseBas
     except PathNotFound as exc:
         if response.status_code == 308 and response.get("Location", "").startswith(path + "/"):
             return
-        if response.status_code not in (404, 405) or not _is_json(response):
+        if response.status_code not in REFUSALS or not _is_json(response):
             raise ContractViolation(f"{where}: undocumented path answered so") from exc
     except OperationNotFound as exc:
-        if response.status_code != 405 or not _is_json(response):
+        if response.status_code not in REFUSALS or not _is_json(response):
             raise ContractViolation(f"{where}: undocumented method answered so") from exc
     except Exception as exc:  # every openapi-core validation error
         detail = _explain(exc)
