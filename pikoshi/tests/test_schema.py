@@ -163,3 +163,65 @@ def test_album_without_cover_and_photo_without_gps_pass_a_strict_validator(
         response = client.get(path, **headers)
         assert response.status_code == 200
         check_response("get", path, "", response)
+
+
+# --- What generated clients need to know ------------------------------------------------------
+
+
+def test_every_photo_list_is_a_page_with_its_next_cursor(schema):
+    page = schema["components"]["schemas"]["PhotoPage"]
+    assert {"results", "next", "next_cursor"} <= set(page["required"])
+    assert page["properties"]["next_cursor"]["type"] == ["string", "null"]
+    for path in ("/api/photos/", "/api/albums/{public_id}/photos/", "/api/trash/"):
+        listing = schema["paths"][path]["get"]
+        assert {"cursor", "limit"} <= {p["name"] for p in listing["parameters"]}, path
+        ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref == "#/components/schemas/PhotoPage", path
+
+
+def test_album_audience_is_an_enum(schema):
+    from gallery.models import Audience
+
+    audience = schema["components"]["schemas"]["Album"]["properties"]["audience"]
+    if "$ref" in audience:
+        audience = schema["components"]["schemas"][audience["$ref"].rsplit("/", 1)[1]]
+    elif "allOf" in audience:
+        ref = audience["allOf"][0]["$ref"]
+        audience = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert audience["enum"] == [value for value, _label in Audience.choices]
+
+
+def test_logout_declares_the_session_token_header_it_reads(schema):
+    logout = schema["paths"]["/api/auth/logout/"]["post"]
+    [header] = [p for p in logout.get("parameters", []) if p["in"] == "header"]
+    assert header["name"] == "X-Session-Token"
+    assert header.get("required", False) is False
+
+
+def test_refresh_and_logout_take_the_refresh_token_in_the_body_or_its_cookie(schema, settings):
+    cookie = schema["components"]["securitySchemes"]["jwtRefreshCookie"]
+    assert cookie == {**cookie, "type": "apiKey", "in": "cookie", "name": "pikoshi_refresh"}
+    assert settings.JWT_COOKIE_REFRESH == "pikoshi_refresh"
+    for path in ("/api/auth/token/refresh/", "/api/auth/logout/"):
+        operation = schema["paths"][path]["post"]
+        # No access token: the body's refresh token, or else the refresh cookie.
+        assert len(operation["security"]) == 2, path
+        assert {} in operation["security"], path
+        assert {"jwtRefreshCookie": []} in operation["security"], path
+
+
+def test_refresh_answers_one_of_two_complete_shapes_told_apart_by_mode(schema):
+    refresh = schema["paths"]["/api/auth/token/refresh/"]["post"]
+    answer = refresh["responses"]["200"]["content"]["application/json"]["schema"]
+    answer = schema["components"]["schemas"][answer["$ref"].rsplit("/", 1)[1]]
+    assert answer["discriminator"]["propertyName"] == "mode"
+    shapes = {
+        mode: schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        for mode, ref in answer["discriminator"]["mapping"].items()
+    }
+    assert set(shapes) == {"bearer", "cookie"}
+    # Nothing optional: a generated client narrows on `mode` and never casts.
+    assert set(shapes["bearer"]["required"]) == set(shapes["bearer"]["properties"])
+    assert {"access", "refresh"} <= set(shapes["bearer"]["required"])
+    assert set(shapes["cookie"]["required"]) == set(shapes["cookie"]["properties"])
+    assert "access" not in shapes["cookie"]["properties"]
