@@ -18,6 +18,7 @@ SCHEMATHESIS=${SCHEMATHESIS:-.venv/bin/schemathesis}
 GUNICORN=${GUNICORN:-.venv/bin/gunicorn}
 TIMEOUT=${SCHEMATHESIS_TIMEOUT:-170}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-20}
+STATEFUL_MAX_STEPS=${SCHEMATHESIS_STATEFUL_MAX_STEPS:-8}
 
 work=$(mktemp -d -t pikoshi-schemathesis-XXXXXX)
 server_pid=""
@@ -47,11 +48,12 @@ base="http://127.0.0.1:$port"
 token=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$work/seed.json")
 # Real ids of seeded albums and photos, drawn half of the time for {public_id}, so the
 # fuzzer reaches the code behind the 404 as well as the 404 itself.
-"$PY" - "$work/seed.json" >"$work/schemathesis.toml" <<'PY'
+"$PY" - "$work/seed.json" "$STATEFUL_MAX_STEPS" >"$work/schemathesis.toml" <<'PY'
 import json
 import sys
 
 seed = json.load(open(sys.argv[1]))
+print(f"[phases.stateful]\nmax-steps = {int(sys.argv[2])}\n")
 print(f"[dictionaries.albums]\nvalues = {json.dumps(seed['albums'])}\n")
 print(f"[dictionaries.photos]\nvalues = {json.dumps(seed['photos'])}\n")
 for prefix, dictionary in (("/api/albums/", "albums"), ("/api/photos/", "photos")):
@@ -78,7 +80,7 @@ timeout "$TIMEOUT" "$schemathesis_bin" --config-file "$work/schemathesis.toml" r
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "$MAX_EXAMPLES" \
-  --phases examples,coverage,fuzzing \
+  --phases examples,coverage,fuzzing,stateful \
   --generation-deterministic \
   --workers 1 \
   --request-timeout 20 \

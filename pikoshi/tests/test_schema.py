@@ -225,3 +225,57 @@ def test_refresh_answers_one_of_two_complete_shapes_told_apart_by_mode(schema):
     assert {"access", "refresh"} <= set(shapes["bearer"]["required"])
     assert set(shapes["cookie"]["required"]) == set(shapes["cookie"]["properties"])
     assert "access" not in shapes["cookie"]["properties"]
+
+
+# --- Links: how a stateful client (or schemathesis) walks from a create to what it made ----------
+
+
+def _links(schema: dict, operation_id: str, status: str) -> dict[str, str]:
+    for _path, _method, operation in _operations(schema):
+        if operation["operationId"] == operation_id:
+            links = operation["responses"][status].get("links", {})
+            return {name: link["operationId"] for name, link in links.items()}
+    raise AssertionError(f"no operation {operation_id}")
+
+
+@pytest.mark.parametrize(
+    ("source", "status", "targets"),
+    [
+        ("albums_create", "201", {"albums_retrieve", "albums_update", "albums_destroy"}),
+        ("albums_create", "201", {"album_members_list", "album_links_create"}),
+        ("photos_upload", "201", {"photos_retrieve", "photos_update", "photos_trash"}),
+        ("photos_trash", "200", {"photos_restore", "trash_photo_destroy"}),
+        ("trash_list", "200", {"trash_list", "photos_restore", "trash_photo_destroy"}),
+        ("photos_list", "200", {"photos_list", "photos_retrieve"}),
+        ("album_members_create", "201", {"album_members_update", "album_members_destroy"}),
+        ("connections_list", "200", {"album_members_create", "connections_update"}),
+        ("album_links_create", "201", {"share_links_update", "share_links_destroy"}),
+        ("invitations_create", "201", {"invitations_destroy"}),
+        ("invitations_received", "200", {"invitations_accept", "invitations_decline"}),
+    ],
+)
+def test_links_lead_from_what_makes_a_thing_to_what_reads_changes_and_deletes_it(
+    schema, source, status, targets
+):
+    assert targets <= set(_links(schema, source, status).values())
+
+
+def test_every_link_names_a_real_operation_and_its_parameters(schema):
+    operations = {op["operationId"]: (path, op) for path, _m, op in _operations(schema)}
+    count = 0
+    for _path, _method, operation in _operations(schema):
+        for status, response in operation["responses"].items():
+            for name, link in response.get("links", {}).items():
+                where = f"{operation['operationId']} {status} {name}"
+                assert link["operationId"] in operations, where
+                target_path, target = operations[link["operationId"]]
+                names = {p["name"] for p in target.get("parameters", [])}
+                for parameter, expression in link.get("parameters", {}).items():
+                    assert parameter in names, where
+                    assert expression.startswith("$"), where
+                required_path = set(re.findall(r"{(\w+)}", target_path))
+                assert required_path <= set(link.get("parameters", {})) or (
+                    "requestBody" in link
+                ), where
+                count += 1
+    assert count >= 30
