@@ -40,8 +40,10 @@ def main() -> dict[str, object]:
     # People for the stateful phase to reach members, connections and invitations with:
     # connections it may name on albums (a few, since it may also end them), and an
     # invitation waiting for it to accept or decline.
+    contacts = []
     for name in ("Friend", "Cousin", "Neighbour"):
         contact = person(name)
+        contacts.append(contact)
         invitation = sharing_services.invitation_create(inviter=user, email=contact.email)
         sharing_services.invitation_accept(user=contact, invitation=invitation)
     for name in ("Inviter", "Colleague"):
@@ -63,6 +65,7 @@ def main() -> dict[str, object]:
         "token": str(AccessToken.for_user(user)),
         "albums": [str(album.public_id), str(default.public_id)],
         "photos": [str(photo.public_id) for photo in photos],
+        "people": [str(contact.uuid) for contact in contacts],
     }
 
 
