@@ -64,7 +64,7 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _api_answers_match_the_schema(monkeypatch):
+def _api_answers_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every /api/ answer a test client receives must be one the served schema documents."""
     from django.test import Client
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts.models import User
 from gallery.models import Album, AlbumMember, Photo
 from gallery.tests import imagegen
 from gallery.tests.factories import make_album, make_photo, make_photos
@@ -288,7 +289,7 @@ def test_tampered_cursor_is_400(api, owner):
     assert_error(response, 400, "invalid_cursor")
 
 
-def test_pages_give_the_next_cursor_beside_the_next_url(api, owner):
+def test_pages_give_the_next_cursor_beside_the_next_url(api: Api, owner: User) -> None:
     photos = make_photos(owner, 3)
     first = api.get("/api/photos/", limit=2).json()
     assert first["next_cursor"]
@@ -299,7 +300,7 @@ def test_pages_give_the_next_cursor_beside_the_next_url(api, owner):
     assert last["next"] is None
 
 
-def test_trash_is_paged_like_the_timeline(api, owner):
+def test_trash_is_paged_like_the_timeline(api: Api, owner: User) -> None:
     now = timezone.now()
     trashed = [make_photo(owner, deleted_at=now - timedelta(minutes=i)) for i in range(5)]
     make_photo(owner)  # not in the trash
@@ -317,7 +318,7 @@ def test_trash_is_paged_like_the_timeline(api, owner):
     assert seen == [str(p.public_id) for p in trashed]  # most recently deleted first
 
 
-def test_trash_default_page_is_30_and_bad_cursors_are_400(api, owner):
+def test_trash_default_page_is_30_and_bad_cursors_are_400(api: Api, owner: User) -> None:
     now = timezone.now()
     for i in range(31):
         make_photo(owner, deleted_at=now - timedelta(seconds=i))

@@ -1,11 +1,16 @@
 """The OpenAPI schema validates, documents every answer, and Swagger UI works offline."""
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from django.core.management import call_command
 from django.test import Client
+from pytest_django.fixtures import Settings
+
+from accounts.models import User
 
 API_ERROR_STATUSES = {"400", "401", "403", "404", "413", "415", "422", "429"}
 
@@ -132,12 +137,12 @@ def test_account_flows_publish_their_own_openapi_document_for_app_clients(client
 # --- OpenAPI 3.1: nullable objects that strict validators accept ------------------------------
 
 
-def test_served_schema_is_openapi_3_1(client, db):
+def test_served_schema_is_openapi_3_1(client: Client, db: None) -> None:
     document = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert document["openapi"] == "3.1.0"
 
 
-def test_photo_location_declares_null_once(schema):
+def test_photo_location_declares_null_once(schema: dict[str, Any]) -> None:
     location = schema["components"]["schemas"]["Photo"]["properties"]["location"]
     branches = location.get("oneOf") or location.get("anyOf") or [location]
     nulls = [b for b in branches if b.get("type") == "null" or "null" in (b.get("type") or [])]
@@ -146,8 +151,8 @@ def test_photo_location_declares_null_once(schema):
 
 
 def test_album_without_cover_and_photo_without_gps_pass_a_strict_validator(
-    owner, tmp_path, settings
-):
+    owner: User, tmp_path: Path, settings: Settings
+) -> None:
     from rest_framework_simplejwt.tokens import AccessToken
 
     from gallery.tests.factories import make_album, make_photo
@@ -168,7 +173,7 @@ def test_album_without_cover_and_photo_without_gps_pass_a_strict_validator(
 # --- What generated clients need to know ------------------------------------------------------
 
 
-def test_every_photo_list_is_a_page_with_its_next_cursor(schema):
+def test_every_photo_list_is_a_page_with_its_next_cursor(schema: dict[str, Any]) -> None:
     page = schema["components"]["schemas"]["PhotoPage"]
     assert {"results", "next", "next_cursor"} <= set(page["required"])
     assert page["properties"]["next_cursor"]["type"] == ["string", "null"]
@@ -179,7 +184,7 @@ def test_every_photo_list_is_a_page_with_its_next_cursor(schema):
         assert ref == "#/components/schemas/PhotoPage", path
 
 
-def test_album_audience_is_an_enum(schema):
+def test_album_audience_is_an_enum(schema: dict[str, Any]) -> None:
     from gallery.models import Audience
 
     audience = schema["components"]["schemas"]["Album"]["properties"]["audience"]
@@ -191,14 +196,16 @@ def test_album_audience_is_an_enum(schema):
     assert audience["enum"] == [value for value, _label in Audience.choices]
 
 
-def test_logout_declares_the_session_token_header_it_reads(schema):
+def test_logout_declares_the_session_token_header_it_reads(schema: dict[str, Any]) -> None:
     logout = schema["paths"]["/api/auth/logout/"]["post"]
     [header] = [p for p in logout.get("parameters", []) if p["in"] == "header"]
     assert header["name"] == "X-Session-Token"
     assert header.get("required", False) is False
 
 
-def test_refresh_and_logout_take_the_refresh_token_in_the_body_or_its_cookie(schema, settings):
+def test_refresh_and_logout_take_the_refresh_token_in_the_body_or_its_cookie(
+    schema: dict[str, Any], settings: Settings
+) -> None:
     cookie = schema["components"]["securitySchemes"]["jwtRefreshCookie"]
     assert cookie == {**cookie, "type": "apiKey", "in": "cookie", "name": "pikoshi_refresh"}
     assert settings.JWT_COOKIE_REFRESH == "pikoshi_refresh"
@@ -210,7 +217,9 @@ def test_refresh_and_logout_take_the_refresh_token_in_the_body_or_its_cookie(sch
         assert {"jwtRefreshCookie": []} in operation["security"], path
 
 
-def test_refresh_answers_one_of_two_complete_shapes_told_apart_by_mode(schema):
+def test_refresh_answers_one_of_two_complete_shapes_told_apart_by_mode(
+    schema: dict[str, Any],
+) -> None:
     refresh = schema["paths"]["/api/auth/token/refresh/"]["post"]
     answer = refresh["responses"]["200"]["content"]["application/json"]["schema"]
     answer = schema["components"]["schemas"][answer["$ref"].rsplit("/", 1)[1]]
@@ -230,7 +239,7 @@ def test_refresh_answers_one_of_two_complete_shapes_told_apart_by_mode(schema):
 # --- Links: how a stateful client (or schemathesis) walks from a create to what it made ----------
 
 
-def _links(schema: dict, operation_id: str, status: str) -> dict[str, str]:
+def _links(schema: dict[str, Any], operation_id: str, status: str) -> dict[str, str]:
     for _path, _method, operation in _operations(schema):
         if operation["operationId"] == operation_id:
             links = operation["responses"][status].get("links", {})
@@ -255,12 +264,12 @@ def _links(schema: dict, operation_id: str, status: str) -> dict[str, str]:
     ],
 )
 def test_links_lead_from_what_makes_a_thing_to_what_reads_changes_and_deletes_it(
-    schema, source, status, targets
-):
+    schema: dict[str, Any], source: str, status: str, targets: set[str]
+) -> None:
     assert targets <= set(_links(schema, source, status).values())
 
 
-def test_every_link_names_a_real_operation_and_its_parameters(schema):
+def test_every_link_names_a_real_operation_and_its_parameters(schema: dict[str, Any]) -> None:
     operations = {op["operationId"]: (path, op) for path, _m, op in _operations(schema)}
     count = 0
     for _path, _method, operation in _operations(schema):
