@@ -68,19 +68,23 @@ def draw(dictionary: str) -> str:
 
 # The first block that matches an operation applies, so the most specific come first.
 # `people` are the seeded account's connections: naming one on an album (body.user) is
-# the only way to reach the members' operations.
+# the only way to reach the members' operations. The fuzzing phase must not end those
+# connections (DELETE) before the stateful phase gets to use them.
 blocks = [
     (
         r"^/api/albums/\{public_id\}/members/",
         {"path.public_id": "albums", "path.user_uuid": "people", "body.user": "people"},
+        {},
     ),
-    (r"^/api/connections/\{user_uuid\}", {"path.user_uuid": "people"}),
-    (r"^/api/albums/\{public_id\}", {"path.public_id": "albums"}),
-    (r"^/api/photos/\{public_id\}", {"path.public_id": "photos"}),
+    (r"^/api/connections/\{user_uuid\}", {"path.user_uuid": "people"}, {"exclude-method": "DELETE"}),
+    (r"^/api/albums/\{public_id\}", {"path.public_id": "albums"}, {}),
+    (r"^/api/photos/\{public_id\}", {"path.public_id": "photos"}, {}),
 ]
-for regex, parameters in blocks:
+for regex, parameters, filters in blocks:
     print("[[operations]]")
     print(f"include-path-regex = {json.dumps(regex)}")
+    for key, value in filters.items():
+        print(f"{key} = {json.dumps(value)}")
     drawn = ", ".join(f'"{key}" = {draw(value)}' for key, value in parameters.items())
     print(f"parameters = {{ {drawn} }}")
     print()
