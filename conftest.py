@@ -1,7 +1,10 @@
 """Fixtures every app's tests share: the three people of every suite."""
 
+from typing import Any
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.http import HttpResponseBase
 
 from accounts.services import user_setup
 
@@ -58,3 +61,27 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _api_answers_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every /api/ answer a test client receives must be one the served schema documents."""
+    from django.test import Client
+
+    from pikoshi.tests import openapi_contract
+
+    request = Client.request
+
+    def checked(self: Client, **environ: Any) -> HttpResponseBase:
+        response = request(self, **environ)
+        path = response.request.get("PATH_INFO", "")
+        if openapi_contract.is_api_operation(path):
+            openapi_contract.check_response(
+                response.request.get("REQUEST_METHOD", "GET"),
+                path,
+                response.request.get("QUERY_STRING", ""),
+                response,
+            )
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)

@@ -1,5 +1,7 @@
 """Pieces shared by every API endpoint: the error shape and its documentation."""
 
+from typing import Any, Literal
+
 from django.core.exceptions import ObjectNotUpdated
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular import openapi
@@ -30,6 +32,36 @@ class AutoSchema(openapi.AutoSchema):
                 view = view.removesuffix(suffix)
             return f"{view}{inner}"
         return super().get_serializer_name(serializer, direction)
+
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        """Every operation that reads a body also answers 415 to a body it cannot parse.
+
+        DRF refuses a content type the view has no parser for before the view runs, so the
+        answer belongs in the contract of each such operation, not only of the upload.
+        """
+        responses = super()._get_response_bodies(direction)
+        reads_body = self.method in {"POST", "PUT", "PATCH"} and (
+            self.get_request_serializer() is not None
+        )
+        if reads_body and "415" not in responses:
+            responses["415"] = self._get_response_for_code(
+                unsupported_media_type_response(), "415", direction=direction
+            )
+        # Any operation may meet a database or storage outage (ServiceUnavailableMiddleware).
+        if "503" not in responses:
+            unavailable = self._get_response_for_code(
+                service_unavailable_response(), "503", direction=direction
+            )
+            unavailable["headers"] = {
+                "Retry-After": {
+                    "schema": {"type": "integer", "minimum": 0},
+                    "description": "Seconds to wait before trying again.",
+                }
+            }
+            responses["503"] = unavailable
+        return responses
 
 
 class ClientScopedRateThrottle(ScopedRateThrottle):
@@ -163,6 +195,40 @@ _ERROR_EXAMPLES = {
         "throttled",
     ),
 }
+
+
+def unsupported_media_type_response() -> OpenApiResponse:
+    """415 for a request body in a content type the operation does not read."""
+    detail = 'Unsupported media type "text/plain" in request.'
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description="Unsupported media type",
+        examples=[
+            OpenApiExample(
+                "Unsupported media type",
+                value={"detail": detail, "code": "unsupported_media_type"},
+                status_codes=["415"],
+            )
+        ],
+    )
+
+
+def service_unavailable_response() -> OpenApiResponse:
+    """503 while the database or the file store cannot be reached; the request may be retried."""
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description="Service unavailable (an outage); retry after Retry-After seconds",
+        examples=[
+            OpenApiExample(
+                "Database unavailable",
+                value={
+                    "detail": "Pikoshi cannot reach its database right now. Try again shortly.",
+                    "code": "database_unavailable",
+                },
+                status_codes=["503"],
+            )
+        ],
+    )
 
 
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:

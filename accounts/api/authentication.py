@@ -141,6 +141,13 @@ class RefreshTokenCredential(JWTBearerOrCookieAuthentication):
         return None
 
 
+class RefreshTokenOrCookieCredential(RefreshTokenCredential):
+    """Refresh and logout: the refresh token from the body, or else from its cookie.
+
+    Only so the schema says so; like its parent it authenticates nobody.
+    """
+
+
 # --- OpenAPI: how each authenticator appears in the schema ------------------------------------
 
 
@@ -179,8 +186,29 @@ class RefreshTokenCredentialScheme(OpenApiAuthenticationExtension):
     name = []
     priority = 1
 
-    def get_security_requirement(self, auto_schema):
-        return None  # the refresh token travels in the body or its cookie
+    def get_security_requirement(self, auto_schema: Any) -> None:
+        return None  # the refresh token travels in the body
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
         return []
+
+
+class RefreshCookieScheme(OpenApiAuthenticationExtension):
+    """No access token: the refresh token in the body (the `{}` the view's AllowAny adds),
+    or the HttpOnly refresh cookie, so a generated client asks for neither credential."""
+
+    target_class = RefreshTokenOrCookieCredential
+    name = "jwtRefreshCookie"
+    priority = 2
+
+    def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[str]]]:
+        return [{"jwtRefreshCookie": []}]
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.JWT_COOKIE_REFRESH,
+            "description": "HttpOnly refresh cookie (path /api/auth/) set by /api/auth/cookie/ "
+            "(SPAs), used when the body names no refresh token. Needs the X-CSRFToken header.",
+        }

@@ -1,7 +1,15 @@
 """Serializers shared by the account endpoints."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from allauth.account.models import EmailAddress
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
+
+if TYPE_CHECKING:
+    from accounts.api.tokens import TokenPair
 
 
 class UserContextSerializer(serializers.Serializer):
@@ -18,17 +26,32 @@ class UserContextSerializer(serializers.Serializer):
         ).exists()
 
 
-class TokenPairSerializer(serializers.Serializer):
-    """A new pair. In cookie mode the tokens travel only in HttpOnly cookies, not here."""
+class CookieTokenPairSerializer(serializers.Serializer):
+    """A new pair in cookie mode: the tokens travel only in HttpOnly cookies, never here."""
 
-    mode = serializers.ChoiceField(choices=["bearer", "cookie"])
-    access = serializers.CharField(required=False, help_text="Bearer mode only.")
-    refresh = serializers.CharField(required=False, help_text="Bearer mode only.")
+    mode = serializers.ChoiceField(choices=["cookie"])
     access_expires_at = serializers.DateTimeField()
     refresh_expires_at = serializers.DateTimeField()
 
 
-def token_pair_data(pair, *, cookie: bool) -> dict:
+class BearerTokenPairSerializer(CookieTokenPairSerializer):
+    """A new pair for an app, in the body."""
+
+    mode = serializers.ChoiceField(choices=["bearer"])
+    access = serializers.CharField(help_text="Send as `Authorization: Bearer <access>`.")
+    refresh = serializers.CharField(help_text="For the next refresh; the old one is dead.")
+
+
+# One answer with two complete shapes, told apart by `mode`, rather than one shape whose
+# tokens are optional: a generated client narrows on `mode` instead of casting.
+TokenPairSerializer = PolymorphicProxySerializer(
+    component_name="TokenPair",
+    serializers={"bearer": BearerTokenPairSerializer, "cookie": CookieTokenPairSerializer},
+    resource_type_field_name="mode",
+)
+
+
+def token_pair_data(pair: TokenPair, *, cookie: bool) -> dict[str, Any]:
     data = {
         "mode": "cookie" if cookie else "bearer",
         "access_expires_at": pair.access_expires_at,

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotAuthenticated
@@ -23,10 +24,17 @@ from rest_framework_simplejwt.tokens import Token
 from accounts.api.authentication import (
     JWTBearerOrCookieAuthentication,
     RefreshTokenCredential,
+    RefreshTokenOrCookieCredential,
     enforce_csrf,
     enforce_login_csrf,
 )
-from accounts.api.serializers import TokenPairSerializer, UserContextSerializer, token_pair_data
+from accounts.api.serializers import (
+    BearerTokenPairSerializer,
+    CookieTokenPairSerializer,
+    TokenPairSerializer,
+    UserContextSerializer,
+    token_pair_data,
+)
 from accounts.api.tokens import (
     access_token_revoke,
     allauth_session_end,
@@ -81,7 +89,7 @@ def _rotate_or_401(raw: str):
 class TokenRefreshApi(APIView):
     """Trade a refresh token for a new pair; the old refresh token stops working."""
 
-    authentication_classes = [RefreshTokenCredential]
+    authentication_classes = [RefreshTokenOrCookieCredential]
     permission_classes = [AllowAny]
     throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
@@ -131,7 +139,8 @@ class TokenRefreshApi(APIView):
         if not raw:
             raise NotAuthenticated("Send the refresh token, or call with the refresh cookie.")
         pair, _user = _rotate_or_401(raw)
-        response = Response(self.Output(token_pair_data(pair, cookie=cookie_mode)).data)
+        shape = CookieTokenPairSerializer if cookie_mode else BearerTokenPairSerializer
+        response = Response(shape(token_pair_data(pair, cookie=cookie_mode)).data)
         if cookie_mode:
             set_auth_cookies(response, pair)
         return response
@@ -140,7 +149,7 @@ class TokenRefreshApi(APIView):
 class LogoutApi(APIView):
     """Sign out: every credential the caller holds ends, not only the refresh token."""
 
-    authentication_classes = [RefreshTokenCredential]
+    authentication_classes = [RefreshTokenOrCookieCredential]
     permission_classes = [AllowAny]
     throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
@@ -151,6 +160,16 @@ class LogoutApi(APIView):
         tags=AUTH_TAG,
         operation_id="auth_logout",
         request=Input,
+        parameters=[
+            OpenApiParameter(
+                "X-Session-Token",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="The allauth app session token of the sign-in flow (its "
+                "`meta.session_token`); when sent, that session ends too.",
+            )
+        ],
         responses={
             204: OpenApiResponse(description="Signed out (also when the token was already dead)."),
             **error_responses(400, 403, 429),

@@ -6,6 +6,8 @@ raise ValidationError (400) or ImageRejected (413/415/422); pikoshi.api turns ea
 {"detail", "code"}.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import replace_query_param
@@ -36,7 +39,7 @@ PAGE_PARAMETERS = [
     OpenApiParameter(
         "cursor",
         OpenApiTypes.STR,
-        description="Opaque position from a previous page's `next` URL.",
+        description="Opaque position: a previous page's `next_cursor` (also in its `next` URL).",
     ),
     OpenApiParameter(
         "limit",
@@ -72,6 +75,7 @@ PAGE_EXAMPLE = OpenApiExample(
     value={
         "results": [EXAMPLE_PHOTO],
         "next": "https://photos.example.org/api/photos/?cursor=WyIyMDI2LTA4...&limit=30",
+        "next_cursor": "WyIyMDI2LTA4...",
     },
     response_only=True,
 )
@@ -84,7 +88,7 @@ class PageQuery(serializers.Serializer):
     )
 
 
-def page_query(request: AuthenticatedRequest) -> dict:
+def page_query(request: Request) -> dict[str, Any]:
     query = PageQuery(data=request.query_params)
     query.is_valid(raise_exception=True)
     return {
@@ -93,11 +97,11 @@ def page_query(request: AuthenticatedRequest) -> dict:
     }
 
 
-def page_response(request: AuthenticatedRequest, page: photo_selectors.PhotoPage) -> Response:
+def page_response(request: Request, page: photo_selectors.PhotoPage) -> Response:
     next_url = None
     if page.next_cursor:
         next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
-    data = {"results": page.photos, "next": next_url}
+    data = {"results": page.photos, "next": next_url, "next_cursor": page.next_cursor}
     return Response(PhotoPageSerializer(data, context={"request": request}).data)
 
 
@@ -292,28 +296,32 @@ class TrashApi(APIView):
     @extend_schema(
         tags=["photos"],
         operation_id="trash_list",
+        parameters=PAGE_PARAMETERS,
         responses={
             200: OpenApiResponse(
-                inline_serializer("TrashList", {"results": PhotoSerializer(many=True)}),
+                PhotoPageSerializer,
                 examples=[
                     OpenApiExample(
                         "Trash",
                         value={
-                            "results": [{**EXAMPLE_PHOTO, "deleted_at": "2026-08-20T08:00:00Z"}]
+                            "results": [{**EXAMPLE_PHOTO, "deleted_at": "2026-08-20T08:00:00Z"}],
+                            "next": None,
+                            "next_cursor": None,
                         },
+                        response_only=True,
                     )
                 ],
             ),
-            **error_responses(401, 429),
+            **error_responses(400, 401, 429),
         },
         description=(
-            f"Photos stay here for {settings.PIKOSHI_TRASH_DAYS} days, then are deleted for good."
+            f"Photos stay here for {settings.PIKOSHI_TRASH_DAYS} days, then are deleted for "
+            "good. Most recently deleted first, a page at a time like the timeline."
         ),
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        photos = photo_selectors.trash_for_owner(user=request.user)
-        data = PhotoSerializer(photos, many=True, context={"request": request}).data
-        return Response({"results": data})
+        page = photo_selectors.trash_page(user=request.user, **page_query(request))
+        return page_response(request, page)
 
     @extend_schema(
         tags=["photos"],

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from gallery.media import media_urls
-from gallery.models import Album, Photo
+from gallery.models import Album, Audience, Photo
 from gallery.permissions import can_view_original, details_policy
 from gallery.selectors import albums as album_selectors
 
@@ -61,7 +61,8 @@ class CameraField(serializers.Field):
         return {"make": photo.camera_make, "model": photo.camera_model}
 
 
-@extend_schema_field(LocationSerializer(allow_null=True))
+# The field itself is nullable; saying it on the serializer too would list null twice.
+@extend_schema_field(LocationSerializer)
 class LocationField(serializers.Field):
     """Owner only: EXIF GPS position, null when the photo has none."""
 
@@ -142,8 +143,9 @@ class AlbumSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     title = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
-    audience = serializers.CharField(
-        help_text="private | family | friends | public. Albums are private by default."
+    audience = serializers.ChoiceField(
+        choices=Audience.choices,
+        help_text="Who may see the album; change it with PATCH .../sharing/. Private by default.",
     )
     is_default = serializers.BooleanField(help_text="'My photos': it cannot be deleted.")
     photo_count = serializers.SerializerMethodField()
@@ -167,4 +169,9 @@ class PhotoPageSerializer(serializers.Serializer):
     results = PhotoSerializer(many=True)
     next = serializers.URLField(
         allow_null=True, help_text="Absolute URL of the next page; null on the last page."
+    )
+    next_cursor = serializers.CharField(
+        allow_null=True,
+        help_text="Opaque position of the next page, for the `cursor` parameter; null on the "
+        "last page. The same page as `next`, for clients that build their own URLs.",
     )

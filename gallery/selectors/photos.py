@@ -107,21 +107,28 @@ def trashed_photo_for_owner(*, user: User, public_id: str | uuid.UUID) -> Photo:
 # --- Pages of photos ------------------------------------------------------------------------
 
 
-def _encode_cursor(photo: Photo) -> str:
+def _cursor_salt(order_field: str) -> str:
+    # A position in one list is no position in another: the trash's cursor names a
+    # deletion time, the timeline's a taking time, so each is signed for its own list.
+    return CURSOR_SALT if order_field == "taken_at" else f"{CURSOR_SALT}.{order_field}"
+
+
+def _encode_cursor(photo: Photo, *, order_field: str = "taken_at") -> str:
     # The public id, not the sequential key, marks the position: the cursor travels in URLs.
-    return signing.dumps([photo.taken_at.isoformat(), photo.public_id.hex], salt=CURSOR_SALT)
+    moment = getattr(photo, order_field)
+    return signing.dumps([moment.isoformat(), photo.public_id.hex], salt=_cursor_salt(order_field))
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+def _decode_cursor(cursor: str, *, order_field: str = "taken_at") -> tuple[datetime, uuid.UUID]:
     try:
-        taken_at, public_id = signing.loads(str(cursor), salt=CURSOR_SALT)
-        taken_at = datetime.fromisoformat(taken_at)
+        moment, public_id = signing.loads(str(cursor), salt=_cursor_salt(order_field))
+        moment = datetime.fromisoformat(moment)
         public_id = uuid.UUID(hex=public_id)
     except (signing.BadSignature, TypeError, ValueError) as exc:
         raise InvalidCursor(BAD_CURSOR) from exc
-    if taken_at.tzinfo is None:
+    if moment.tzinfo is None:
         raise InvalidCursor(BAD_CURSOR)
-    return taken_at, public_id
+    return moment, public_id
 
 
 def _clamp_limit(limit: object) -> int:
@@ -132,21 +139,31 @@ def _clamp_limit(limit: object) -> int:
     return max(1, min(wanted, MAX_PAGE_SIZE))
 
 
-def _photo_page(photos: QuerySet[Photo], *, cursor: str | None, limit: object) -> PhotoPage:
-    """Keyset pagination on (taken_at desc, id desc): one query per page, whatever its size.
+def _photo_page(
+    photos: QuerySet[Photo],
+    *,
+    cursor: str | None,
+    limit: int | str | None,
+    order_field: str = "taken_at",
+) -> PhotoPage:
+    """Keyset pagination on (order_field desc, id desc): one query per page, whatever its size.
 
     If the photo a cursor points at is deleted for good before the next page is asked for,
-    the page still starts at the right moment; only photos taken in that very same
-    microsecond could be skipped.
+    the page still starts at the right moment; only photos of that very same microsecond
+    could be skipped.
     """
     limit = _clamp_limit(limit)
-    photos = photos.select_related("album").order_by("-taken_at", "-id")
+    photos = photos.select_related("album").order_by(f"-{order_field}", "-id")
     if cursor:
-        taken_at, anchor = _decode_cursor(cursor)
+        moment, anchor = _decode_cursor(cursor, order_field=order_field)
         anchor_id = Subquery(Photo.objects.filter(public_id=anchor).values("id")[:1])
-        photos = photos.filter(Q(taken_at__lt=taken_at) | Q(taken_at=taken_at, id__lt=anchor_id))
+        photos = photos.filter(
+            Q(**{f"{order_field}__lt": moment}) | Q(**{order_field: moment, "id__lt": anchor_id})
+        )
     rows = list(photos[: limit + 1])
-    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = _encode_cursor(rows[limit - 1], order_field=order_field)
     return PhotoPage(photos=rows[:limit], next_cursor=next_cursor)
 
 
@@ -170,6 +187,15 @@ def album_photos_page(
     """Photos of one album this person may see, newest taken first (empty if not visible)."""
     photos = permissions.visible_photos(user).filter(album=album)
     return _photo_page(photos, cursor=cursor, limit=limit)
+
+
+def trash_page(
+    *, user: User, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> PhotoPage:
+    """The person's trash, most recently deleted first, a page at a time like the timeline."""
+    return _photo_page(
+        permissions.trashed_photos(user), cursor=cursor, limit=limit, order_field="deleted_at"
+    )
 
 
 def photo_neighbours(

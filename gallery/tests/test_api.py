@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -9,6 +10,7 @@ from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts.models import User
 from gallery.models import Album, AlbumMember, Photo
 from gallery.tests import imagegen
 from gallery.tests.factories import make_album, make_photo, make_photos
@@ -285,6 +287,50 @@ def test_tampered_cursor_is_400(api, owner):
     cursor = next_url.split("cursor=")[1].split("&")[0]
     response = api.get("/api/photos/", cursor=cursor[:-3] + "xyz")
     assert_error(response, 400, "invalid_cursor")
+
+
+def test_pages_give_the_next_cursor_beside_the_next_url(api: Api, owner: User) -> None:
+    photos = make_photos(owner, 3)
+    first = api.get("/api/photos/", limit=2).json()
+    assert first["next_cursor"]
+    assert parse_qs(urlsplit(first["next"]).query)["cursor"] == [first["next_cursor"]]
+    last = api.get("/api/photos/", limit=2, cursor=first["next_cursor"]).json()
+    assert [p["id"] for p in last["results"]] == [str(photos[2].public_id)]
+    assert last["next_cursor"] is None
+    assert last["next"] is None
+
+
+def test_trash_is_paged_like_the_timeline(api: Api, owner: User) -> None:
+    now = timezone.now()
+    trashed = [make_photo(owner, deleted_at=now - timedelta(minutes=i)) for i in range(5)]
+    make_photo(owner)  # not in the trash
+    first = api.get("/api/trash/", limit=2)
+    assert first.status_code == 200
+    body = first.json()
+    assert body["next"].startswith("http://testserver/api/trash/?")
+    seen = [p["id"] for p in body["results"]]
+    assert len(seen) == 2
+    cursor = body["next_cursor"]
+    while cursor:
+        page = api.get("/api/trash/", limit=2, cursor=cursor).json()
+        seen += [p["id"] for p in page["results"]]
+        cursor = page["next_cursor"]
+    assert seen == [str(p.public_id) for p in trashed]  # most recently deleted first
+
+
+def test_trash_default_page_is_30_and_bad_cursors_are_400(api: Api, owner: User) -> None:
+    now = timezone.now()
+    for i in range(31):
+        make_photo(owner, deleted_at=now - timedelta(seconds=i))
+    make_photos(owner, 2)
+    body = api.get("/api/trash/").json()
+    assert len(body["results"]) == 30
+    assert body["next_cursor"]
+    assert_error(api.get("/api/trash/", cursor="nonsense"), 400, "invalid_cursor")
+    # A timeline position is not a trash position.
+    timeline_cursor = api.get("/api/photos/", limit=1).json()["next_cursor"]
+    assert_error(api.get("/api/trash/", cursor=timeline_cursor), 400, "invalid_cursor")
+    assert_error(api.get("/api/trash/", limit="0"), 400, "invalid")
 
 
 def test_timeline_excludes_trash_and_other_peoples_photos(api, owner, stranger):

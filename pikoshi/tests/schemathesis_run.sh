@@ -16,8 +16,11 @@ cd "$(dirname "$0")/../.."
 PY=${PY:-.venv/bin/python}
 SCHEMATHESIS=${SCHEMATHESIS:-.venv/bin/schemathesis}
 GUNICORN=${GUNICORN:-.venv/bin/gunicorn}
-TIMEOUT=${SCHEMATHESIS_TIMEOUT:-170}
+# A hard stop, not the budget: alone on a CI machine the run takes about two minutes.
+TIMEOUT=${SCHEMATHESIS_TIMEOUT:-240}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-20}
+STATEFUL_MAX_STEPS=${SCHEMATHESIS_STATEFUL_MAX_STEPS:-8}
+STATEFUL_SCENARIOS=${SCHEMATHESIS_STATEFUL_SCENARIOS:-150}
 
 work=$(mktemp -d -t pikoshi-schemathesis-XXXXXX)
 server_pid=""
@@ -45,19 +48,45 @@ base="http://127.0.0.1:$port"
 "$PY" manage.py migrate --noinput -v 0
 "$PY" -m pikoshi.tests.schemathesis_seed | tail -n 1 >"$work/seed.json"
 token=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$work/seed.json")
-# Real ids of seeded albums and photos, drawn half of the time for {public_id}, so the
-# fuzzer reaches the code behind the 404 as well as the 404 itself.
-"$PY" - "$work/seed.json" >"$work/schemathesis.toml" <<'PY'
+# Real ids of seeded albums, photos and connections, drawn half of the time for the ids in
+# paths (and the person to name on an album), so the fuzzer reaches the code behind the
+# 404 as well as the 404 itself.
+"$PY" - "$work/seed.json" "$STATEFUL_MAX_STEPS" "$STATEFUL_SCENARIOS" >"$work/schemathesis.toml" <<'PY'
 import json
 import sys
 
 seed = json.load(open(sys.argv[1]))
-print(f"[dictionaries.albums]\nvalues = {json.dumps(seed['albums'])}\n")
-print(f"[dictionaries.photos]\nvalues = {json.dumps(seed['photos'])}\n")
-for prefix, dictionary in (("/api/albums/", "albums"), ("/api/photos/", "photos")):
+print(f"[phases.stateful]\nmax-steps = {int(sys.argv[2])}\n")
+print(f"[phases.stateful.generation]\nmax-examples = {int(sys.argv[3])}\n")
+for name in ("albums", "photos", "people"):
+    print(f"[dictionaries.{name}]\nvalues = {json.dumps(seed[name])}\n")
+
+
+def draw(dictionary: str) -> str:
+    return f'{{ dictionary = "{dictionary}", probability = 0.5 }}'
+
+
+# The first block that matches an operation applies, so the most specific come first.
+# `people` are the seeded account's connections: naming one on an album (body.user) is
+# the only way to reach the members' operations. The fuzzing phase must not end those
+# connections (DELETE) before the stateful phase gets to use them.
+blocks = [
+    (
+        r"^/api/albums/\{public_id\}/members/",
+        {"path.public_id": "albums", "path.user_uuid": "people", "body.user": "people"},
+        {},
+    ),
+    (r"^/api/connections/\{user_uuid\}", {"path.user_uuid": "people"}, {"exclude-method": "DELETE"}),
+    (r"^/api/albums/\{public_id\}", {"path.public_id": "albums"}, {}),
+    (r"^/api/photos/\{public_id\}", {"path.public_id": "photos"}, {}),
+]
+for regex, parameters, filters in blocks:
     print("[[operations]]")
-    print(f'include-path-regex = "^{prefix}\\\\{{public_id\\\\}}"')
-    print(f'parameters = {{ "path.public_id" = {{ dictionary = "{dictionary}", probability = 0.5 }} }}')
+    print(f"include-path-regex = {json.dumps(regex)}")
+    for key, value in filters.items():
+        print(f"{key} = {json.dumps(value)}")
+    drawn = ", ".join(f'"{key}" = {draw(value)}' for key, value in parameters.items())
+    print(f"parameters = {{ {drawn} }}")
     print()
 PY
 
@@ -78,7 +107,7 @@ timeout "$TIMEOUT" "$schemathesis_bin" --config-file "$work/schemathesis.toml" r
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "$MAX_EXAMPLES" \
-  --phases examples,coverage,fuzzing \
+  --phases examples,coverage,fuzzing,stateful \
   --generation-deterministic \
   --workers 1 \
   --request-timeout 20 \

@@ -12,7 +12,7 @@ import secrets
 import django
 
 
-def main() -> dict:
+def main() -> dict[str, object]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pikoshi.settings")
     django.setup()
 
@@ -25,16 +25,32 @@ def main() -> dict:
     from accounts.services import user_setup
     from gallery.services import albums as album_services
     from gallery.services import photos as photo_services
+    from gallery.services import sharing as sharing_services
 
-    email = f"fuzz-{secrets.token_hex(4)}@example.com"
-    user = User.objects.create_user(
-        email=email, password=secrets.token_urlsafe(16), display_name="Fuzz"
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    user_setup(user=user)
+    def person(name: str) -> User:
+        email = f"{name.lower()}-{secrets.token_hex(4)}@example.com"
+        someone = User.objects.create_user(
+            email=email, password=secrets.token_urlsafe(16), display_name=name
+        )
+        EmailAddress.objects.create(user=someone, email=email, verified=True, primary=True)
+        user_setup(user=someone)
+        return someone
+
+    user = person("Fuzz")
+    # People for the stateful phase to reach members, connections and invitations with:
+    # connections it may name on albums (a few, since it may also end them), and an
+    # invitation waiting for it to accept or decline.
+    contacts = []
+    for name in ("Friend", "Cousin", "Neighbour"):
+        contact = person(name)
+        contacts.append(contact)
+        invitation = sharing_services.invitation_create(inviter=user, email=contact.email)
+        sharing_services.invitation_accept(user=contact, invitation=invitation)
+    for name in ("Inviter", "Colleague"):
+        sharing_services.invitation_create(inviter=person(name), email=user.email)
     album = album_services.album_create(owner=user, title="Seeded", description="For the fuzzer")
 
-    def jpeg(color) -> SimpleUploadedFile:
+    def jpeg(color: tuple[int, int, int]) -> SimpleUploadedFile:
         out = io.BytesIO()
         Image.new("RGB", (48, 32), color).save(out, "JPEG", quality=80)
         return SimpleUploadedFile("seed.jpg", out.getvalue(), content_type="image/jpeg")
@@ -49,6 +65,7 @@ def main() -> dict:
         "token": str(AccessToken.for_user(user)),
         "albums": [str(album.public_id), str(default.public_id)],
         "photos": [str(photo.public_id) for photo in photos],
+        "people": [str(contact.uuid) for contact in contacts],
     }
 
 
