@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import exceptions
@@ -15,21 +16,21 @@ from rest_framework_simplejwt.tokens import Token
 from accounts.api.tokens import RevocableAccessToken, RevokedTokenError, cookie_pair_renew
 
 
-def enforce_csrf(request) -> None:
+def enforce_csrf(request: HttpRequest | Request) -> None:
     """Cookies ride along on any request the browser makes, so unsafe methods need the
     CSRF token exactly as DRF's SessionAuthentication demands it."""
 
-    def dummy_get_response(request):  # pragma: no cover - never called
-        return None
+    def dummy_get_response(request: HttpRequest) -> HttpResponse:  # pragma: no cover
+        return HttpResponse()  # never called
 
     check = CSRFCheck(dummy_get_response)
     check.process_request(request)
-    reason = check.process_view(request, None, (), {})
+    reason = check.process_view(request, dummy_get_response, (), {})
     if reason:
         raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
 
 
-def _origin_is_this_site(request) -> bool:
+def _origin_is_this_site(request: HttpRequest | Request) -> bool:
     origin = request.headers.get("Origin")
     if origin is None:
         return True  # not sent by a browser on a cross-origin request
@@ -38,7 +39,7 @@ def _origin_is_this_site(request) -> bool:
     )
 
 
-def enforce_login_csrf(request) -> None:
+def enforce_login_csrf(request: HttpRequest | Request) -> None:
     """Guard an endpoint that sets the auth cookies against login CSRF.
 
     A page elsewhere could otherwise post its own refresh token as a plain form and sign
@@ -46,7 +47,7 @@ def enforce_login_csrf(request) -> None:
     attacker's account). Such an answer needs Django's CSRF token, or a JSON body, which
     a cross-site form cannot send, from this site's origin when the browser names one.
     """
-    media_type = request.content_type.partition(";")[0].strip().lower()
+    media_type = (request.content_type or "").partition(";")[0].strip().lower()
     if media_type == "application/json" and _origin_is_this_site(request):
         return
     enforce_csrf(request)
@@ -84,7 +85,7 @@ class JWTBearerOrCookieAuthentication(JWTAuthentication):
         token had been tampered with when it has merely expired.
         """
         try:
-            return RevocableAccessToken(raw_token)
+            return RevocableAccessToken(raw_token)  # type: ignore[arg-type]  # the encoded bytes
         except ExpiredTokenError as exc:
             detail = EXPIRED_DETAIL
             cause: TokenError = exc
@@ -137,7 +138,7 @@ class RefreshTokenCredential(JWTBearerOrCookieAuthentication):
     the `WWW-Authenticate: Bearer` header so refused requests answer 401, not 403.
     """
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> None:
         return None
 
 
@@ -156,11 +157,11 @@ class JWTBearerOrCookieScheme(OpenApiAuthenticationExtension):
     match_subclasses = True
     name = ["jwtBearer", "jwtCookie"]
 
-    def get_security_requirement(self, auto_schema):
+    def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:
         # Either one is enough: a list means "or" in OpenAPI.
         return [{"jwtBearer": []}, {"jwtCookie": []}]
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
         bearer = build_bearer_security_scheme_object(
             header_name="AUTHORIZATION",
             token_prefix="Bearer",  # noqa: S106 - the scheme's name, not a secret
@@ -186,7 +187,7 @@ class RefreshTokenCredentialScheme(OpenApiAuthenticationExtension):
     name = []
     priority = 1
 
-    def get_security_requirement(self, auto_schema: Any) -> None:
+    def get_security_requirement(self, auto_schema: Any) -> None:  # type: ignore[override]  # None: no requirement
         return None  # the refresh token travels in the body
 
     def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:

@@ -144,4 +144,4 @@ def _key(request: HttpRequest) -> str:
         except (UnicodeDecodeError, ValueError):
             return ""
         value = data.get("key") if isinstance(data, dict) else None
-    return forms.CharField(required=False).to_python(value)
+    return forms.CharField(required=False).to_python(value) or ""

@@ -8,6 +8,8 @@ from allauth.account.models import EmailAddress
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from accounts.models import User
+
 if TYPE_CHECKING:
     from accounts.api.tokens import TokenPair
 
@@ -20,7 +22,7 @@ class UserContextSerializer(serializers.Serializer):
     display_name = serializers.CharField(read_only=True)
     email_verified = serializers.SerializerMethodField()
 
-    def get_email_verified(self, user) -> bool:
+    def get_email_verified(self, user: User) -> bool:
         return EmailAddress.objects.filter(
             user=user, email__iexact=user.email, verified=True
         ).exists()

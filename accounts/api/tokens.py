@@ -28,6 +28,8 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
     from accounts.models import User
 
 
@@ -60,7 +62,7 @@ def _expiry(token: Token | dict[str, Any]) -> datetime:
     return datetime.fromtimestamp(token["exp"], tz=UTC)
 
 
-def may_hold_tokens(user: Any) -> bool:
+def may_hold_tokens(user: Any) -> TypeIs[User]:
     """Only active people with a verified address get API credentials."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -116,7 +118,7 @@ def _holder(payload: dict[str, Any]) -> User:
 
 def user_for_refresh(raw: str) -> tuple[RefreshToken, User]:
     """Validate a refresh token (signature, expiry, blacklist) and return its live user."""
-    refresh = RefreshToken(raw)  # raises TokenError
+    refresh = RefreshToken(raw)  # type: ignore[arg-type]  # raises TokenError; takes the str
     return refresh, _holder(refresh.payload)
 
 
@@ -155,7 +157,9 @@ def cookie_pair_renew(*, refresh: str) -> tuple[TokenPair | None, User]:
     pair = token_pair_issue(user=user)
     grace = settings.PIKOSHI_REFRESH_REUSE_SECONDS
     if grace > 0:
-        successor = RefreshToken(pair.refresh, verify=False)[jwt_settings.JTI_CLAIM]
+        successor = RefreshToken(pair.refresh, verify=False)[  # type: ignore[arg-type]  # the encoded str
+            jwt_settings.JTI_CLAIM
+        ]
         cache.set(_renewed_key(token[jwt_settings.JTI_CLAIM]), successor, grace)
     return pair, user
 
@@ -163,7 +167,7 @@ def cookie_pair_renew(*, refresh: str) -> tuple[TokenPair | None, User]:
 def _recently_renewed_holder(raw: str) -> User | None:
     """The account of a refresh token rotated by `cookie_pair_renew` moments ago."""
     try:
-        payload = token_backend.decode(raw, verify=True)  # signature and expiry
+        payload = token_backend.decode(raw, verify=True)  # type: ignore[arg-type]  # signature and expiry
     except TokenBackendError:
         return None
     if payload.get(jwt_settings.TOKEN_TYPE_CLAIM) != RefreshToken.token_type:
@@ -180,7 +184,7 @@ def _recently_renewed_holder(raw: str) -> User | None:
 def token_revoke(*, refresh: str) -> None:
     """Logout: the refresh token can never be used again. Unknown/dead tokens are fine."""
     try:
-        token = RefreshToken(refresh)
+        token = RefreshToken(refresh)  # type: ignore[arg-type]  # the encoded str
     except TokenError:
         return
     try:
@@ -195,7 +199,7 @@ def access_token_revoke(*, access: str) -> None:
     Expired, forged and already revoked tokens need nothing.
     """
     try:
-        token = RevocableAccessToken(access)
+        token = RevocableAccessToken(access)  # type: ignore[arg-type]  # the encoded str
     except TokenError:
         return
     user = (
@@ -245,18 +249,16 @@ REFRESH_COOKIE_PATH = "/api/"
 
 def set_auth_cookies(response: HttpResponse, pair: TokenPair) -> None:
     """HttpOnly cookies a script cannot read; Lax keeps them off cross-site POSTs."""
-    common = {
-        "httponly": True,
-        "samesite": "Lax",
-        # Like the session cookie: not Secure over plain HTTP (DEBUG, or `make run` locally).
-        "secure": not (settings.DEBUG or settings.PIKOSHI_LOCAL_HTTP),
-    }
+    # Like the session cookie: not Secure over plain HTTP (DEBUG, or `make run` locally).
+    secure = not (settings.DEBUG or settings.PIKOSHI_LOCAL_HTTP)
     response.set_cookie(
         settings.JWT_COOKIE_ACCESS,
         pair.access,
         expires=pair.refresh_expires_at,
         path="/",
-        **common,
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
     )
     # The refresh cookie travels to the API only (never to pages or media), where any call
     # with an expired access cookie renews it (JWTBearerOrCookieAuthentication).
@@ -265,7 +267,9 @@ def set_auth_cookies(response: HttpResponse, pair: TokenPair) -> None:
         pair.refresh,
         expires=pair.refresh_expires_at,
         path=REFRESH_COOKIE_PATH,
-        **common,
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
     )
 
 
@@ -285,7 +289,7 @@ class SimpleJWTTokenStrategy(SessionTokenStrategy):
     meta.access_token / meta.refresh_token, the only credential /api/ accepts.
     """
 
-    def create_access_token_payload(self, request: HttpRequest):
+    def create_access_token_payload(self, request: HttpRequest) -> dict[str, Any] | None:
         user = request.user
         if not may_hold_tokens(user):
             return None
@@ -309,7 +313,7 @@ class SimpleJWTTokenStrategy(SessionTokenStrategy):
         return pair.access, pair.refresh
 
     @classmethod
-    def openapi_spec(cls):
+    def openapi_spec(cls) -> dict[str, Any]:
         spec = super().openapi_spec()
         spec["securitySchemes"]["JWT"] = {
             "type": "http",

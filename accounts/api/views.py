@@ -36,6 +36,7 @@ from accounts.api.serializers import (
     token_pair_data,
 )
 from accounts.api.tokens import (
+    TokenPair,
     access_token_revoke,
     allauth_session_end,
     may_hold_tokens,
@@ -45,7 +46,9 @@ from accounts.api.tokens import (
     token_revoke,
 )
 from accounts.forms import clean_display_name
+from accounts.models import User
 from accounts.services import user_rename, user_sessions, user_sign_out_everywhere
+from accounts.typing import AuthenticatedRequest
 from pikoshi.api import ClientScopedRateThrottle, error_responses
 
 AUTH_TAG = ["auth"]
@@ -61,7 +64,7 @@ class RefreshInput(serializers.Serializer):
     )
 
 
-def _refresh_from(request) -> tuple[str, bool]:
+def _refresh_from(request: Request) -> tuple[str, bool]:
     """The refresh token from the body, else from the cookie (then CSRF applies)."""
     body = RefreshInput(data=request.data)
     body.is_valid(raise_exception=True)
@@ -74,7 +77,7 @@ def _refresh_from(request) -> tuple[str, bool]:
     return raw, bool(raw)
 
 
-def _rotate_or_401(raw: str):
+def _rotate_or_401(raw: str) -> tuple[TokenPair, User]:
     try:
         return token_pair_rotate(refresh=raw)
     except TokenError as exc:
@@ -134,7 +137,7 @@ class TokenRefreshApi(APIView):
             "body carries only the expiry times (SPAs; the CSRF token header is required)."
         ),
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         raw, cookie_mode = _refresh_from(request)
         if not raw:
             raise NotAuthenticated("Send the refresh token, or call with the refresh cookie.")
@@ -241,7 +244,7 @@ class CookieLoginApi(APIView):
             "every unsafe request."
         ),
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         enforce_login_csrf(request)
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
@@ -292,7 +295,7 @@ class AuthContextApi(APIView):
             "in the answer. Also sets the `csrftoken` cookie."
         ),
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return self._answer(request)
 
     @extend_schema(
@@ -302,7 +305,7 @@ class AuthContextApi(APIView):
         responses={200: Output, **error_responses(401, 403)},
         description="Same as GET; POST is the form to use when renewing cookies (CSRF applies).",
     )
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         return self._answer(request)
 
     def _answer(self, request: Request) -> Response:
@@ -337,7 +340,7 @@ class ProfileApi(APIView):
         request=Input,
         responses={200: UserContextSerializer, **error_responses(400, 401, 403)},
     )
-    def patch(self, request):
+    def patch(self, request: AuthenticatedRequest) -> Response:
         body = self.Input(data=request.data)
         body.is_valid(raise_exception=True)
         user = user_rename(user=request.user, display_name=body.validated_data["display_name"])
@@ -369,7 +372,7 @@ class SessionsApi(APIView):
             "sessions: revoke them all with POST /api/auth/sessions/sign-out-everywhere/."
         ),
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         session = getattr(request._request, "session", None)
         rows = user_sessions(
             user=request.user, current_session_key=getattr(session, "session_key", None)
@@ -396,7 +399,7 @@ class SignOutEverywhereApi(APIView):
             "their short expiry."
         ),
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         django_request = request._request
         session = getattr(django_request, "session", None)
         keep = None
