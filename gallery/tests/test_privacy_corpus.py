@@ -151,7 +151,10 @@ def test_link_with_downloads_hands_out_nothing_planted(
     owner: User, photo: Photo, name: str
 ) -> None:
     link = sharing_services.share_link_create(
-        user=owner, album=photo.album, allow_download=True
+        user=owner,
+        album=photo.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
     ).link
     visitor = Client()
     for variant in media.VARIANTS:
@@ -175,7 +178,11 @@ def test_link_switches_add_back_only_what_they_name(
     owner: User, photo: Photo, name: str, switches: dict[str, bool], allowed: frozenset[str]
 ) -> None:
     link = sharing_services.share_link_create(
-        user=owner, album=photo.album, allow_download=True, **switches
+        user=owner,
+        album=photo.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
+        **switches,
     ).link
     original = fetch(Client(), media.media_url(photo=photo, variant="original", link=link))
     assert_clean(original, allowed=allowed)

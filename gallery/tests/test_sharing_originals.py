@@ -50,7 +50,11 @@ def fetch(client: Client, url: str) -> bytes:
 def download_through_link(owner: User, photo: Photo, **switches: bool) -> bytes:
     """What an anonymous visitor gets from "Download original" on the link's photo page."""
     created = sharing_services.share_link_create(
-        user=owner, album=photo.album, allow_download=True, **switches
+        user=owner,
+        album=photo.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
+        **switches,
     )
     visitor = Client()
     page = visitor.get(reverse("share_link_photo", args=[created.token, photo.public_id]))
@@ -139,7 +143,10 @@ def test_second_download_of_a_shared_heic_is_not_stripped_again(
 ) -> None:
     photo = upload(owner, planted.heic(), "IMG_0004.HEIC", "image/heic")
     link = sharing_services.share_link_create(
-        user=owner, album=photo.album, allow_download=True
+        user=owner,
+        album=photo.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
     ).link
     url = media.media_url(photo=photo, variant="original", link=link)
 
@@ -156,7 +163,12 @@ def test_switching_the_policy_makes_another_copy(
     owner: User, media_root: Path, strip_calls: list[str]
 ) -> None:
     photo = upload(owner, planted.heic(), "IMG_0005.HEIC", "image/heic")
-    created = sharing_services.share_link_create(user=owner, album=photo.album, allow_download=True)
+    created = sharing_services.share_link_create(
+        user=owner,
+        album=photo.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
+    )
     url = media.media_url(photo=photo, variant="original", link=created.link)
     hidden = fetch(Client(), url)
 
@@ -178,7 +190,10 @@ def test_a_copy_made_by_an_older_stripper_is_made_again(
 ) -> None:
     photo = upload(owner, planted.jpeg(image=imagegen.marked(), orientation=1), "a.jpg", JPEG)
     link = sharing_services.share_link_create(
-        user=owner, album=photo.album, allow_download=True
+        user=owner,
+        album=photo.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
     ).link
     fetch(Client(), media.media_url(photo=photo, variant="original", link=link))
     monkeypatch.setattr(strip, "VERSION", strip.VERSION + 1)
@@ -194,7 +209,11 @@ def _shared_photo(owner: User) -> Photo:
     photo = upload(owner, planted.heic(), "IMG_0006.HEIC", "image/heic")
     for location in (False, True):
         link = sharing_services.share_link_create(
-            user=owner, album=photo.album, allow_download=True, share_location=location
+            user=owner,
+            album=photo.album,
+            allow_download=True,
+            share_location=location,
+            expires_at=sharing_services.share_link_default_expiry(),
         ).link
         fetch(Client(), media.media_url(photo=photo, variant="original", link=link))
     assert photo.shared_originals.count() == 2
@@ -246,7 +265,10 @@ def test_two_first_downloads_at_once_make_one_copy(
 ) -> None:
     photo = upload(owner, planted.heic(), "IMG_0007.HEIC", "image/heic")
     link = sharing_services.share_link_create(
-        user=owner, album=photo.album, allow_download=True
+        user=owner,
+        album=photo.album,
+        allow_download=True,
+        expires_at=sharing_services.share_link_default_expiry(),
     ).link
     url = media.media_url(photo=photo, variant="original", link=link)
     calls: list[str] = []
