@@ -113,6 +113,18 @@ UNDOCUMENTED_STATUS = {
         "(401) unless HEADLESS_ONLY, which the shipped document (302 only) leaves out"
     ),
 }
+# With verification and reset by code (Pikoshi's settings), reading the pending step with
+# its key header left out answers 409 (no such flow is pending), as allauth's code mode
+# does; the shipped document, written for the key links, expects a 400 there.
+CODE_MODE_READS = {
+    **dict.fromkeys(
+        (
+            "GET /_allauth/{client}/v1/auth/email/verify",
+            "GET /_allauth/{client}/v1/auth/password/reset",
+        ),
+        "in code mode a missing key header answers 409 (no code flow pending), not 400",
+    ),
+}
 # Every check schemathesis has runs, except these (listed in schemathesis_allauth.sh too):
 # - positive_data_acceptance: the document's schemas cannot say what the server must
 #   refuse (an address already taken, a wrong password, a code that is not pending), so
@@ -161,6 +173,11 @@ def config(client: str, *, signed_in: bool) -> str:
         lines.append("[[operations]]")
         lines.append(f"include-name = {toml_string(name)}")
         lines.append("checks.status_code_conformance.enabled = false\n")
+    for name, reason in CODE_MODE_READS.items():
+        lines.append(f"# {name}: {reason}")
+        lines.append("[[operations]]")
+        lines.append(f"include-name = {toml_string(name)}")
+        lines.append("checks.missing_required_header.enabled = false\n")
     if not signed_in:
         for path, item in spec["paths"].items():
             if not NEEDS_A_SESSION.search(path):
