@@ -181,3 +181,12 @@ def media_root_fixture(settings, tmp_path):
 def stored_files(root) -> list[str]:
     """Every file under `root`, as sorted relative paths."""
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def make_link(owner, album: Album, **fields):
+    """A live share link of `album` (the default expiry unless `expires_at` is given);
+    returns share_link_create's result, whose `.token` is shown only once."""
+    from gallery.services import sharing as sharing_services
+
+    fields.setdefault("expires_at", sharing_services.share_link_default_expiry())
+    return sharing_services.share_link_create(user=owner, album=album, **fields)

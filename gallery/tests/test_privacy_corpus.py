@@ -22,7 +22,7 @@ from gallery.models import AlbumMember, Audience, Circle, Connection, Photo
 from gallery.services import sharing as sharing_services
 from gallery.services.photos import photo_upload
 from gallery.tests import imagegen, planted
-from gallery.tests.factories import make_album
+from gallery.tests.factories import make_album, make_link
 
 pytestmark = pytest.mark.django_db
 
@@ -150,12 +150,7 @@ def photo(owner: User, name: str) -> Photo:
 def test_link_with_downloads_hands_out_nothing_planted(
     owner: User, photo: Photo, name: str
 ) -> None:
-    link = sharing_services.share_link_create(
-        user=owner,
-        album=photo.album,
-        allow_download=True,
-        expires_at=sharing_services.share_link_default_expiry(),
-    ).link
+    link = make_link(owner, photo.album, allow_download=True).link
     visitor = Client()
     for variant in media.VARIANTS:
         data = fetch(visitor, media.media_url(photo=photo, variant=variant, link=link))
@@ -177,13 +172,7 @@ def test_link_with_downloads_hands_out_nothing_planted(
 def test_link_switches_add_back_only_what_they_name(
     owner: User, photo: Photo, name: str, switches: dict[str, bool], allowed: frozenset[str]
 ) -> None:
-    link = sharing_services.share_link_create(
-        user=owner,
-        album=photo.album,
-        allow_download=True,
-        expires_at=sharing_services.share_link_default_expiry(),
-        **switches,
-    ).link
+    link = make_link(owner, photo.album, allow_download=True, **switches).link
     original = fetch(Client(), media.media_url(photo=photo, variant="original", link=link))
     assert_clean(original, allowed=allowed)
     assert_looks_right(name, original, variant=False)
