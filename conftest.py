@@ -6,8 +6,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.http import HttpResponseBase
 
-from accounts.services import user_setup
-
 PASSWORD = "Correct-Horse-42!"  # noqa: S105 - test password that meets every rule
 NGINX = "127.0.0.1"  # the proxy as Pikoshi sees it: every request comes from here
 
@@ -26,7 +24,6 @@ def make_user(db):
 
         user = User.objects.create_user(email=email, password=password, display_name=display_name)
         EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
-        user_setup(user=user)
         return user
 
     return make

@@ -58,12 +58,6 @@ class AccountAdapter(DefaultAccountAdapter):
             context["code_minutes"] = timeout // 60
         super().send_mail(template_prefix, email, context)
 
-    def save_user(self, request, user, form, commit=True):
-        user = super().save_user(request, user, form, commit=commit)
-        if commit:
-            _on_account_created(user)
-        return user
-
     def respond_email_verification_sent(self, request, user):
         # A sign-up for a registered address creates nobody, so it arrives here (user=None)
         # without the password hash a new account costs: hash once anyway, or the quicker
@@ -81,15 +75,3 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)[:150]
             )
         return user
-
-    def save_user(self, request, sociallogin, form=None):
-        user = super().save_user(request, sociallogin, form=form)
-        _on_account_created(user)
-        return user
-
-
-def _on_account_created(user) -> None:
-    """Give every new account what it needs before its first page (its default album)."""
-    from accounts.services import user_setup
-
-    user_setup(user=user)

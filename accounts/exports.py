@@ -76,10 +76,20 @@ def _album_folders(albums: Iterable["Album"], *, exporter_id: int) -> dict[int, 
 
 def _manifest_and_entries(user: User):
     """What goes in the archive: the JSON description and (photo, path in zip) pairs."""
-    from gallery.models import Album, AlbumMember, Connection, Photo, ShareLink
+    from gallery.models import Album, AlbumEntry, AlbumMember, Connection, Photo, ShareLink
 
-    photos = list(Photo.objects.filter(owner=user).select_related("album", "album__owner"))
-    album_ids = {photo.album_id for photo in photos}
+    photos = list(Photo.objects.filter(owner=user))
+    # Each photo once in the archive: in the folder of its oldest album, "Library" when it
+    # is in none; the manifest lists every album it is in.
+    photo_albums: dict[int, list[int]] = {}
+    for photo_id, album_id in (
+        AlbumEntry.objects.filter(photo__owner=user)
+        .order_by("album__created_at", "album_id")
+        .values_list("photo_id", "album_id")
+    ):
+        photo_albums.setdefault(photo_id, []).append(album_id)
+    album_ids = {album_id for ids in photo_albums.values() for album_id in ids}
+    favorites = set(user.favorites.values_list("photo_id", flat=True))
     albums = list(
         Album.objects.filter(pk__in=album_ids).select_related("owner").order_by("created_at")
     )
@@ -89,7 +99,8 @@ def _manifest_and_entries(user: User):
 
     entries, used_paths = [], set()
     for photo in sorted(photos, key=lambda p: (p.taken_at, p.pk)):
-        folder = "Trash" if photo.in_trash else folders[photo.album_id]
+        in_albums = photo_albums.get(photo.pk, [])
+        folder = "Trash" if photo.in_trash else (folders[in_albums[0]] if in_albums else "Library")
         stem = _folder(photo.original_name.rsplit(".", 1)[0] if photo.original_name else "")
         if stem == "Untitled":
             stem = str(photo.public_id)
@@ -116,7 +127,6 @@ def _manifest_and_entries(user: User):
                 "folder": folders[album.pk],
                 "owner": "me" if album.owner_id == user.pk else str(album.owner),
                 "audience": album.audience if album.owner_id == user.pk else None,
-                "is_default": album.is_default,
                 "created_at": _iso(album.created_at),
             }
             for album in all_albums.values()
@@ -125,7 +135,9 @@ def _manifest_and_entries(user: User):
             {
                 "id": str(photo.public_id),
                 "file": path,
-                "album": str(photo.album.public_id),
+                "albums": [str(all_albums[pk].public_id) for pk in photo_albums.get(photo.pk, [])],
+                "favorite": photo.pk in favorites,
+                "archived": photo.archived_at is not None,
                 "title": photo.title,
                 "original_name": photo.original_name,
                 "mime_type": photo.mime_type,

@@ -21,13 +21,6 @@ from accounts.models import Export, User
 logger = logging.getLogger(__name__)
 
 
-def user_setup(*, user: User) -> None:
-    """Prepare a new account: every person starts with the default album "My photos"."""
-    from gallery.services.albums import album_ensure_default
-
-    album_ensure_default(owner=user)
-
-
 # --- Sessions ------------------------------------------------------------------------------
 
 
@@ -207,27 +200,20 @@ def user_deactivate(*, user: User) -> User:
 def user_purge(*, user: User) -> None:
     """Delete the account and everything of it, files included, for good.
 
-    Its photos go wherever they are, also in other people's albums. Photos other people
-    added to its albums are theirs: they move to their owners' "My photos" (in the trash
-    if they were there) rather than vanish with the album. Shares, links, connections,
-    sessions, authenticators and social accounts go with the account row.
+    Its photos go wherever they are, also out of other people's albums. Its albums go;
+    photos other people added to them stay in their owners' libraries. Shares, links,
+    connections, sessions, authenticators and social accounts go with the account row.
     """
     from allauth.usersessions.models import UserSession
 
     from accounts.exports import exports_delete
     from gallery.models import Album, Photo
-    from gallery.services.albums import album_rehome_and_delete
     from gallery.services.photos import photos_delete_forever
 
     uuid = user.uuid
     photos_delete_forever(photos=Photo.objects.filter(owner=user))
-    # The same locked step as deleting an album, so a contributor's upload at this moment
-    # is filed under their "My photos" or refused, never deleted with the album.
-    for album in Album.objects.filter(owner=user):
-        try:
-            album_rehome_and_delete(album=album, trash=False)
-        except Http404:
-            pass  # deleted meanwhile
+    # Entries go with the albums; the photos in them belong to their owners and stay.
+    Album.objects.filter(owner=user).delete()
     exports_delete(exports=user.exports.all())
     for row in UserSession.objects.filter(user=user):
         row.end()

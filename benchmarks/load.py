@@ -57,7 +57,6 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 from accounts.models import User
-from accounts.services import user_setup
 from accounts.api.tokens import token_pair_issue
 from allauth.account.models import EmailAddress
 from gallery.services import photos as photo_services
@@ -81,7 +80,6 @@ for index in range(users):
     email = f"load-{run}-{index}@example.com"
     user = User.objects.create_user(email=email, password=None, display_name=f"Load {index}")
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    user_setup(user=user)
     ids = []
     for n in range(per_user):
         file = SimpleUploadedFile(f"seed-{n}.jpg", photo(n), content_type="image/jpeg")

@@ -168,12 +168,10 @@ def photo_bytes() -> bytes:
 CREATE_USER = """
 from allauth.account.models import EmailAddress
 from accounts.models import User
-from accounts.services import user_setup
 import os
 user = User.objects.create_user(email=os.environ["SCALEOUT_EMAIL"],
                                 password=os.environ["SCALEOUT_PASSWORD"])
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-user_setup(user=user)
 """
 
 

@@ -70,7 +70,6 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from allauth.account.models import EmailAddress
 from accounts.models import User
-from accounts.services import user_setup
 from gallery import media
 from gallery.services import photos as photo_services
 from gallery.services import sharing as sharing_services
@@ -79,7 +78,6 @@ run_id, path = sys.argv[1], sys.argv[2]
 email = f"bench-{run_id}@example.com"
 user = User.objects.create_user(email=email, password=None, display_name="Bench")
 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-user_setup(user=user)
 with open(path, "rb") as stream:
     file = SimpleUploadedFile("IMG_0001.HEIC", stream.read(), content_type="image/heic")
 photo = photo_services.photo_upload(owner=user, file=file).photo

@@ -39,13 +39,12 @@ class AlbumAdmin(admin.ModelAdmin):
         "title",
         "owner",
         "audience",
-        "is_default",
         "photo_count",
         "trashed_count",
         "updated_at",
     ]
     list_display_links = ["cover_preview", "title"]
-    list_filter = ["audience", "is_default", "created_at"]
+    list_filter = ["audience", "created_at"]
     search_fields = ["title", "owner__email", "owner__display_name", "=public_id"]
     list_select_related = ["owner", "cover", "cover__owner"]
     fields = [
@@ -56,7 +55,6 @@ class AlbumAdmin(admin.ModelAdmin):
         "audience",
         "share_camera",
         "share_location",
-        "is_default",
         "cover_preview",
         "cover",
         "created_at",
@@ -80,8 +78,7 @@ class AlbumAdmin(admin.ModelAdmin):
         return False  # albums belong to a person: they make them in the app
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting here would take the photo rows with it and leave their files behind;
-        # owners delete albums in the app, which sends the photos to the trash.
+        # Who sees what is the owner's decision: owners delete albums in the app.
         return False
 
     @admin.display(description="Photos", ordering="photo_total")
@@ -118,7 +115,6 @@ class PhotoAdmin(admin.ModelAdmin):
         "preview",
         "__str__",
         "owner",
-        "album",
         "mime_type",
         "size",
         "dimensions",
@@ -132,18 +128,17 @@ class PhotoAdmin(admin.ModelAdmin):
         "title",
         "original_name",
         "owner__email",
-        "album__title",
+        "albums__title",
         "=public_id",
         "=sha256",
     ]
-    list_select_related = ["owner", "album"]
+    list_select_related = ["owner"]
     date_hierarchy = "taken_at"
     ordering = ["-uploaded_at"]
     fields = [
         "preview",
         "public_id",
         "owner",
-        "album",
         "title",
         "original_name",
         "mime_type",

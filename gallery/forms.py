@@ -1,5 +1,6 @@
 """HTML forms of the gallery pages. They parse input only; services decide and save."""
 
+import uuid
 from datetime import datetime, time, timedelta
 from typing import Any, cast
 
@@ -8,7 +9,21 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from gallery.models import Album, AlbumMember, Circle, Photo
+from gallery.selectors.search import SearchFilters
+from gallery.services import bulk as bulk_services
 from gallery.services.sharing import share_link_default_expiry
+
+BULK_ACTION_LABELS = [
+    (bulk_services.Action.ADD_TO_ALBUM.value, "Add to album"),
+    (bulk_services.Action.REMOVE_FROM_ALBUM.value, "Remove from album"),
+    (bulk_services.Action.FAVORITE.value, "Add to favorites"),
+    (bulk_services.Action.UNFAVORITE.value, "Remove from favorites"),
+    (bulk_services.Action.ARCHIVE.value, "Archive"),
+    (bulk_services.Action.UNARCHIVE.value, "Unarchive"),
+    (bulk_services.Action.TRASH.value, "Move to trash"),
+    (bulk_services.Action.RESTORE.value, "Restore from trash"),
+    (bulk_services.Action.DELETE_FOREVER.value, "Delete for good (from the trash)"),
+]
 
 
 class AlbumForm(forms.Form):
@@ -44,10 +59,14 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    """Album choice plus one or many files; the album list is the uploader's own albums."""
+    """One or many files, and maybe an album to put them in (own, or contributed to)."""
 
     album = forms.ModelChoiceField(
-        queryset=Album.objects.none(), to_field_name="public_id", required=False, empty_label=None
+        queryset=Album.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label="No album (library only)",
+        error_messages={"invalid_choice": "That album is not there any more; choose another."},
     )
     file = MultipleFileField(
         label="Photos",
@@ -61,29 +80,9 @@ class UploadForm(forms.Form):
 
 
 class PhotoEditForm(forms.Form):
-    """Rename or move a photo; a field left out of the POST is left unchanged."""
+    """Rename a photo."""
 
     title = forms.CharField(required=False, max_length=Photo._meta.get_field("title").max_length)
-    album = forms.ModelChoiceField(
-        queryset=Album.objects.none(),
-        to_field_name="public_id",
-        required=False,
-        error_messages={"invalid_choice": "Choose one of your albums."},
-    )
-
-    def __init__(self, *args: Any, albums: QuerySet[Album], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["album"]).queryset = albums
-
-    def changes(self) -> dict[str, Any]:
-        """The keyword arguments of photo_update: the rename box and the move menu are
-        separate forms on the page, so a field that was not sent is not a change."""
-        changes: dict[str, Any] = {}
-        if "title" in self.data:
-            changes["title"] = self.cleaned_data["title"]
-        if self.cleaned_data["album"] is not None:
-            changes["album"] = self.cleaned_data["album"]
-        return changes
 
 
 class OwnPhotosSharingForm(forms.Form):
@@ -214,3 +213,78 @@ class LinkPasswordForm(forms.Form):
     """The password a link visitor types; checked (and counted) by the services."""
 
     password = forms.CharField(required=False, strip=False)
+
+
+class UUIDListField(forms.Field):
+    """Many ids under one name (checkboxes), each a UUID; at most `max_count`."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, max_count: int, **kwargs: Any) -> None:
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[uuid.UUID]:
+        values = [item for item in (value or []) if item]
+        if not values:
+            raise forms.ValidationError("Select one or more photos first.")
+        if len(values) > self.max_count:
+            raise forms.ValidationError(f"Select at most {self.max_count} photos at a time.")
+        try:
+            return [uuid.UUID(str(item)) for item in values]
+        except ValueError:
+            raise forms.ValidationError("Some of the selected photos are not there.") from None
+
+
+class BulkForm(forms.Form):
+    """The selection bar: an action, the selected photos, and an album when it needs one."""
+
+    action = forms.ChoiceField(
+        choices=BULK_ACTION_LABELS,
+        error_messages={"invalid_choice": "Choose what to do with the selected photos."},
+    )
+    ids = UUIDListField(max_count=bulk_services.MAX_IDS)
+    album = forms.ModelChoiceField(
+        queryset=Album.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        error_messages={"invalid_choice": "That album is not there any more; choose another."},
+    )
+
+    def __init__(self, *args: Any, albums: QuerySet[Album], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["album"]).queryset = albums
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action in bulk_services.ALBUM_ACTIONS and data.get("album") is None:
+            self.add_error("album", "Choose the album first.")
+        return data
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Words")
+    taken_from = forms.DateField(
+        required=False, label="Taken from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    taken_to = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    camera = forms.CharField(required=False, max_length=100, label="Camera model")
+    favorites = forms.BooleanField(required=False, label="Favorites only")
+    archived = forms.BooleanField(required=False, label="Archived only")
+
+    def filters(self) -> SearchFilters:
+        data = self.cleaned_data
+        day = timedelta(days=1)
+        start = data.get("taken_from")
+        end = data.get("taken_to")
+        return SearchFilters(
+            text=data.get("q") or "",
+            taken_from=timezone.make_aware(datetime.combine(start, time.min)) if start else None,
+            taken_to=timezone.make_aware(datetime.combine(end + day, time.min)) if end else None,
+            camera=data.get("camera") or "",
+            favorites=bool(data.get("favorites")),
+            archived=bool(data.get("archived")),
+        )

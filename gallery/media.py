@@ -71,12 +71,15 @@ def _signer() -> _MediaSigner:
     return _MediaSigner(salt=SALT)
 
 
-def media_url(*, photo: Photo, variant: str, user=None, link=None, anyone: bool = False) -> str:
+def media_url(
+    *, photo: Photo, variant: str, user=None, link=None, anyone: bool = False, album=None
+) -> str:
     """A signed URL for `variant` of `photo`, issued to `user` (or to a share `link`).
 
     The URL names its subject; the media view checks that subject's access on each
-    request. `anyone=True` issues it to visitors of a public album without an account
-    (the subject is then the album, which must still be public). Nobody to issue it to
+    request. `anyone=True` issues it to visitors of the public `album` without an account
+    (the subject is then that album, which must still be public and still hold the
+    photo). Nobody to issue it to
     (an anonymous visitor) gives "".
     """
     if variant not in (*VARIANTS, ORIGINAL):
@@ -86,7 +89,9 @@ def media_url(*, photo: Photo, variant: str, user=None, link=None, anyone: bool 
     if link is not None:
         subject = f"l{link.public_id.hex}"
     elif anyone:
-        subject = f"p{photo.album.public_id.hex}"
+        if album is None:
+            raise ValueError("A public media URL names the public album it is seen in.")
+        subject = f"p{album.public_id.hex}"
     elif permissions.is_person(user):
         subject = f"u{user.uuid.hex}"
     else:

@@ -1,10 +1,18 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from gallery.imaging.sniff import EXTENSIONS
+
+# What search matches, word by word ("simple": no language's stemming, names stay names).
+# The same expressions build the GIN indexes and the queries, so PostgreSQL uses the index.
+PHOTO_SEARCH_VECTOR = SearchVector("title", "original_name", config="simple")
+ALBUM_SEARCH_VECTOR = SearchVector("title", "description", config="simple")
 
 
 class Audience(models.TextChoices):
@@ -24,11 +32,13 @@ class Album(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=5000)
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.PRIVATE)
-    is_default = models.BooleanField(
-        default=False, help_text="The owner's 'My photos' album; it cannot be deleted."
-    )
     cover = models.ForeignKey(
-        "Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Photo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The owner's choice among the album's photos; empty means the newest.",
     )
     # Details policy for everyone the album is shared with (people and audiences; each
     # share link has its own pair). Off by default: others see photos and dates only.
@@ -42,13 +52,13 @@ class Album(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-is_default", "-updated_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["owner"], condition=Q(is_default=True), name="one_default_album_per_owner"
-            )
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            # Search on PostgreSQL (gallery/selectors/search.py); migration 0007 creates it
+            # there only, the embedded SQLite searches without it.
+            GinIndex(ALBUM_SEARCH_VECTOR, name="album_search_idx"),
         ]
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
 
     def __str__(self):
         return self.title
@@ -71,7 +81,9 @@ class Photo(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
     )
-    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="photos")
+    # An album is a collection, not a folder: a photo is in any number of albums (or none;
+    # the owner's library holds every photo they own), each entry saying who added it.
+    albums = models.ManyToManyField(Album, through="AlbumEntry", related_name="photos")
     title = models.CharField(max_length=200, blank=True)
 
     original = models.FileField(upload_to=original_upload_to, max_length=255)
@@ -104,6 +116,11 @@ class Photo(models.Model):
     longitude = models.FloatField(null=True, blank=True)
 
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Hidden from the owner's timeline; kept in albums and search.",
+    )
 
     # Variants are made at upload, or by a worker when a task queue is configured: until
     # then the photo is pending and pages show a placeholder.
@@ -123,7 +140,7 @@ class Photo(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "-taken_at", "-id"]),
-            models.Index(fields=["album", "-taken_at", "-id"]),
+            GinIndex(PHOTO_SEARCH_VECTOR, name="photo_search_idx"),
             # requeue_stuck looks for pending photos only.
             models.Index(
                 fields=["queued_at"], condition=Q(status="pending"), name="photo_pending_idx"
@@ -147,6 +164,68 @@ class Photo(models.Model):
 
     def variant_file(self, name: str):
         return {"thumb": self.thumb, "mobile": self.mobile, "display": self.display}[name]
+
+
+class AlbumEntry(models.Model):
+    """A photo in an album: who put it there and when.
+
+    Removing an entry takes the photo out of that album only; the photo stays in its
+    owner's library and in its other albums. Who may add and remove entries is decided in
+    permissions.py (`can_add_to_album`, `removable_entries`)."""
+
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="entries")
+    photo = models.ForeignKey("Photo", on_delete=models.CASCADE, related_name="entries")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["album", "photo"], name="one_entry_per_album_photo")
+        ]
+        indexes = [models.Index(fields=["photo", "album"])]
+        verbose_name_plural = "album entries"
+
+    def __str__(self) -> str:
+        return f"photo {self.photo_id} in album {self.album_id}"
+
+
+class Favorite(models.Model):
+    """One person's heart on a photo they may see (their own or one shared with them)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    photo = models.ForeignKey("Photo", on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "photo"], name="one_favorite")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.photo_id}"
+
+
+class TimelineAlbum(models.Model):
+    """An album shared with `user` whose photos they chose to see in their own timeline
+    ("show in my timeline", off until they switch it on). Access is still asked of
+    permissions.visible_albums on every read, so a share that ends ends this too."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timeline_albums"
+    )
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "album"], name="one_timeline_switch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} shows album {self.album_id} in their timeline"
 
 
 class SharedOriginal(models.Model):

@@ -6,6 +6,8 @@ archives) asks these functions. A rule is a queryset first where it can be, and 
 ownership checks compare ids.
 An album is visible to its owner, to the people named on it (until their grant ends),
 to the owner's connections its audience admits, and to everyone signed in when public.
+An album is a collection: a photo is in any number of albums (AlbumEntry), and it is
+seen through each of them that the viewer may see, and through nothing else.
 Share links grant one album to whoever holds the token (and, if it has one, typed its
 password). Anonymous visitors see nothing through `visible_albums`.
 """
@@ -23,6 +25,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from accounts.models import Export, User, Viewer
 from gallery.models import (
     Album,
+    AlbumEntry,
     AlbumMember,
     Audience,
     Circle,
@@ -30,6 +33,7 @@ from gallery.models import (
     Invitation,
     Photo,
     ShareLink,
+    TimelineAlbum,
 )
 
 if TYPE_CHECKING:  # typing.TypeIs arrives in Python 3.13
@@ -109,16 +113,27 @@ def album_role(user: Viewer, album: Album) -> str | None:
 
 
 def visible_photos(user: Viewer) -> QuerySet[Photo]:
-    """Photos this person may look at: not in the trash, in an album they may see.
-
-    Their own photos stay visible to them even in someone else's album after their
-    contributor grant ended.
-    """
+    """Photos this person may look at: not in the trash, their own, or in an album they may
+    see. A photo is seen through each of its albums that the person may see, and through
+    nothing else: taking it out of the last such album ends their access at once."""
     if not is_person(user):
         return Photo.objects.none()
     return Photo.objects.filter(deleted_at__isnull=True).filter(
-        Q(album__in=visible_albums(user)) | Q(owner=user)
+        Q(owner=user) | Exists(entries_in(visible_albums(user)).filter(photo=OuterRef("pk")))
     )
+
+
+def entries_in(albums: QuerySet[Album]) -> QuerySet[AlbumEntry]:
+    """The entries of these albums: how photos are reached through albums."""
+    return AlbumEntry.objects.filter(album__in=albums)
+
+
+def album_photos(user: Viewer, album: Album) -> QuerySet[Photo]:
+    """The photos of one album as this person sees them there: all of its entries not in
+    the trash when they may see the album, else none (their own photos included)."""
+    if not can_view_album(user, album):
+        return Photo.objects.none()
+    return Photo.objects.filter(deleted_at__isnull=True, entries__album=album)
 
 
 def owned_photos(user: Viewer) -> QuerySet[Photo]:
@@ -133,6 +148,15 @@ def trashed_photos(user: Viewer) -> QuerySet[Photo]:
     return owned_photos(user).filter(deleted_at__isnull=False)
 
 
+def timeline_albums(user: Viewer) -> QuerySet[Album]:
+    """Albums shared with this person whose photos they chose to see in their timeline,
+    while they may still see them."""
+    if not is_person(user):
+        return Album.objects.none()
+    chosen = TimelineAlbum.objects.filter(user=user).values("album_id")
+    return visible_albums(user).filter(pk__in=chosen).exclude(owner=user)
+
+
 def can_delete_forever(user: Viewer, photo: Photo | None) -> bool:
     """Only the owner deletes a photo for good, and only from the trash, so no single click
     loses a photo: it goes to the trash first and can come back from there."""
@@ -142,18 +166,55 @@ def can_delete_forever(user: Viewer, photo: Photo | None) -> bool:
 
 
 def can_edit_photo(user: Viewer, photo: Photo) -> bool:
-    """Titles, moves, trash and deletion belong to the photo's owner."""
+    """Titles, albums, archive, trash and deletion belong to the photo's owner."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk
 
 
-def can_move_photo(user: Viewer, photo: Photo, album: Album) -> bool:
-    """A photo moves only at its owner's hand and only into one of their own albums; a
-    contributor adds new photos to someone else's album by uploading, never by moving."""
+def addable_photos(user: Viewer) -> QuerySet[Photo]:
+    """Photos this person may put into albums: their own, not in the trash."""
+    return owned_photos(user).filter(deleted_at__isnull=True)
+
+
+def can_add_to_album(user: Viewer, photo: Photo, album: Album) -> bool:
+    """A person adds their own photos (never anyone else's) to an album they own or
+    contribute to; nothing is added from the trash."""
+    return can_edit_photo(user, photo) and not photo.in_trash and can_contribute(user, album)
+
+
+def removable_entries(user: Viewer) -> QuerySet[AlbumEntry]:
+    """Entries this person may take out of albums: any entry of an album they own, and
+    the entries of their own photos wherever they put them (the photo stays in its
+    owner's library either way)."""
+    if not is_person(user):
+        return AlbumEntry.objects.none()
+    return AlbumEntry.objects.filter(Q(album__owner=user) | Q(added_by=user) | Q(photo__owner=user))
+
+
+def can_remove_entry(user: Viewer, entry: AlbumEntry | None) -> bool:
+    """True when `entry` is among `removable_entries(user)`, so the rule exists once."""
+    if entry is None or entry.pk is None:
+        return False
+    return removable_entries(user).filter(pk=entry.pk).exists()
+
+
+def can_set_cover(user: Viewer, album: Album, photo: Photo) -> bool:
+    """The album's owner picks its cover among the album's photos that are not in the trash."""
     return (
-        can_edit_photo(user, photo)
-        and can_edit_album(user, album)
-        and album.owner_id == photo.owner_id
+        can_edit_album(user, album)
+        and Photo.objects.filter(
+            pk=photo.pk, deleted_at__isnull=True, entries__album=album
+        ).exists()
     )
+
+
+def favorable_photos(user: Viewer) -> QuerySet[Photo]:
+    """Photos this person may mark as a favorite: any they may see."""
+    return visible_photos(user)
+
+
+def can_show_in_timeline(user: Viewer, album: Album) -> bool:
+    """ "Show in my timeline" is offered for albums shared with this person (not their own)."""
+    return is_person(user) and album.owner_id != user.pk and can_view_album(user, album)
 
 
 def can_view_original(user: Viewer, photo: Photo) -> bool:
@@ -260,12 +321,11 @@ def link_is_unlocked(link: ShareLink | None, *, mark: str | None) -> bool:
 
 def link_photos(link: ShareLink | None) -> QuerySet[Photo]:
     """The photos a link holder may see: its album's, not in the trash, while the link lives."""
-    if link is None:
+    if link is None or not active_share_links().filter(pk=link.pk).exists():
         return Photo.objects.none()
     return Photo.objects.filter(
+        Exists(AlbumEntry.objects.filter(album_id=link.album_id, photo=OuterRef("pk"))),
         deleted_at__isnull=True,
-        album_id=link.album_id,
-        album__share_links__in=active_share_links().filter(pk=link.pk),
     )
 
 
@@ -288,9 +348,13 @@ def public_albums() -> QuerySet[Album]:
     return Album.objects.filter(audience=Audience.PUBLIC)
 
 
-def public_photos() -> QuerySet[Photo]:
-    """Photos of public albums, not in the trash (originals are never public)."""
-    return Photo.objects.filter(deleted_at__isnull=True, album__in=public_albums())
+def public_photos(album: Album) -> QuerySet[Photo]:
+    """Photos of one public album, not in the trash (originals are never public); none
+    once the album is no longer public."""
+    return Photo.objects.filter(
+        Exists(entries_in(public_albums().filter(pk=album.pk)).filter(photo=OuterRef("pk"))),
+        deleted_at__isnull=True,
+    )
 
 
 def public_originals() -> QuerySet[Photo]:
@@ -327,19 +391,29 @@ class DetailsPolicy:
 
 
 def details_policy(
-    *, user: Viewer | None, album: Album, link: ShareLink | None = None, photo: Photo | None = None
+    *,
+    user: Viewer | None,
+    album: Album | None,
+    link: ShareLink | None = None,
+    photo: Photo | None = None,
 ) -> DetailsPolicy:
-    """Whose camera and location a viewer sees.
+    """Whose camera and location a viewer sees, through the route they see a photo by.
 
     A photo's owner sees everything about it; without a photo, the album's owner does.
-    Everyone else follows the album's switches, and a link holder the link's.
+    Everyone else follows the switches of the album they opened it in (a photo in several
+    albums may show its place in one and not in another), and a link holder the link's;
+    seen outside any album (a shared album's photo in their timeline) they see no details.
+    The caller has checked that the photo is in that album.
     """
     if link is not None:
         shared = DetailsPolicy(camera=link.share_camera, location=link.share_location)
+        album = link.album
     else:
-        owner_id = photo.owner_id if photo is not None else album.owner_id
+        owner_id = photo.owner_id if photo is not None else getattr(album, "owner_id", None)
         if is_person(user) and owner_id == user.pk:
             return DetailsPolicy(camera=True, location=True)
+        if album is None:
+            return DetailsPolicy(camera=False, location=False)
         shared = DetailsPolicy(camera=album.share_camera, location=album.share_location)
     if photo is None:
         return shared

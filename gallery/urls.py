@@ -1,7 +1,7 @@
 from django.urls import path
 
 from gallery import media
-from gallery.views import albums, photos, sharing, visitors
+from gallery.views import albums, library, photos, sharing, visitors
 
 urlpatterns = [
     path("media/<str:token>/", media.media_view, name="media"),
@@ -15,11 +15,15 @@ urlpatterns = [
         photos.photo_delete_forever,
         name="photo_delete_forever",
     ),
+    path("photos/selection/", library.photos_bulk, name="photos_bulk"),
+    path("search/", library.search, name="search"),
     path("albums/", albums.album_list, name="album_list"),
     path("albums/new/", albums.album_create, name="album_create"),
     path("albums/<uuid:public_id>/", albums.album_detail, name="album_detail"),
     path("albums/<uuid:public_id>/edit/", albums.album_edit, name="album_edit"),
     path("albums/<uuid:public_id>/delete/", albums.album_delete, name="album_delete"),
+    path("albums/<uuid:public_id>/cover/", library.album_cover, name="album_cover"),
+    path("albums/<uuid:public_id>/timeline/", library.album_timeline, name="album_timeline"),
     path("upload/", photos.upload, name="upload"),
     path("trash/", photos.trash, name="trash"),
     path("trash/empty/", photos.trash_empty, name="trash_empty"),

@@ -74,7 +74,7 @@ LINKS: dict[tuple[str, str], dict[str, Link]] = {
     },
     ("photos_retrieve", "200"): {
         **_each(PHOTO_OPERATIONS, public_id="$response.body#/id"),
-        "album": Link("albums_retrieve", {"public_id": "$response.body#/album"}),
+        "album": Link("albums_retrieve", {"public_id": "$response.body#/albums/0"}),
     },
     ("photos_trash", "200"): _each(TRASHED_PHOTO_OPERATIONS, public_id="$response.body#/id"),
     ("photos_restore", "200"): _each(PHOTO_OPERATIONS, public_id="$response.body#/id"),

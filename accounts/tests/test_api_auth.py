@@ -682,8 +682,8 @@ def test_google_id_token_signs_up_and_returns_simplejwt_tokens(client, google):
     assert AccessToken(meta["access_token"])["sub"] == str(user.uuid)
     context = client.get("/api/auth/context/", **bearer(meta["access_token"]))
     assert context.json()["email_verified"] is True
-    # Every account starts with its default album.
-    assert user.albums.filter(is_default=True).exists()
+    # A new account's library is empty: no album is made for it.
+    assert not user.albums.exists() and not user.photos.exists()
 
 
 def test_google_id_token_signs_in_existing_verified_account(client, google, owner):

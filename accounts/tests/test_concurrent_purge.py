@@ -1,11 +1,11 @@
 """A contributor's upload racing the purge of the album's owner is never deleted with it.
 
-The purge files other people's photos in the purged person's albums under their own
-"My photos" before the albums go. The test holds the purge at the moment it has counted
-whose photos an album holds (while it files Gabriel's), and right then Carla, another
-contributor, uploads into that album from a second thread with its own connection and
-real transactions. Either her upload is filed with the rest or it is refused with a 404;
-it must never be told "stored" and then vanish with the album.
+The purge deletes the person's albums, never other people's photos in them: those stay in
+their owners' libraries. The test holds the purge while it deletes the purged person's
+own photos, and right then Carla, another contributor, uploads into that album from a
+second thread with its own connection and real transactions. Either her upload is kept
+(in her library) or it is refused with a 404; it must never be told "stored" and then
+vanish with the album.
 
 PostgreSQL only: SQLite has one writer at a time, so there is no such moment to race in.
 The interleaving is forced, not hoped for: the purge waits until Carla's upload has either
@@ -23,7 +23,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.services import user_purge
 from gallery.models import Album, AlbumMember, Photo
-from gallery.services import albums as album_services
+from gallery.services import photos as photo_services
 from gallery.services.photos import photo_upload
 from gallery.tests.factories import jpeg_upload, make_album, make_photo
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
@@ -101,30 +101,30 @@ def test_an_upload_racing_the_purge_is_filed_away_or_refused_never_lost(
     gabriels = make_photo(guest, album=trip)
     race = RacingUpload(carla, trip)
 
-    real_ensure_default = album_services.album_ensure_default
+    real_delete = photo_services.photos_delete_forever
 
-    def ensure_default_then_race(*, owner):
-        # The purge asks for Gabriel's "My photos" once it knows his photo is in the album:
-        # Carla uploads right then, before the purge has deleted the album.
-        if owner.pk == guest.pk and not race.thread.ident:
+    def delete_then_race(*, photos):
+        # The purge deletes Olivia's own photos first; Carla uploads right then, before
+        # the purge has deleted the album.
+        if not race.thread.ident:
             race.run_until_done_or_blocked()
-        return real_ensure_default(owner=owner)
+        return real_delete(photos=photos)
 
-    monkeypatch.setattr(album_services, "album_ensure_default", ensure_default_then_race)
+    monkeypatch.setattr(photo_services, "photos_delete_forever", delete_then_race)
 
     user_purge(user=owner)
     race.join()
 
-    assert race.thread.ident, "the purge never filed Gabriel's photo"
+    assert race.thread.ident, "the purge never reached Olivia's photos"
     assert not User.objects.filter(pk=owner.pk).exists()
     assert not Album.objects.filter(pk=trip.pk).exists()
-    gabriels_photos = Album.objects.get(owner=guest, is_default=True)
-    assert Photo.objects.get(pk=gabriels.pk).album == gabriels_photos
+    # Gabriel's photo stays in his library: the album took only its entry with it.
+    assert Photo.objects.filter(pk=gabriels.pk, owner=guest, deleted_at__isnull=True).exists()
     if race.error is None:
-        # Told "stored": then it is, in her own "My photos".
+        # Told "stored": then it is, in her own library.
         kept = Photo.objects.filter(pk=race.result.photo.pk).first()
         assert kept is not None, "Carla's upload was deleted with Olivia's album"
-        assert kept.album == Album.objects.get(owner=carla, is_default=True)
+        assert kept.owner == carla and not kept.albums.exists()
     else:
         # Refused: as an album that no longer exists, never as a server error.
         assert isinstance(race.error, Http404), repr(race.error)

@@ -226,13 +226,12 @@ def test_purge_leaves_the_other_persons_data_untouched(owner, guest, two_people,
     purge_after_grace(owner)
 
     assert set(Photo.objects.filter(owner=guest)) == set(theirs)
-    # Gabriel's photo from Olivia's (now gone) album is back in his own "My photos".
-    moved = Photo.objects.get(pk=two_people["gabriel_in_olivias"].pk)
-    assert moved.album.owner == guest and moved.album.is_default
-    assert moved.album.cover == moved  # his "My photos" was empty: it gets a cover
+    # Gabriel's photo from Olivia's (now gone) album stays in his library, in no album.
+    kept = Photo.objects.get(pk=two_people["gabriel_in_olivias"].pk)
+    assert kept.owner == guest and not kept.albums.exists() and not kept.in_trash
     assert Album.objects.filter(pk=two_people["gabriel_album"].pk).exists()
     # Olivia's contribution to Gabriel's album went with her.
-    assert not Photo.objects.filter(album=two_people["gabriel_album"]).exclude(owner=guest)
+    assert not Photo.objects.filter(albums=two_people["gabriel_album"]).exclude(owner=guest)
     assert ShareLink.objects.filter(label="for dad").exists()
     assert their_files <= stored_files(media_root)
     client = Client()

@@ -199,7 +199,7 @@ def test_google_sign_in_creates_and_signs_in_a_user(client, google):
     assert user.emailaddress_set.get().verified
     account = SocialAccount.objects.get(user=user)
     assert (account.provider, account.uid) == ("google", GOOGLE_SUB)
-    assert Album.objects.filter(owner=user, is_default=True).count() == 1
+    assert not Album.objects.filter(owner=user).exists()  # an empty library, no album
     # Our server traded the code at Google's token endpoint with the PKCE verifier.
     [(method, url, request)] = google.calls
     assert (method, url) == ("POST", "https://oauth2.googleapis.com/token")

@@ -51,12 +51,12 @@ def test_signup_sends_a_pikoshi_verification_email_with_a_code(
 
 
 @pytest.mark.django_db
-def test_signup_creates_an_unverified_account_with_its_default_album(signup):
+def test_signup_creates_an_unverified_account_with_an_empty_library(signup):
     signup(NEWCOMER)
 
     user = User.objects.get(email=NEWCOMER)
     assert not EmailAddress.objects.get(user=user, email=NEWCOMER).verified
-    assert Album.objects.filter(owner=user, is_default=True, title="My photos").count() == 1
+    assert not Album.objects.filter(owner=user).exists()
 
 
 @pytest.mark.django_db

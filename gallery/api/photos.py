@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from accounts.typing import AuthenticatedRequest
 from gallery.api.serializers import PhotoPageSerializer, PhotoSerializer
+from gallery.models import Album, Photo
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.services import photos as photo_services
@@ -51,7 +52,9 @@ PAGE_PARAMETERS = [
 EXAMPLE_PHOTO = {
     "id": "9b2f4c1e-5d3a-4f7e-8a21-3c6b0d9e7f10",
     "title": "Harbour at dawn",
-    "album": "3f0b3a52-6a6e-4d7b-9d5c-0f7c3d1f8e21",
+    "albums": ["3f0b3a52-6a6e-4d7b-9d5c-0f7c3d1f8e21"],
+    "favorite": False,
+    "archived": False,
     "width": 4032,
     "height": 3024,
     "taken_at": "2026-08-14T06:12:09Z",
@@ -97,12 +100,47 @@ def page_query(request: Request) -> dict[str, Any]:
     }
 
 
-def page_response(request: Request, page: photo_selectors.PhotoPage) -> Response:
+def photo_context(
+    request: AuthenticatedRequest,
+    photos: list[Photo],
+    *,
+    album: Album | None = None,
+    added_by: bool = False,
+) -> dict[str, Any]:
+    """What PhotoSerializer needs besides the photos, read once for the whole list: each
+    photo's albums the caller may see, the album they are seen through (its details
+    policy applies), and for an album's list who added each photo."""
+    context: dict[str, Any] = {
+        "request": request,
+        "album": album,
+        "photo_albums": photo_selectors.album_ids_of_photos(user=request.user, photos=photos),
+    }
+    if added_by:
+        context["added_by_names"] = photo_selectors.added_by_names(user=request.user, photos=photos)
+    return context
+
+
+def page_response(
+    request: AuthenticatedRequest,
+    page: photo_selectors.PhotoPage,
+    *,
+    album: Album | None = None,
+    added_by: bool = False,
+) -> Response:
     next_url = None
     if page.next_cursor:
         next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
     data = {"results": page.photos, "next": next_url, "next_cursor": page.next_cursor}
-    return Response(PhotoPageSerializer(data, context={"request": request}).data)
+    context = photo_context(request, page.photos, album=album, added_by=added_by)
+    return Response(PhotoPageSerializer(data, context=context).data)
+
+
+def photo_response(
+    request: AuthenticatedRequest, photo: Photo, *, album: Album | None = None, **extra: Any
+) -> dict[str, Any]:
+    data = dict(PhotoSerializer(photo, context=photo_context(request, [photo], album=album)).data)
+    data.update(extra)
+    return data
 
 
 # --- Photos -------------------------------------------------------------------------------
@@ -114,6 +152,10 @@ class UploadOutput(PhotoSerializer):
     )
     restored = serializers.BooleanField(
         help_text="True when those bytes were in the trash: the upload brought the photo back."
+    )
+    added = serializers.BooleanField(
+        help_text="True when those bytes were already in the library and the upload put that "
+        "photo into the album it named."
     )
 
 
@@ -129,7 +171,10 @@ class PhotoListApi(APIView):
     class PhotoUploadInput(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True, help_text="One image file.")
         album = serializers.UUIDField(
-            required=False, allow_null=True, help_text="Target album; default 'My photos'."
+            required=False,
+            allow_null=True,
+            help_text="Also put the photo into this album (own, or one you contribute to); "
+            "without it the photo is in your library only.",
         )
         title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -160,7 +205,8 @@ class PhotoListApi(APIView):
             201: OpenApiResponse(UploadOutput, description="Stored.", examples=[PHOTO_EXAMPLE]),
             200: OpenApiResponse(
                 UploadOutput,
-                description="Already in the library: the existing photo, duplicate=true.",
+                description="Already in the library: the existing photo, duplicate=true, "
+                "added=true when it was put into the album named.",
             ),
             **error_responses(400, 401, 403, 404, 413, 415, 422, 429),
         },
@@ -190,35 +236,61 @@ class PhotoListApi(APIView):
             album=album,
             title=body.validated_data.get("title", ""),
         )
-        data = dict(PhotoSerializer(result.photo, context={"request": request}).data)
-        data["duplicate"] = not result.created
-        data["restored"] = result.restored
+        data = photo_response(
+            request,
+            result.photo,
+            duplicate=not result.created,
+            restored=result.restored,
+            added=result.added,
+        )
         return Response(
             data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
 
 
+class RouteQuery(serializers.Serializer):
+    album = serializers.UUIDField(required=False)
+
+
 class PhotoDetailApi(APIView):
-    """One photo: read, retitle or move (PATCH), put in the trash (DELETE)."""
+    """One photo: read, retitle (PATCH), put in the trash (DELETE)."""
 
     parser_classes = [JSONParser]
 
     class PhotoUpdateInput(serializers.Serializer):
         title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-        album = serializers.UUIDField(required=False, help_text="Move into this album.")
 
     @extend_schema(
         tags=["photos"],
         operation_id="photos_retrieve",
-        parameters=[PHOTO_ID],
+        parameters=[
+            PHOTO_ID,
+            OpenApiParameter(
+                "album",
+                OpenApiTypes.UUID,
+                description="The album the photo is seen through: 404 unless it is in it; "
+                "camera and location follow that album's sharing.",
+            ),
+        ],
         responses={
             200: OpenApiResponse(PhotoSerializer, examples=[PHOTO_EXAMPLE]),
-            **error_responses(401, 404, 429),
+            **error_responses(400, 401, 404, 429),
         },
     )
     def get(self, request: AuthenticatedRequest, public_id: str) -> Response:
-        photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
-        return Response(PhotoSerializer(photo, context={"request": request}).data)
+        query = RouteQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        album = None
+        if query.validated_data.get("album"):
+            album = album_selectors.album_for_viewer(
+                user=request.user, public_id=query.validated_data["album"]
+            )
+            photo = photo_selectors.photo_in_album_for_viewer(
+                user=request.user, album=album, public_id=public_id
+            )
+        else:
+            photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
+        return Response(photo_response(request, photo, album=album))
 
     @extend_schema(
         tags=["photos"],
@@ -229,27 +301,17 @@ class PhotoDetailApi(APIView):
             200: OpenApiResponse(PhotoSerializer, examples=[PHOTO_EXAMPLE]),
             **error_responses(400, 401, 403, 404, 429),
         },
-        examples=[
-            OpenApiExample(
-                "Move and retitle",
-                value={"title": "Harbour", "album": "3f0b3a52-6a6e-4d7b-9d5c-0f7c3d1f8e21"},
-                request_only=True,
-            )
-        ],
+        examples=[OpenApiExample("Retitle", value={"title": "Harbour"}, request_only=True)],
+        description="Albums change through /api/albums/{id}/photos/ or /api/photos/bulk/.",
     )
     def patch(self, request: AuthenticatedRequest, public_id: str) -> Response:
         photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
         body = self.PhotoUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
-        changes = {}
-        if "title" in body.validated_data:
-            changes["title"] = body.validated_data["title"]
-        if "album" in body.validated_data:
-            changes["album"] = album_selectors.album_for_viewer(
-                user=request.user, public_id=body.validated_data["album"]
-            )
-        photo = photo_services.photo_update(user=request.user, photo=photo, **changes)
-        return Response(PhotoSerializer(photo, context={"request": request}).data)
+        photo = photo_services.photo_update(
+            user=request.user, photo=photo, title=body.validated_data.get("title")
+        )
+        return Response(photo_response(request, photo))
 
     @extend_schema(
         tags=["photos"],
@@ -266,7 +328,7 @@ class PhotoDetailApi(APIView):
     def delete(self, request: AuthenticatedRequest, public_id: str) -> Response:
         photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
         photo = photo_services.photo_trash(user=request.user, photo=photo)
-        return Response(PhotoSerializer(photo, context={"request": request}).data)
+        return Response(photo_response(request, photo))
 
 
 class PhotoRestoreApi(APIView):
@@ -287,7 +349,7 @@ class PhotoRestoreApi(APIView):
             user=request.user, public_id=public_id, include_trashed=True
         )
         photo = photo_services.photo_restore(user=request.user, photo=photo)
-        return Response(PhotoSerializer(photo, context={"request": request}).data)
+        return Response(photo_response(request, photo))
 
 
 class TrashApi(APIView):

@@ -11,6 +11,7 @@ from gallery.media import media_urls
 from gallery.models import Album, Audience, Photo
 from gallery.permissions import can_view_original, details_policy
 from gallery.selectors import albums as album_selectors
+from gallery.selectors import photos as photo_selectors
 
 
 def absolute_media_urls(*, request: Request, photo: Photo, original: bool = True) -> dict[str, str]:
@@ -80,7 +81,20 @@ class PhotoSerializer(serializers.Serializer):
 
     id = serializers.UUIDField(source="public_id")
     title = serializers.CharField(allow_blank=True)
-    album = serializers.UUIDField(source="album.public_id")
+    albums = serializers.SerializerMethodField(
+        help_text="Ids of the photo's albums that the caller may see (a photo is in any "
+        "number of albums, or none)."
+    )
+    favorite = serializers.SerializerMethodField(help_text="The caller marked it a favorite.")
+    archived = serializers.SerializerMethodField(
+        required=False,
+        help_text="Only for the owner: hidden from their timeline, kept in albums and search.",
+    )
+    added_by = serializers.SerializerMethodField(
+        required=False,
+        help_text="Only in an album's photo list: who put the photo in that album, as the "
+        "caller may name them.",
+    )
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     taken_at = serializers.DateTimeField()
@@ -112,6 +126,30 @@ class PhotoSerializer(serializers.Serializer):
         "when the album shares the location."
     )
 
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_albums(self, photo: Photo) -> list[str]:
+        known = self.context.get("photo_albums")
+        if known is None:
+            known = photo_selectors.album_ids_of_photos(
+                user=self.context["request"].user, photos=[photo]
+            )
+        return [str(album_id) for album_id in known.get(photo.pk, [])]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_favorite(self, photo: Photo) -> bool:
+        known = getattr(photo, "is_favorite", None)
+        if known is None:
+            return photo_selectors.is_favorite(user=self.context["request"].user, photo=photo)
+        return bool(known)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_archived(self, photo: Photo) -> bool:
+        return photo.archived_at is not None
+
+    @extend_schema_field(serializers.CharField())
+    def get_added_by(self, photo: Photo) -> str:
+        return self.context.get("added_by_names", {}).get(getattr(photo, "added_by_id", None), "")
+
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo: Photo) -> dict:
         return absolute_media_urls(request=self.context["request"], photo=photo)
@@ -125,13 +163,18 @@ class PhotoSerializer(serializers.Serializer):
         data = super().to_representation(photo)
         if data["status"] == photo.Status.PENDING:
             data["status"] = "processing"
-        if data["status"] != photo.Status.FAILED or not can_view_original(
-            self.context["request"].user, photo
-        ):
+        owner = can_view_original(self.context["request"].user, photo)
+        if data["status"] != photo.Status.FAILED or not owner:
             data.pop("failure_reason", None)
+        if not owner:
+            data.pop("archived", None)
+        if "added_by_names" not in self.context:
+            data.pop("added_by", None)
         # Where a photo was taken and with what is the owner's business, unless the
-        # album's owner switched them on for the people it is shared with.
-        policy = details_policy(user=self.context["request"].user, album=photo.album, photo=photo)
+        # album it is seen through shares them (and the photo's owner allows it there).
+        policy = details_policy(
+            user=self.context["request"].user, album=self.context.get("album"), photo=photo
+        )
         if not policy.camera:
             data.pop("camera", None)
         if not policy.location:
@@ -147,7 +190,6 @@ class AlbumSerializer(serializers.Serializer):
         choices=Audience.choices,
         help_text="Who may see the album; change it with PATCH .../sharing/. Private by default.",
     )
-    is_default = serializers.BooleanField(help_text="'My photos': it cannot be deleted.")
     photo_count = serializers.SerializerMethodField()
     cover = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -159,8 +201,11 @@ class AlbumSerializer(serializers.Serializer):
 
     @extend_schema_field(CoverUrlsSerializer(allow_null=True))
     def get_cover(self, album: Album) -> dict | None:
-        cover = album.cover
-        if cover is None or cover.deleted_at is not None:
+        """The owner's pick while it is in the album, else the newest photo."""
+        if not hasattr(album, "shown_cover"):
+            album = album_selectors.album_with_cover(album=album)
+        cover = album.shown_cover  # type: ignore[attr-defined]
+        if cover is None:
             return None
         return absolute_media_urls(request=self.context["request"], photo=cover, original=False)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.api import albums, photos, sharing
+from gallery.api import albums, library, photos, sharing
 
 # <uuid:...> makes a malformed id a plain 404 before any view runs.
 urlpatterns = [
@@ -12,11 +12,28 @@ urlpatterns = [
         name="api_album_photos",
     ),
     path(
+        "albums/<uuid:public_id>/photos/<uuid:photo_id>/",
+        albums.AlbumPhotoApi.as_view(),
+        name="api_album_photo",
+    ),
+    path(
+        "albums/<uuid:public_id>/timeline/",
+        albums.AlbumTimelineApi.as_view(),
+        name="api_album_timeline",
+    ),
+    path(
         "albums/<uuid:public_id>/my-photos/",
         sharing.AlbumOwnPhotosSharingApi.as_view(),
         name="api_album_my_photos_sharing",
     ),
     path("photos/", photos.PhotoListApi.as_view(), name="api_photo_list"),
+    path("photos/bulk/", library.PhotoBulkApi.as_view(), name="api_photo_bulk"),
+    path("search/", library.SearchApi.as_view(), name="api_search"),
+    path(
+        "photos/<uuid:public_id>/favorite/",
+        library.PhotoFavoriteApi.as_view(),
+        name="api_photo_favorite",
+    ),
     path("photos/<uuid:public_id>/", photos.PhotoDetailApi.as_view(), name="api_photo_detail"),
     path(
         "photos/<uuid:public_id>/restore/",

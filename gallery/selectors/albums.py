@@ -3,28 +3,50 @@ answers Http404.
 """
 
 import uuid
+from collections.abc import Iterable
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User
 from gallery import permissions
-from gallery.models import Album
+from gallery.models import Album, AlbumEntry, Photo, TimelineAlbum
 from gallery.selectors import uuid_or_404
+
+
+def with_cover(albums: QuerySet[Album]) -> QuerySet[Album]:
+    """Each album with `cover_photo_id`: the cover its owner picked while that photo is
+    still in the album and not in the trash, else the album's newest photo, else None.
+    `attach_covers` then loads those photos in one query."""
+    live = AlbumEntry.objects.filter(album=OuterRef("pk"), photo__deleted_at__isnull=True)
+    chosen = live.filter(photo_id=OuterRef("cover_id")).values("photo_id")[:1]
+    newest = live.order_by("-photo__taken_at", "-photo_id").values("photo_id")[:1]
+    return albums.annotate(cover_photo_id=Coalesce(Subquery(chosen), Subquery(newest)))
+
+
+def attach_covers(albums: Iterable[Album]) -> list[Album]:
+    """Set `shown_cover` (a Photo or None) on albums read through `with_cover`."""
+    albums = list(albums)
+    ids = {getattr(album, "cover_photo_id", None) for album in albums} - {None}
+    photos = Photo.objects.in_bulk(ids) if ids else {}
+    for album in albums:
+        album.shown_cover = photos.get(getattr(album, "cover_photo_id", None))  # type: ignore[attr-defined]
+    return albums
 
 
 def album_for_viewer(*, user: User, public_id: str | uuid.UUID) -> Album:
     """The album if this person may see it, else 404."""
     album_id = uuid_or_404(public_id)
     album = (
-        permissions.visible_albums(user)
-        .select_related("owner", "cover")
+        with_cover(permissions.visible_albums(user))
+        .select_related("owner")
         .filter(public_id=album_id)
         .first()
     )
     if album is None:
         raise Http404("No such album.")
-    return album
+    return attach_covers([album])[0]
 
 
 def album_for_editor(*, user: User, public_id: str | uuid.UUID) -> Album:
@@ -36,13 +58,17 @@ def album_for_editor(*, user: User, public_id: str | uuid.UUID) -> Album:
 
 
 def albums_for_owner(*, user: User) -> QuerySet[Album]:
-    """The person's own albums with .photo_count (trash not counted) and the cover joined."""
-    return (
+    """The person's own albums with .photo_count (trash not counted) and `cover_photo_id`."""
+    return with_cover(
         permissions.visible_albums(user)
         .filter(owner=user)
-        .select_related("cover")
         .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
     )
+
+
+def album_choices(*, user: User) -> QuerySet[Album]:
+    """The person's own albums by title, for "add to album" lists (no counts: cheap)."""
+    return permissions.visible_albums(user).filter(owner=user).order_by("title", "pk")
 
 
 def album_photo_count(*, album: Album) -> int:
@@ -50,11 +76,23 @@ def album_photo_count(*, album: Album) -> int:
     return album.photos.filter(deleted_at__isnull=True).count()
 
 
+def shows_in_timeline(*, user: User, album: Album) -> bool:
+    """Whether this person switched "show in my timeline" on for this album."""
+    return TimelineAlbum.objects.filter(user=user, album=album).exists()
+
+
 def albums_for_upload(*, user: User) -> QuerySet[Album]:
     """Albums this person may add photos to: their own and those they contribute to."""
     return (
         permissions.contributable_albums(user)
         .select_related("owner")
-        # Own albums first, so the uploader's own "My photos" is the default choice.
-        .order_by(Case(When(owner=user, then=0), default=1), "-is_default", "owner_id", "title")
+        # Own albums first, then those shared with the uploader, each by title.
+        .order_by(Case(When(owner=user, then=0), default=1), "owner_id", "title", "pk")
     )
+
+
+def album_with_cover(*, album: Album) -> Album:
+    """One album with `shown_cover` set, for callers that did not read it through with_cover."""
+    found = with_cover(Album.objects.filter(pk=album.pk)).first()
+    album.cover_photo_id = getattr(found, "cover_photo_id", None)  # type: ignore[attr-defined]
+    return attach_covers([album])[0]

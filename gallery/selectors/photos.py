@@ -9,12 +9,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from accounts.models import User
 from gallery import permissions
-from gallery.models import Album, Photo
+from gallery.models import Album, AlbumEntry, Favorite, Photo
 from gallery.selectors import uuid_or_404
 from pikoshi.errors import Refused
 
@@ -41,14 +41,34 @@ def photo_for_viewer(*, user: User, public_id: str | uuid.UUID) -> Photo:
     """A photo this person may see (never one in the trash), else 404."""
     photo_id = uuid_or_404(public_id)
     photo = (
-        permissions.visible_photos(user)
-        .select_related("album", "owner")
-        .filter(public_id=photo_id)
-        .first()
+        permissions.visible_photos(user).select_related("owner").filter(public_id=photo_id).first()
     )
     if photo is None:
         raise Http404("No such photo.")
     return photo
+
+
+def photo_in_album_for_viewer(*, user: User, album: Album, public_id: str | uuid.UUID) -> Photo:
+    """A photo as seen through one album: in that album, which this person may see; else 404."""
+    photo = (
+        permissions.album_photos(user, album)
+        .select_related("owner")
+        .filter(public_id=uuid_or_404(public_id))
+        .first()
+    )
+    if photo is None:
+        raise Http404("No such photo in this album.")
+    return photo
+
+
+def photo_albums_for_viewer(*, user: User, photo: Photo) -> list[Album]:
+    """The albums of this photo that this person may see: the routes they may open it by."""
+    return list(
+        permissions.visible_albums(user)
+        .filter(entries__photo=photo)
+        .select_related("owner")
+        .order_by("title", "pk")
+    )
 
 
 def photo_for_owner(
@@ -56,7 +76,7 @@ def photo_for_owner(
 ) -> Photo:
     """One of the person's own photos, for editing; trashed ones only when asked for."""
     photo_id = uuid_or_404(public_id)
-    photos = permissions.owned_photos(user).select_related("album", "owner")
+    photos = permissions.owned_photos(user).select_related("owner")
     if not include_trashed:
         photos = photos.filter(deleted_at__isnull=True)
     photo = photos.filter(public_id=photo_id).first()
@@ -88,14 +108,16 @@ def photo_file_for_person(
 
 def trash_for_owner(*, user: User) -> QuerySet[Photo]:
     """The person's trash, most recently deleted first."""
-    return permissions.trashed_photos(user).select_related("album").order_by("-deleted_at", "-id")
+    return (
+        permissions.trashed_photos(user).prefetch_related("albums").order_by("-deleted_at", "-id")
+    )
 
 
 def trashed_photo_for_owner(*, user: User, public_id: str | uuid.UUID) -> Photo:
     """One photo of the person's trash, the only place it may be deleted for good; else 404."""
     photo = (
         permissions.trashed_photos(user)
-        .select_related("album", "owner")
+        .select_related("owner")
         .filter(public_id=uuid_or_404(public_id))
         .first()
     )
@@ -139,12 +161,20 @@ def _clamp_limit(limit: object) -> int:
     return max(1, min(wanted, MAX_PAGE_SIZE))
 
 
-def _photo_page(
+def with_favorite(photos: QuerySet[Photo], user: User) -> QuerySet[Photo]:
+    """Each photo with `is_favorite`: whether this person marked it (one subquery, no N+1)."""
+    return photos.annotate(
+        is_favorite=Exists(Favorite.objects.filter(user=user, photo=OuterRef("pk")))
+    )
+
+
+def photo_page(
     photos: QuerySet[Photo],
     *,
     cursor: str | None,
     limit: int | str | None,
     order_field: str = "taken_at",
+    user: User | None = None,
 ) -> PhotoPage:
     """Keyset pagination on (order_field desc, id desc): one query per page, whatever its size.
 
@@ -153,11 +183,14 @@ def _photo_page(
     could be skipped.
     """
     limit = _clamp_limit(limit)
-    photos = photos.select_related("album").order_by(f"-{order_field}", "-id")
+    photos = photos.order_by(f"-{order_field}", "-id")
+    if user is not None:
+        photos = with_favorite(photos, user)
     if cursor:
         moment, anchor = _decode_cursor(cursor, order_field=order_field)
         anchor_id = Subquery(Photo.objects.filter(public_id=anchor).values("id")[:1])
-        photos = photos.filter(
+        # The redundant `<= moment` bounds the index scan; the OR alone is only a filter.
+        photos = photos.filter(**{f"{order_field}__lte": moment}).filter(
             Q(**{f"{order_field}__lt": moment}) | Q(**{order_field: moment, "id__lt": anchor_id})
         )
     rows = list(photos[: limit + 1])
@@ -168,33 +201,48 @@ def _photo_page(
 
 
 def _timeline(user: User) -> QuerySet[Photo]:
-    # The timeline is the person's own library (their contributions to others' albums too);
-    # albums shared with them are browsed as albums. Filtering on the owner alone lets the
-    # (owner, taken_at, id) index serve the page.
-    return permissions.owned_photos(user).filter(deleted_at__isnull=True)
+    # The timeline is the person's own library, archived photos left out, plus the photos
+    # of albums shared with them that they chose to show there. Without such albums the
+    # filter is on the owner alone, so the (owner, taken_at, id) index serves the page.
+    own = Q(owner=user, archived_at__isnull=True)
+    shown = permissions.timeline_albums(user)
+    if not shown.exists():
+        return Photo.objects.filter(own, deleted_at__isnull=True)
+    return Photo.objects.filter(
+        own | Exists(permissions.entries_in(shown).filter(photo=OuterRef("pk"))),
+        deleted_at__isnull=True,
+    )
 
 
 def timeline_page(
     *, user: User, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
 ) -> PhotoPage:
-    """The person's own photos, newest taken first."""
-    return _photo_page(_timeline(user), cursor=cursor, limit=limit)
+    """The person's own photos (and those of albums they show there), newest taken first."""
+    return photo_page(_timeline(user), cursor=cursor, limit=limit, user=user)
 
 
 def album_photos_page(
     *, user: User, album: Album, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
 ) -> PhotoPage:
-    """Photos of one album this person may see, newest taken first (empty if not visible)."""
-    photos = permissions.visible_photos(user).filter(album=album)
-    return _photo_page(photos, cursor=cursor, limit=limit)
+    """Photos of one album this person may see, newest taken first (empty if not visible),
+    each with who added it (`added_by_id`) and when (`added_at`)."""
+    entry = AlbumEntry.objects.filter(album=album, photo=OuterRef("pk"))
+    photos = permissions.album_photos(user, album).annotate(
+        added_by_id=Subquery(entry.values("added_by_id")[:1]),
+        added_at=Subquery(entry.values("added_at")[:1]),
+    )
+    return photo_page(photos, cursor=cursor, limit=limit, user=user)
 
 
 def trash_page(
     *, user: User, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
 ) -> PhotoPage:
     """The person's trash, most recently deleted first, a page at a time like the timeline."""
-    return _photo_page(
-        permissions.trashed_photos(user), cursor=cursor, limit=limit, order_field="deleted_at"
+    return photo_page(
+        permissions.trashed_photos(user).prefetch_related("albums"),
+        cursor=cursor,
+        limit=limit,
+        order_field="deleted_at",
     )
 
 
@@ -202,18 +250,17 @@ def photo_neighbours(
     *, user: User, photo: Photo, album: Album | None = None
 ) -> tuple[Photo | None, Photo | None]:
     """(newer, older) photo next to `photo` in the album, or in the timeline without one."""
-    if album is not None:
-        scope = permissions.visible_photos(user).filter(album=album)
-    else:
-        scope = _timeline(user)
-    scope = scope.select_related("album")
+    scope = permissions.album_photos(user, album) if album is not None else _timeline(user)
+    # The redundant bound on taken_at lets the index stop the scan, as for pages.
     newer = (
-        scope.filter(Q(taken_at__gt=photo.taken_at) | Q(taken_at=photo.taken_at, id__gt=photo.pk))
+        scope.filter(taken_at__gte=photo.taken_at)
+        .filter(Q(taken_at__gt=photo.taken_at) | Q(taken_at=photo.taken_at, id__gt=photo.pk))
         .order_by("taken_at", "id")
         .first()
     )
     older = (
-        scope.filter(Q(taken_at__lt=photo.taken_at) | Q(taken_at=photo.taken_at, id__lt=photo.pk))
+        scope.filter(taken_at__lte=photo.taken_at)
+        .filter(Q(taken_at__lt=photo.taken_at) | Q(taken_at=photo.taken_at, id__lt=photo.pk))
         .order_by("-taken_at", "-id")
         .first()
     )
@@ -258,3 +305,31 @@ class StorageUsage:
 
 def user_storage_usage(*, user: User) -> StorageUsage:
     return StorageUsage(used=user_storage_used(user=user), quota=user_storage_quota(user=user))
+
+
+# --- What a viewer knows about photos beyond the photo itself -------------------------------
+
+
+def album_ids_of_photos(*, user: User, photos: list[Photo]) -> dict[int, list[uuid.UUID]]:
+    """For each photo, the public ids of its albums this person may see (one query)."""
+    rows = (
+        permissions.entries_in(permissions.visible_albums(user))
+        .filter(photo__in=[photo.pk for photo in photos])
+        .order_by("album__title", "album_id")
+        .values_list("photo_id", "album__public_id")
+    )
+    found: dict[int, list[uuid.UUID]] = {}
+    for photo_id, album_id in rows:
+        found.setdefault(photo_id, []).append(album_id)
+    return found
+
+
+def is_favorite(*, user: User, photo: Photo) -> bool:
+    return permissions.is_person(user) and Favorite.objects.filter(user=user, photo=photo).exists()
+
+
+def added_by_names(*, user: User, photos: list[Photo]) -> dict[int | None, str]:
+    """How this person may name whoever added each photo of an album page (`added_by_id`)."""
+    ids = {getattr(photo, "added_by_id", None) for photo in photos} - {None}
+    people = User.objects.in_bulk(ids) if ids else {}
+    return {pk: permissions.person_name(user, person) for pk, person in people.items()}

@@ -17,9 +17,10 @@ from gallery.models import (
     Connection,
     Invitation,
     ShareLink,
+    TimelineAlbum,
 )
 from gallery.selectors import uuid_or_404
-from gallery.selectors.albums import album_for_viewer
+from gallery.selectors.albums import album_for_viewer, attach_covers, with_cover
 
 # --- connections --------------------------------------------------------------------------
 
@@ -143,16 +144,19 @@ def shared_with_me(*, user: Viewer) -> list[SharedGroup]:
         return []
     connected_owner_ids = Connection.objects.filter(contact=user).values("user_id")
     named = permissions.active_memberships(user).filter(album=OuterRef("pk"))
-    albums = (
+    albums = with_cover(
         permissions.visible_albums(user)
         .exclude(owner=user)
         .filter(Q(owner_id__in=connected_owner_ids) | Exists(named))
-        .select_related("owner", "cover")
-        .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
+        .select_related("owner")
+        .annotate(
+            photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)),
+            in_my_timeline=Exists(TimelineAlbum.objects.filter(user=user, album=OuterRef("pk"))),
+        )
         .order_by("owner__display_name", "owner__email", "-updated_at")
     )
     groups: dict[int, SharedGroup] = {}
-    for album in albums:
+    for album in attach_covers(albums):
         # For the template and the API: which buttons this person gets on the album.
         album.my_role = permissions.album_role(user, album)  # type: ignore[attr-defined]
         groups.setdefault(album.owner_id, SharedGroup(owner=album.owner)).albums.append(album)

@@ -90,7 +90,7 @@ def public_album(*, public_id: str | uuid.UUID) -> Album:
 
 
 def public_photos(*, album: Album) -> QuerySet[Photo]:
-    return permissions.public_photos().filter(album=album, status=Photo.Status.READY)
+    return permissions.public_photos(album).filter(status=Photo.Status.READY)
 
 
 def public_photo(*, album: Album, public_id: str | uuid.UUID) -> Photo:
@@ -105,12 +105,11 @@ def public_photo_file(
 ) -> Photo:
     """The photo a media URL issued for a public album names, while the album stays public;
     its variants only, never the original (see `permissions.public_originals`); else 404."""
-    photos = permissions.public_originals() if original else permissions.public_photos()
-    photo = (
-        photos.filter(public_id=public_id, album__public_id=album_public_id)
-        .select_related("album")
-        .first()
-    )
+    album = permissions.public_albums().filter(public_id=album_public_id).first()
+    if album is None:
+        raise Http404("No such file.")
+    photos = permissions.public_originals() if original else permissions.public_photos(album)
+    photo = photos.filter(public_id=public_id).first()
     if photo is None:
         raise Http404("No such file.")
     return photo

@@ -1,43 +1,27 @@
-"""Writes to albums: create, rename, delete, the default album and its cover.
+"""Writes to albums: create, rename, delete, the photos in them (entries), the cover and
+"show in my timeline".
 
 Services take keyword-only arguments, check permissions.py before changing anything
 (Http404 when the person may not), validate with full_clean and run in a transaction.
 """
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from gallery import permissions
-from gallery.models import Album, Photo
+from gallery.models import Album, AlbumEntry, Photo, TimelineAlbum
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ALBUM_TITLE = "My photos"
-
 
 # --- Albums -----------------------------------------------------------------------------------
-
-
-def album_ensure_default(*, owner: User) -> Album:
-    """Return the owner's "My photos" album, creating it the first time it is needed."""
-    album = Album.objects.filter(owner=owner, is_default=True).first()
-    if album is not None:
-        return album
-    try:
-        with transaction.atomic():
-            album = Album(owner=owner, title=DEFAULT_ALBUM_TITLE, is_default=True)
-            album.full_clean()
-            album.save()
-            return album
-    except IntegrityError:
-        # Two requests raced to create it; the other one won.
-        return Album.objects.get(owner=owner, is_default=True)
 
 
 def refuse_nul(**texts: str | None) -> None:
@@ -80,72 +64,111 @@ def album_update(
 
 
 def album_delete(*, user: User, album: Album) -> int:
-    """Delete an album; its photos go to the trash. Returns how many were trashed.
-
-    Each photo is filed under its owner's "My photos" while in the trash (a contributor's
-    photo goes to the contributor's), so restoring it always has an album to go back to
-    and the purge still finds it after PIKOSHI_TRASH_DAYS. Photos already in the trash
-    move along and keep their date. "My photos" itself cannot be deleted.
-    """
+    """Delete an album. Its photos stay in their owners' libraries (and their other albums):
+    only the entries go. Returns how many photos were in it."""
     if not permissions.can_edit_album(user, album):
         raise Http404("No such album.")
-    if album.is_default:
-        raise ValidationError(
-            f"“{album.title}” is where your photos live by default, so it cannot be deleted."
-        )
-    return album_rehome_and_delete(album=album, trash=True)
-
-
-def album_rehome_and_delete(*, album: Album, trash: bool) -> int:
-    """Delete an album after filing every photo in it under its owner's "My photos".
-
-    The album's row is locked before its photos are counted and stays locked until it is
-    gone, so a photo added at the same moment (a contributor's upload, a move) either
-    comes first and is filed with the rest, or waits and then finds no album: it is never
-    deleted with the album. With `trash` the photos also go to the trash (those already
-    there keep their date); without, they stay as they were and each "My photos" keeps a
-    cover. No permission check: album_delete asks first, the account purge has decided.
-    Returns how many photos went to the trash.
-    """
-    now = timezone.now()
-    trashed = 0
     with transaction.atomic():
         locked = Album.objects.select_for_update().filter(pk=album.pk).first()
         if locked is None:
             raise Http404("No such album.")
-        owners = get_user_model().objects.filter(
-            pk__in=Photo.objects.filter(album=locked).values("owner_id")
-        )
-        for person in owners:
-            default = album_ensure_default(owner=person)
-            photos = Photo.objects.filter(album=locked, owner=person)
-            if trash:
-                trashed += photos.filter(deleted_at__isnull=True).update(
-                    deleted_at=now, album=default
-                )
-            photos.update(album=default)
-            if not trash:
-                album_fix_cover(default.pk)
-        # Only a database that ignores the lock (SQLite has none) can get here with photos
-        # left; refusing beats deleting them with the album.
-        if Photo.objects.filter(album=locked).exists():
-            raise ValidationError("Photos were just added to this album; please try again.")
+        count = AlbumEntry.objects.filter(album=locked).count()
         locked.delete()
-    return trashed
+    return count
 
 
-def album_fix_cover(album_id: int) -> None:
-    """Keep the cover a photo of this album that is not in the trash, or none at all.
+# --- Entries: photos in albums -----------------------------------------------------------------
 
-    Runs inside the caller's transaction and locks the album row, so two changes at once
-    cannot both decide on a cover and lose one update.
-    """
-    album = Album.objects.select_for_update().filter(pk=album_id).first()
-    if album is None:
-        return
-    live = Photo.objects.filter(album_id=album.pk, deleted_at__isnull=True)
-    if album.cover_id is not None and live.filter(pk=album.cover_id).exists():
-        return
-    cover_id = live.order_by("-taken_at", "-id").values_list("pk", flat=True).first()
-    if cover_id != album.cover_id:
-        Album.objects.filter(pk=album.pk).update(cover_id=cover_id)
+
+@dataclass
+class EntryResult:
+    """Per photo id: "added" / "removed", "already" (nothing to do) or "not_found"."""
+
+    outcome: dict[str, str]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for value in self.outcome.values() if value == outcome)
+
+
+def album_add_photos(*, user: User, album: Album, photos: Iterable[Photo]) -> EntryResult:
+    """Put photos of this person's library into an album they own or contribute to, without
+    uploading anything. A photo may be in any number of albums; one already in this album
+    stays as it was. Queries do not grow with the number of photos."""
+    if not permissions.can_contribute(user, album):
+        raise Http404("No such album.")
+    photos = list(photos)
+    # can_add_to_album, for many photos in one query: the album was checked above.
+    addable = set(
+        permissions.addable_photos(user)
+        .filter(pk__in=[photo.pk for photo in photos])
+        .values_list("pk", flat=True)
+    )
+    allowed = [photo for photo in photos if photo.pk in addable]
+    outcome = {str(photo.public_id): "not_found" for photo in photos}
+    now = timezone.now()
+    with transaction.atomic():
+        # Locked like a delete of the album, so an album deleted meanwhile gets nothing.
+        if Album.objects.select_for_update().filter(pk=album.pk).first() is None:
+            raise Http404("No such album.")
+        present = set(
+            AlbumEntry.objects.filter(album=album, photo__in=[p.pk for p in allowed]).values_list(
+                "photo_id", flat=True
+            )
+        )
+        AlbumEntry.objects.bulk_create(
+            [
+                AlbumEntry(album=album, photo=photo, added_by=user, added_at=now)
+                for photo in allowed
+                if photo.pk not in present
+            ],
+            ignore_conflicts=True,
+        )
+        for photo in allowed:
+            outcome[str(photo.public_id)] = "already" if photo.pk in present else "added"
+        if len(present) < len(allowed):
+            Album.objects.filter(pk=album.pk).update(updated_at=now)
+    return EntryResult(outcome=outcome)
+
+
+def album_remove_photos(*, user: User, album: Album, photos: Iterable[Photo]) -> EntryResult:
+    """Take photos out of an album: its owner any of them, anyone else the photos they put
+    there. The photos stay in their owners' libraries; whoever saw them only through this
+    album stops seeing them on their next request (media URLs included)."""
+    if not permissions.can_view_album(user, album):
+        raise Http404("No such album.")
+    photos = list(photos)
+    outcome = {str(photo.public_id): "not_found" for photo in photos}
+    entries = permissions.removable_entries(user).filter(
+        album=album, photo__in=[photo.pk for photo in photos]
+    )
+    with transaction.atomic():
+        removed = set(entries.values_list("photo_id", flat=True))
+        AlbumEntry.objects.filter(album=album, photo_id__in=removed).delete()
+    for photo in photos:
+        if photo.pk in removed:
+            outcome[str(photo.public_id)] = "removed"
+    return EntryResult(outcome=outcome)
+
+
+def album_set_cover(*, user: User, album: Album, photo: Photo | None) -> Album:
+    """The owner picks the cover among the album's photos; None goes back to the newest."""
+    if not permissions.can_edit_album(user, album):
+        raise Http404("No such album.")
+    if photo is not None and not permissions.can_set_cover(user, album, photo):
+        raise Http404("No such photo in this album.")
+    with transaction.atomic():
+        if not Album.objects.filter(pk=album.pk).update(cover=photo):
+            raise Http404("No such album.")
+    album.cover = photo
+    return album
+
+
+def album_show_in_timeline(*, user: User, album: Album, show: bool) -> bool:
+    """Switch "show in my timeline" for an album shared with this person."""
+    if not permissions.can_show_in_timeline(user, album):
+        raise Http404("No such album.")
+    if show:
+        TimelineAlbum.objects.get_or_create(user=user, album=album)
+    else:
+        TimelineAlbum.objects.filter(user=user, album=album).delete()
+    return show

@@ -28,9 +28,9 @@ from gallery import permissions
 from gallery.imaging import strip
 from gallery.imaging.sniff import ImageRejected, check_size
 from gallery.imaging.variants import inspect_image, process_image
-from gallery.models import Album, Photo, SharedOriginal
+from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
-from gallery.services.albums import album_ensure_default, album_fix_cover, refuse_nul
+from gallery.services.albums import album_add_photos, refuse_nul
 from gallery.storage import (
     StorageUnavailable,
     delete_files,
@@ -50,7 +50,8 @@ DELETE_BATCH = 200  # rows per transaction when deleting many photos for good
 class UploadResult:
     photo: Photo
     created: bool  # False: the same bytes were already in the library
-    restored: bool = False  # True: that copy was in the trash and is back in its album
+    restored: bool = False  # True: that copy was in the trash and is back in the library
+    added: bool = False  # True: that copy was put into the album the upload was aimed at
 
 
 # --- Storage quota ------------------------------------------------------------------------------
@@ -129,14 +130,20 @@ def _original_name(file: File) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:255]
 
 
-def _existing(owner: User, sha256: str) -> UploadResult | None:
-    photo = Photo.objects.select_related("album").filter(owner=owner, sha256=sha256).first()
+def _existing(owner: User, sha256: str, album: Album | None) -> UploadResult | None:
+    """The photo these bytes already are: back from the trash if it was there, and put
+    into the album the upload was aimed at (uploading again is how people add it)."""
+    photo = Photo.objects.filter(owner=owner, sha256=sha256).first()
     if photo is None:
         return None
     restored = photo.in_trash
     if restored:
         photo = _restore(photo)
-    return UploadResult(photo=photo, created=False, restored=restored)
+    added = False
+    if album is not None:
+        result = album_add_photos(user=owner, album=album, photos=[photo])
+        added = result.outcome[str(photo.public_id)] == "added"
+    return UploadResult(photo=photo, created=False, restored=restored, added=added)
 
 
 def photo_upload(
@@ -144,19 +151,18 @@ def photo_upload(
 ) -> UploadResult:
     """Store an uploaded image once: the original byte for byte plus three WebP variants.
 
-    Uploading bytes the owner already has returns that photo (back from the trash if it
-    was there) and stores nothing new. A failure half-way leaves neither a row nor a file.
+    Without an album the photo is in the owner's library only. Uploading bytes the owner
+    already has returns that photo (back from the trash if it was there, and added to
+    `album`) and stores nothing new. A failure half-way leaves neither a row nor a file.
     Files of an upload whose transaction never commits (its caller rolls back, its process
     is killed) are left to `manage.py prune_media`.
     """
     check_size(file.size, max_bytes=settings.PIKOSHI_MAX_UPLOAD_BYTES)
-    if album is None:
-        album = album_ensure_default(owner=owner)
-    elif not permissions.can_contribute(owner, album):
+    if album is not None and not permissions.can_contribute(owner, album):
         raise Http404("No such album.")
 
     sha256 = _sha256(file)
-    existing = _existing(owner, sha256)
+    existing = _existing(owner, sha256, album)
     if existing is not None:
         return existing
     # Early answer before the costly decode; checked again under a lock below.
@@ -174,7 +180,6 @@ def photo_upload(
         taken_at = timezone.make_aware(taken_at)
     photo = Photo(
         owner=owner,
-        album=album,
         title=(title or "").strip(),
         original_name=_original_name(file),
         sha256=sha256,
@@ -216,23 +221,20 @@ def photo_upload(
                     "Pikoshi cannot store files right now. Nothing was kept; "
                     "please try this upload again in a few minutes."
                 ) from exc
-            # Uniqueness is left to the database: only it settles two uploads racing. So is
-            # the album's existence (full_clean would call a just-deleted album "not a valid
-            # choice", a 400): the update below finds it gone and answers 404.
-            photo.full_clean(exclude=["album"], validate_unique=False, validate_constraints=False)
+            # Uniqueness is left to the database: only it settles two uploads racing.
+            photo.full_clean(validate_unique=False, validate_constraints=False)
             photo.save()
-            # The first photo of an album without a cover becomes it; a concurrent upload
-            # that got there first wins, nothing is overwritten.
-            Album.objects.filter(pk=album.pk, cover__isnull=True).update(cover=photo)
-            if not Album.objects.filter(pk=album.pk).update(updated_at=now):
-                # Deleted while this upload waited for its row (album_rehome_and_delete
-                # holds it locked): nothing is kept, as for any album that is not there.
-                raise Http404("No such album.")
+            if album is not None:
+                # Locks the album's row: one deleted meanwhile (album_delete holds it
+                # locked) is not there, and nothing is kept, as for any unknown album.
+                if not Album.objects.filter(pk=album.pk).update(updated_at=now):
+                    raise Http404("No such album.")
+                AlbumEntry.objects.create(album=album, photo=photo, added_by=owner, added_at=now)
             if queued:
                 render_enqueue(photo=photo)
     except IntegrityError:
         delete_files(written)
-        existing = _existing(owner, sha256)
+        existing = _existing(owner, sha256, album)
         if existing is None:
             raise
         return existing
@@ -250,60 +252,38 @@ def _check_photo_editor(user: User, photo: Photo) -> None:
         raise Http404("No such photo.")
 
 
-def photo_update(
-    *, user: User, photo: Photo, title: str | None = None, album: Album | None = None
-) -> Photo:
-    """Retitle a photo or move it to another of the owner's albums."""
+def photo_update(*, user: User, photo: Photo, title: str | None = None) -> Photo:
+    """Retitle a photo. Which albums it is in changes through the album services."""
     _check_photo_editor(user, photo)
     refuse_nul(title=title)
     if photo.in_trash:
         raise ValidationError("This photo is in the trash; restore it before changing it.")
-    if album is not None and album.pk != photo.album_id:
-        if not permissions.can_move_photo(user, photo, album):
-            raise Http404("No such album.")
-    with transaction.atomic():
-        fields = []
-        if title is not None:
+    if title is not None:
+        with transaction.atomic():
             photo.title = title.strip()
-            fields.append("title")
-        old_album_id = photo.album_id
-        if album is not None and album.pk != old_album_id:
-            photo.album = album
-            fields.append("album")
-        photo.full_clean(validate_unique=False, validate_constraints=False)
-        if fields:
-            photo.save(update_fields=fields)
-        if photo.album_id != old_album_id:
-            # Lock in a fixed order so two moves in opposite directions cannot deadlock.
-            for album_id in sorted([old_album_id, photo.album_id]):
-                album_fix_cover(album_id)
+            photo.full_clean(validate_unique=False, validate_constraints=False)
+            photo.save(update_fields=["title"])
     return photo
 
 
 def photo_trash(*, user: User, photo: Photo) -> Photo:
     """Move a photo to the trash; it can be restored for PIKOSHI_TRASH_DAYS days."""
     _check_photo_editor(user, photo)
-    with transaction.atomic():
-        now = timezone.now()
-        if Photo.objects.filter(pk=photo.pk, deleted_at__isnull=True).update(deleted_at=now):
-            photo.deleted_at = now
-        album_fix_cover(photo.album_id)
+    now = timezone.now()
+    if Photo.objects.filter(pk=photo.pk, deleted_at__isnull=True).update(deleted_at=now):
+        photo.deleted_at = now
     return photo
 
 
 def _restore(photo: Photo) -> Photo:
-    with transaction.atomic():
-        Photo.objects.filter(pk=photo.pk).update(deleted_at=None)
-        photo.deleted_at = None
-        album_fix_cover(photo.album_id)
+    Photo.objects.filter(pk=photo.pk).update(deleted_at=None)
+    photo.deleted_at = None
     return photo
 
 
 def photo_restore(*, user: User, photo: Photo) -> Photo:
-    """Take a photo out of the trash, back into its album.
-
-    Its album always exists: deleting an album files its photos under "My photos".
-    """
+    """Take a photo out of the trash, back into the library and every album it is still in
+    (an album deleted meanwhile took only its entry with it)."""
     _check_photo_editor(user, photo)
     if not photo.in_trash:
         return photo
@@ -320,9 +300,7 @@ def photo_delete_forever(*, user: User, photo: Photo) -> None:
         if not permissions.can_delete_forever(user, photo):
             raise Http404("No such photo in the trash.")
         files = photo_files(photo)
-        album_id = photo.album_id
         Photo.objects.filter(pk=photo.pk).delete()
-        album_fix_cover(album_id)
         delete_files_after_commit(files)
 
 
@@ -341,8 +319,6 @@ def photos_delete_forever(*, photos: QuerySet[Photo]) -> int:
             list(Photo.objects.select_for_update().filter(pk__in=[p.pk for p in batch]))
             files = [name for photo in batch for name in photo_files(photo)]
             Photo.objects.filter(pk__in=[photo.pk for photo in batch]).delete()
-            for album_id in sorted({photo.album_id for photo in batch}):
-                album_fix_cover(album_id)
             delete_files_after_commit(files)
         count += len(batch)
 

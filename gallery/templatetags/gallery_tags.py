@@ -83,3 +83,9 @@ def filesize(num_bytes):
 def name_for(person, viewer):
     """{{ album.owner|name_for:user }}: the name this viewer may see ("" for no name)."""
     return permissions.person_name(viewer, person)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ names|get_item:photo.added_by_id }}: a dict's value in a template, or ""."""
+    return (mapping or {}).get(key, "")

@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from gallery.models import Album, Photo
-from gallery.services.albums import album_ensure_default
+from gallery.models import Album, AlbumEntry, Photo
 
 # Where jpeg_bytes(located=True) says it was taken: 59°54'50" N 10°45'8" E (Oslo).
 GPS_LATITUDE = (59.0, 54.0, 50.0)
@@ -119,14 +118,13 @@ def make_photo(
     title: str = "",
     original: bytes | None = None,
 ) -> Photo:
-    """A photo row with real files in storage (a JPEG original and WebP variants)."""
+    """A photo row with real files in storage (a JPEG original and WebP variants), in the
+    owner's library and, when given, in `album` (an entry added by the photo's owner)."""
     from django.core.files.storage import default_storage
 
-    album = album or album_ensure_default(owner=owner)
     original = original or jpeg_bytes(color=tuple(secrets.randbelow(256) for _ in range(3)))
     photo = Photo(
         owner=owner,
-        album=album,
         title=title,
         original_name="IMG_0001.jpg",
         sha256=hashlib.sha256(original + secrets.token_bytes(8)).hexdigest(),
@@ -147,6 +145,8 @@ def make_photo(
         setattr(photo, f"{name}_width", size)
         setattr(photo, f"{name}_height", size)
     photo.save()
+    if album is not None:
+        AlbumEntry.objects.create(album=album, photo=photo, added_by=owner)
     return photo
 
 

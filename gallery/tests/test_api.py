@@ -85,12 +85,12 @@ def assert_error(response, status, code=None):
 # --- albums -------------------------------------------------------------------------------
 
 
-def test_album_list_has_default_album_and_counts(api, owner, album, photo):
+def test_album_list_counts_photos_outside_the_trash(api, owner, album, photo):
     make_photo(owner, album=album, deleted_at=timezone.now())  # trash does not count
     response = api.get("/api/albums/")
     assert response.status_code == 200
     by_title = {a["title"]: a for a in response.json()}
-    assert by_title["My photos"]["is_default"] is True
+    assert set(by_title) == {"Summer"}
     summer = by_title["Summer"]
     assert summer["id"] == str(album.public_id)
     assert summer["photo_count"] == 1
@@ -131,19 +131,15 @@ def test_rename_album(api, album):
     assert album.title == "Winter"
 
 
-def test_delete_album_trashes_its_photos(api, album, photo):
+def test_delete_album_keeps_its_photos_in_the_library(api, album, photo):
     response = api.delete(f"/api/albums/{album.public_id}/")
     assert response.status_code == 200
-    assert response.json() == {"trashed": 1}
+    assert response.json() == {"photos": 1}
     assert not Album.objects.filter(pk=album.pk).exists()
-    assert Photo.objects.get(pk=photo.pk).deleted_at is not None
-
-
-def test_default_album_cannot_be_deleted(api, owner):
-    default = Album.objects.get(owner=owner, is_default=True)
-    response = api.delete(f"/api/albums/{default.public_id}/")
-    assert_error(response, 400, "invalid")
-    assert Album.objects.filter(pk=default.pk).exists()
+    assert Photo.objects.get(pk=photo.pk).deleted_at is None
+    listed = api.get("/api/photos/").json()["results"]
+    assert [item["id"] for item in listed] == [str(photo.public_id)]
+    assert listed[0]["albums"] == []
 
 
 # --- uploads ------------------------------------------------------------------------------
@@ -157,7 +153,7 @@ def test_upload_creates_photo_with_absolute_signed_urls(api, owner):
     photo = Photo.objects.get(public_id=body["id"])
     assert photo.owner == owner
     assert body["duplicate"] is False
-    assert body["album"] == str(Album.objects.get(owner=owner, is_default=True).public_id)
+    assert body["albums"] == []  # in the library only
     assert (body["width"], body["height"], body["mime_type"]) == (120, 80, "image/jpeg")
     assert body["bytes"] == len(data)
     assert body["title"] == "Harbour"
@@ -181,7 +177,7 @@ def test_uploading_the_same_bytes_again_answers_200_with_the_existing_photo(api)
 def test_upload_into_an_album(api, album):
     response = api.upload(imagegen.png((30, 20)), "a.png", "image/png", album=str(album.public_id))
     assert response.status_code == 201
-    assert response.json()["album"] == str(album.public_id)
+    assert response.json()["albums"] == [str(album.public_id)]
 
 
 def test_upload_into_someone_elses_album_is_404(stranger_api, album):
@@ -359,23 +355,27 @@ def test_photo_detail(api, photo):
     assert "camera" in body and "location" in body
 
 
-def test_retitle_and_move_photo(api, owner, photo):
+def test_retitle_a_photo_and_add_it_to_a_second_album(api, owner, album, photo):
     other = make_album(owner, title="Elsewhere")
-    response = api.json(
-        "patch", f"/api/photos/{photo.public_id}/", {"title": "Quay", "album": str(other.public_id)}
-    )
+    response = api.json("patch", f"/api/photos/{photo.public_id}/", {"title": "Quay"})
     assert response.status_code == 200, response.content
-    assert response.json()["album"] == str(other.public_id)
-    photo.refresh_from_db()
-    assert (photo.title, photo.album) == ("Quay", other)
+    added = api.json(
+        "post", f"/api/albums/{other.public_id}/photos/", {"photos": [str(photo.public_id)]}
+    )
+    assert added.status_code == 200, added.content
+    assert added.json() == {"results": [{"id": str(photo.public_id), "outcome": "done"}]}
+    body = api.get(f"/api/photos/{photo.public_id}/").json()
+    assert body["title"] == "Quay"
+    assert set(body["albums"]) == {str(album.public_id), str(other.public_id)}
 
 
-def test_moving_a_photo_into_a_strangers_album_is_404(api, photo, stranger):
+def test_adding_a_photo_to_a_strangers_album_is_404(api, photo, stranger):
     theirs = make_album(stranger, title="Theirs")
     response = api.json(
-        "patch", f"/api/photos/{photo.public_id}/", {"album": str(theirs.public_id)}
+        "post", f"/api/albums/{theirs.public_id}/photos/", {"photos": [str(photo.public_id)]}
     )
     assert_error(response, 404)
+    assert not theirs.photos.exists()
 
 
 def test_trash_restore_cycle(api, photo):

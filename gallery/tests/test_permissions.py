@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from gallery import permissions
 from gallery.models import Photo
-from gallery.services.albums import album_ensure_default
 from gallery.tests.factories import make_album, make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -19,7 +18,6 @@ def test_owner_sees_own_albums_only(owner, stranger):
     theirs = make_album(stranger)
     visible = set(permissions.visible_albums(owner))
     assert mine in visible
-    assert album_ensure_default(owner=owner) in visible
     assert theirs not in visible
 
 
@@ -38,7 +36,7 @@ def test_stranger_can_neither_view_nor_edit_private_album(owner, stranger):
 def test_guest_without_a_share_sees_nothing_of_owners_albums(owner, guest):
     album = make_album(owner)
     assert not permissions.can_view_album(guest, album)
-    assert not permissions.visible_photos(guest).filter(album=album).exists()
+    assert not permissions.visible_photos(guest).filter(albums=album).exists()
 
 
 @pytest.mark.parametrize("nobody", NOBODY, ids=["anonymous", "none"])
@@ -112,25 +110,66 @@ def test_a_photo_restored_meanwhile_is_not_deleted_for_good(owner):
     assert not permissions.can_delete_forever(owner, None)
 
 
-def test_a_photo_moves_only_between_its_owners_albums(owner, guest, stranger):
+def test_people_add_only_their_own_photos_and_only_where_they_may_contribute(
+    owner, guest, stranger
+):
     from gallery.models import AlbumMember
 
     mine, other_of_mine = make_album(owner), make_album(owner, title="Other")
     theirs = make_album(guest, title="Theirs")
     AlbumMember.objects.create(album=mine, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    viewed = make_album(owner, title="Viewed")
+    AlbumMember.objects.create(album=viewed, user=guest, role=AlbumMember.Role.VIEWER)
     photo = make_photo(owner, album=mine)
     contributed = make_photo(guest, album=mine)
-    assert permissions.can_move_photo(owner, photo, other_of_mine)
-    assert not permissions.can_move_photo(owner, photo, theirs)
-    # Neither the album's owner nor the contributor moves a contributed photo into their
-    # own albums across that line.
-    assert not permissions.can_move_photo(owner, contributed, other_of_mine)
-    assert permissions.can_move_photo(guest, contributed, theirs)
-    assert not permissions.can_move_photo(guest, contributed, other_of_mine)
-    assert not permissions.can_move_photo(guest, photo, theirs)
-    assert not permissions.can_move_photo(stranger, photo, other_of_mine)
+    assert permissions.can_add_to_album(owner, photo, other_of_mine)
+    assert not permissions.can_add_to_album(owner, photo, theirs)
+    # Nobody adds someone else's photo anywhere, not even the album's owner.
+    assert not permissions.can_add_to_album(owner, contributed, other_of_mine)
+    assert permissions.can_add_to_album(guest, contributed, theirs)
+    assert permissions.can_add_to_album(guest, contributed, mine)
+    assert not permissions.can_add_to_album(guest, contributed, viewed)  # viewer only
+    assert not permissions.can_add_to_album(guest, photo, theirs)
+    assert not permissions.can_add_to_album(stranger, photo, other_of_mine)
+    trashed = make_photo(owner, deleted_at=timezone.now())
+    assert not permissions.can_add_to_album(owner, trashed, mine)
     for nobody in NOBODY:
-        assert not permissions.can_move_photo(nobody, photo, other_of_mine)
+        assert not permissions.can_add_to_album(nobody, photo, other_of_mine)
+
+
+def test_the_album_owner_removes_any_entry_a_contributor_their_own(owner, guest, stranger):
+    from gallery.models import AlbumEntry, AlbumMember
+
+    album = make_album(owner)
+    AlbumMember.objects.create(album=album, user=guest, role=AlbumMember.Role.CONTRIBUTOR)
+    owners_entry = AlbumEntry.objects.get(photo=make_photo(owner, album=album))
+    guests_entry = AlbumEntry.objects.get(photo=make_photo(guest, album=album))
+    assert permissions.can_remove_entry(owner, owners_entry)
+    assert permissions.can_remove_entry(owner, guests_entry)
+    assert permissions.can_remove_entry(guest, guests_entry)
+    assert not permissions.can_remove_entry(guest, owners_entry)
+    assert not permissions.can_remove_entry(stranger, guests_entry)
+    for nobody in NOBODY:
+        assert not permissions.can_remove_entry(nobody, owners_entry)
+
+
+def test_a_photo_is_seen_through_each_album_the_viewer_may_see_and_nothing_else(
+    owner, guest, stranger
+):
+    from gallery.models import AlbumEntry, AlbumMember
+
+    family = make_album(owner, title="Family")
+    private = make_album(owner, title="Private")
+    AlbumMember.objects.create(album=family, user=guest)
+    photo = make_photo(owner, album=family)
+    AlbumEntry.objects.create(album=private, photo=photo, added_by=owner)
+    assert photo in permissions.visible_photos(guest)
+    assert photo in permissions.album_photos(guest, family)
+    assert not permissions.album_photos(guest, private).exists()
+    assert photo not in permissions.visible_photos(stranger)
+    AlbumEntry.objects.filter(album=family, photo=photo).delete()
+    assert photo not in permissions.visible_photos(guest)
+    assert photo in permissions.visible_photos(owner)
 
 
 def test_unsaved_album_is_never_visible(owner):

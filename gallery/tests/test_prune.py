@@ -30,10 +30,10 @@ from django.db import connection, transaction
 from accounts.models import Export
 from gallery.models import Album, Photo
 from gallery.services import photos as photo_services
-from gallery.services.albums import album_ensure_default
 from gallery.services.upkeep import media_prune
 from gallery.tests.factories import (  # noqa: F401
     jpeg_upload,
+    make_album,
     media_root_fixture,
     stored_files,
 )
@@ -306,9 +306,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import User
 from gallery.services.photos import photo_upload
 from gallery.tests import imagegen
+from gallery.models import Album
 owner = User.objects.get(uuid="{owner}")
+album = Album.objects.get(public_id="{album}")
 data = imagegen.jpeg((64, 48), color=(200, 30, 90))
-photo_upload(owner=owner, file=SimpleUploadedFile("killed.jpg", data, "image/jpeg"))
+photo_upload(
+    owner=owner, album=album, file=SimpleUploadedFile("killed.jpg", data, "image/jpeg")
+)
 print("committed", flush=True)
 """
 
@@ -333,16 +337,22 @@ def _backend_alive(pid: int) -> bool:
 def kill_mid_upload(owner, tmp_path, listing, **env: str) -> set[str]:
     """Run photo_upload in another process and SIGKILL it before it commits.
 
-    This test holds the owner's album row, so the upload's INSERT (whose foreign key
-    needs that row) waits after every file is written; the process is killed there.
+    This test holds the row of the album the upload goes into, so the upload's UPDATE of
+    it waits after every file is written; the process is killed there.
     Returns the names of the files it wrote.
     """
     before = set(listing())
-    album = album_ensure_default(owner=owner)
+    album = make_album(owner)
     with transaction.atomic():
         Album.objects.select_for_update().get(pk=album.pk)
         child = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
-            [sys.executable, "manage.py", "shell", "-c", UPLOAD.format(owner=owner.uuid)],
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                UPLOAD.format(owner=owner.uuid, album=album.public_id),
+            ],
             cwd=ROOT,
             env=_child_env(tmp_path, **env),
             stdout=subprocess.PIPE,

@@ -12,7 +12,6 @@ from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors import visitors as visitor_selectors
 from gallery.selectors.photos import InvalidCursor
-from gallery.services.albums import album_ensure_default
 from gallery.tests.factories import make_album, make_photo, make_photos, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -63,15 +62,14 @@ def test_albums_for_owner_count_photos_outside_trash(owner, stranger):
     make_photo(owner, album=album, deleted_at=timezone.now())
     make_album(stranger)
     albums = {a.public_id: a for a in album_selectors.albums_for_owner(user=owner)}
-    assert set(albums) == {album.public_id, album_ensure_default(owner=owner).public_id}
+    assert set(albums) == {album.public_id}
     assert albums[album.public_id].photo_count == 2
-    assert albums[album_ensure_default(owner=owner).public_id].photo_count == 0
 
 
-def test_albums_for_owner_list_default_album_first(owner):
-    make_album(owner, title="Later")
-    albums = list(album_selectors.albums_for_owner(user=owner))
-    assert albums[0].is_default
+def test_albums_for_owner_list_the_most_recently_changed_first(owner):
+    first = make_album(owner, title="First")
+    later = make_album(owner, title="Later")
+    assert list(album_selectors.albums_for_owner(user=owner)) == [later, first]
 
 
 # --- Photos -----------------------------------------------------------------------------------
@@ -223,7 +221,7 @@ def _queries_for_page(owner, size):
     with CaptureQueriesContext(connection) as ctx:
         page = photo_selectors.timeline_page(user=owner, limit=size)
         for photo in page.photos:
-            assert photo.album.title  # album is already joined
+            assert photo.is_favorite is False  # read with the page, not per photo
     return len(ctx.captured_queries), page
 
 
@@ -232,18 +230,20 @@ def test_timeline_query_count_does_not_grow_with_page_size(owner):
     few, small = _queries_for_page(owner, 3)
     many, large = _queries_for_page(owner, 30)
     assert len(small.photos) == 3 and len(large.photos) == 30
-    assert few == many == 1
+    # One to ask whether any shared album is shown in the timeline, one for the page.
+    assert few == many == 2
 
 
 def test_album_page_query_count_is_constant_with_a_cursor(owner, django_assert_num_queries):
     album = make_album(owner)
     make_photos(owner, 12, album=album)
     first = photo_selectors.album_photos_page(user=owner, album=album, limit=5)
-    with django_assert_num_queries(1):
+    # One to check the album may be seen, one for the page with who added each photo.
+    with django_assert_num_queries(2):
         second = photo_selectors.album_photos_page(
             user=owner, album=album, cursor=first.next_cursor, limit=5
         )
-        [p.album.title for p in second.photos]
+        assert {p.added_by_id for p in second.photos} == {owner.pk}
     assert len(second.photos) == 5
 
 

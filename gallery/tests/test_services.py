@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from gallery.imaging.sniff import ImageRejected
 from gallery.models import Album, Photo
+from gallery.selectors import albums as album_selectors
 from gallery.services import albums as album_services
 from gallery.services import photos as photo_services
-from gallery.services.albums import album_ensure_default
 from gallery.storage import StorageUnavailable
 from gallery.tests.factories import (  # noqa: F401
     jpeg_bytes,
@@ -44,69 +44,19 @@ def refresh(obj):
 # --- Albums -----------------------------------------------------------------------------------
 
 
-def test_every_person_starts_with_my_photos(owner):
-    album = album_ensure_default(owner=owner)
-    assert album.title == "My photos"
-    assert album.is_default
-    assert album_ensure_default(owner=owner) == album
-
-
-def test_album_create_strips_and_keeps_private(owner):
-    album = album_services.album_create(owner=owner, title="  Summer  ", description=" sea ")
-    assert (album.title, album.description, album.audience) == ("Summer", "sea", "private")
-    assert album.owner == owner
-
-
-@pytest.mark.parametrize("title", ["", "   ", "x" * 201])
-def test_album_create_refuses_bad_titles(owner, title):
-    with pytest.raises(ValidationError):
-        album_services.album_create(owner=owner, title=title)
-    assert Album.objects.filter(owner=owner).count() == 1  # only My photos
-
-
-def test_album_update_changes_only_what_is_given(owner):
-    album = album_services.album_create(owner=owner, title="Summer", description="sea")
-    album_services.album_update(user=owner, album=album, title="Winter")
-    assert (refresh(album).title, album.description) == ("Winter", "sea")
-    album_services.album_update(user=owner, album=album, description="")
-    assert (refresh(album).title, album.description) == ("Winter", "")
-
-
-def test_album_update_refuses_empty_title(owner):
-    album = album_services.album_create(owner=owner, title="Summer")
-    with pytest.raises(ValidationError):
-        album_services.album_update(user=owner, album=album, title=" ")
-    assert refresh(album).title == "Summer"
-
-
-def test_stranger_cannot_update_album(owner, stranger):
-    album = album_services.album_create(owner=owner, title="Summer")
-    with pytest.raises(Http404):
-        album_services.album_update(user=stranger, album=album, title="Mine now")
-    assert refresh(album).title == "Summer"
-
-
 @pytest.mark.usefixtures("media_root")
-def test_album_delete_sends_photos_to_trash_in_my_photos(owner):
-    album = make_album(owner)
+def test_album_delete_keeps_every_photo_in_the_library_and_its_other_albums(owner):
+    album, other = make_album(owner), make_album(owner, title="Other")
     live = [make_photo(owner, album=album) for _ in range(2)]
     already = make_photo(owner, album=album, deleted_at=timezone.now() - timedelta(days=2))
-    assert album_services.album_delete(user=owner, album=album) == 2
+    album_services.album_add_photos(user=owner, album=other, photos=[live[0]])
+    assert album_services.album_delete(user=owner, album=album) == 3
     assert not Album.objects.filter(pk=album.pk).exists()
-    default = album_ensure_default(owner=owner)
-    for photo in [*live, already]:
-        photo.refresh_from_db()
-        assert photo.in_trash
-        assert photo.album == default
+    assert [refresh(photo).in_trash for photo in live] == [False, False]
     assert refresh(already).deleted_at < timezone.now() - timedelta(days=1)  # clock kept
-    restored = photo_services.photo_restore(user=owner, photo=live[0])
-    assert refresh(restored).album == default and not restored.in_trash
-
-
-def test_default_album_cannot_be_deleted(owner):
-    with pytest.raises(ValidationError):
-        album_services.album_delete(user=owner, album=album_ensure_default(owner=owner))
-    assert Album.objects.filter(owner=owner, is_default=True).exists()
+    assert list(other.photos.all()) == [live[0]]
+    restored = photo_services.photo_restore(user=owner, photo=already)
+    assert not restored.in_trash and not restored.albums.exists()
 
 
 @pytest.mark.usefixtures("media_root")
@@ -127,7 +77,7 @@ def test_upload_stores_original_byte_for_byte_and_three_variants(owner, media_ro
     result = upload(owner, file=_file(data, "Beach Day.JPG"))
     photo = refresh(result.photo)
     assert result.created
-    assert photo.album == album_ensure_default(owner=owner)
+    assert not photo.albums.exists()  # in the library, in no album
     assert photo.original.read() == data
     assert photo.sha256 == hashlib.sha256(data).hexdigest()
     assert (photo.mime_type, photo.bytes, photo.width, photo.height) == (
@@ -158,7 +108,7 @@ def test_variant_names_are_not_guessable(owner, media_root):
 def test_upload_into_named_album_with_title(owner, media_root):
     album = make_album(owner)
     photo = upload(owner, album=album, title="  Sunset ").photo
-    assert (refresh(photo).album, photo.title) == (album, "Sunset")
+    assert (list(refresh(photo).albums.all()), photo.title) == ([album], "Sunset")
 
 
 def test_upload_into_strangers_album_is_404_and_stores_nothing(owner, stranger, media_root):
@@ -257,7 +207,6 @@ def test_storage_failure_half_way_leaves_no_row_and_no_file(owner, media_root, m
     assert len(calls) == 2
     assert not Photo.objects.exists()
     assert stored_files(media_root) == []
-    assert refresh(album_ensure_default(owner=owner)).cover is None
 
 
 def test_committed_upload_keeps_its_files(owner, media_root, on_commit):
@@ -303,65 +252,66 @@ def _file(data: bytes, name: str = "photo.jpg"):
 # --- Covers -----------------------------------------------------------------------------------
 
 
-def test_first_upload_becomes_the_cover_and_later_ones_do_not(owner, media_root):
-    album = make_album(owner)
-    first = upload(owner, album=album, image={"color": (10, 10, 10)}).photo
-    upload(owner, album=album, image={"color": (200, 200, 200)})
-    assert refresh(album).cover == first
+def _cover(album):
+    return album_selectors.album_with_cover(album=refresh(album)).shown_cover
 
 
-def test_trashing_the_cover_picks_another_or_none(owner, media_root):
+def test_the_newest_photo_is_the_cover_until_the_owner_picks_one(owner, media_root):
     album = make_album(owner)
-    first = upload(owner, album=album, image={"color": (10, 10, 10)}).photo
-    second = upload(owner, album=album, image={"color": (200, 200, 200)}).photo
-    photo_services.photo_trash(user=owner, photo=first)
-    assert refresh(album).cover == second
-    photo_services.photo_trash(user=owner, photo=second)
+    start = timezone.now()
+    older = make_photo(owner, album=album, taken_at=start - timedelta(days=1))
+    newer = make_photo(owner, album=album, taken_at=start)
+    assert _cover(album) == newer
+    album_services.album_set_cover(user=owner, album=album, photo=older)
+    assert _cover(album) == older
+    album_services.album_set_cover(user=owner, album=album, photo=None)
+    assert _cover(album) == newer
+
+
+def test_a_cover_in_the_trash_or_taken_out_gives_way_to_the_newest(owner, media_root):
+    album = make_album(owner)
+    start = timezone.now()
+    older = make_photo(owner, album=album, taken_at=start - timedelta(days=1))
+    newer = make_photo(owner, album=album, taken_at=start)
+    album_services.album_set_cover(user=owner, album=album, photo=older)
+    photo_services.photo_trash(user=owner, photo=older)
+    assert _cover(album) == newer
+    photo_services.photo_restore(user=owner, photo=older)
+    assert _cover(album) == older
+    album_services.album_remove_photos(user=owner, album=album, photos=[older])
+    assert _cover(album) == newer
+    album_services.album_remove_photos(user=owner, album=album, photos=[newer])
+    assert _cover(album) is None
+
+
+def test_only_the_owner_picks_a_cover_and_only_among_the_albums_photos(owner, guest, media_root):
+    album = make_album(owner)
+    inside = make_photo(owner, album=album)
+    outside = make_photo(owner)
+    with pytest.raises(Http404):
+        album_services.album_set_cover(user=owner, album=album, photo=outside)
+    with pytest.raises(Http404):
+        album_services.album_set_cover(user=guest, album=album, photo=inside)
     assert refresh(album).cover is None
-    photo_services.photo_restore(user=owner, photo=first)
-    assert refresh(album).cover == first
-
-
-def test_moving_the_cover_fixes_both_albums(owner, media_root):
-    source, target = make_album(owner, title="A"), make_album(owner, title="B")
-    photo = upload(owner, album=source).photo
-    photo_services.photo_update(user=owner, photo=photo, album=target)
-    assert refresh(source).cover is None
-    assert refresh(target).cover == photo
-
-
-def test_deleting_the_cover_forever_picks_another(owner, media_root, on_commit):
-    album = make_album(owner)
-    first = upload(owner, album=album, image={"color": (10, 10, 10)}).photo
-    second = upload(owner, album=album, image={"color": (200, 200, 200)}).photo
-    # In the trash behind the album's back, so the cover still names it and it is deleting
-    # it for good that must pick another.
-    Photo.objects.filter(pk=first.pk).update(deleted_at=timezone.now())
-    Album.objects.filter(pk=album.pk).update(cover=first)
-    with on_commit():
-        photo_services.photo_delete_forever(user=owner, photo=first)
-    assert refresh(album).cover == second
 
 
 # --- Photos -----------------------------------------------------------------------------------
 
 
 @pytest.mark.usefixtures("media_root")
-def test_photo_update_title_and_move(owner):
-    target = make_album(owner)
+def test_photo_update_title(owner):
     photo = make_photo(owner)
-    photo_services.photo_update(user=owner, photo=photo, title=" Dawn ", album=target)
-    photo.refresh_from_db()
-    assert (photo.title, photo.album) == ("Dawn", target)
+    photo_services.photo_update(user=owner, photo=photo, title=" Dawn ")
+    assert refresh(photo).title == "Dawn"
 
 
 @pytest.mark.usefixtures("media_root")
-def test_photo_cannot_move_into_someone_elses_album(owner, stranger):
+def test_a_photo_cannot_be_added_to_someone_elses_album(owner, stranger):
     photo = make_photo(owner)
     theirs = make_album(stranger)
     with pytest.raises(Http404):
-        photo_services.photo_update(user=owner, photo=photo, album=theirs)
-    assert refresh(photo).album == album_ensure_default(owner=owner)
+        album_services.album_add_photos(user=owner, album=theirs, photos=[photo])
+    assert not refresh(photo).albums.exists()
 
 
 @pytest.mark.usefixtures("media_root")
@@ -489,7 +439,7 @@ def test_contributor_uploads_into_the_shared_album_as_owner_of_the_photo(
 ):
     photo = upload(guest, album=contributor).photo
     photo.refresh_from_db()
-    assert (photo.owner, photo.album) == (guest, contributor)
+    assert (photo.owner, list(photo.albums.all())) == (guest, [contributor])
     assert photo.original.name.startswith(f"originals/{guest.uuid}/")
 
 
@@ -503,12 +453,11 @@ def test_viewer_cannot_upload_into_the_album(owner, guest, media_root):
     assert stored_files(media_root) == []
 
 
-def test_deleting_a_shared_album_files_each_photo_under_its_owners_my_photos(
+def test_deleting_a_shared_album_leaves_each_photo_with_its_owner(
     owner, guest, contributor, media_root
 ):
     theirs = upload(guest, album=contributor, image={"color": (0, 0, 250)}).photo
     mine = upload(owner, album=contributor, image={"color": (250, 0, 0)}).photo
     assert album_services.album_delete(user=owner, album=contributor) == 2
-    assert refresh(theirs).album == album_ensure_default(owner=guest)
-    assert refresh(mine).album == album_ensure_default(owner=owner)
-    assert theirs.in_trash and mine.in_trash
+    assert refresh(theirs).owner == guest and refresh(mine).owner == owner
+    assert not refresh(theirs).in_trash and not refresh(mine).in_trash

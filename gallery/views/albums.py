@@ -1,6 +1,5 @@
 """Album pages: the list, one album's photos, create, edit, delete."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from gallery.views.photos import bad_cursor, error_messages, photo_grid
 @login_required
 @require_GET
 def album_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    albums = album_selectors.albums_for_owner(user=request.user)
+    albums = album_selectors.attach_covers(album_selectors.albums_for_owner(user=request.user))
     return render(request, "gallery/album_list.html", {"albums": albums})
 
 
@@ -55,6 +54,9 @@ def album_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
         "can_edit": permissions.can_edit_album(request.user, album),
         "can_contribute": permissions.can_contribute(request.user, album),
         "photo_count": album_selectors.album_photo_count(album=album),
+        "added_by_names": photo_selectors.added_by_names(user=request.user, photos=page.photos),
+        "can_show_in_timeline": permissions.can_show_in_timeline(request.user, album),
+        "in_my_timeline": album_selectors.shows_in_timeline(user=request.user, album=album),
     }
     membership = permissions.own_photos_membership(request.user, album)
     if membership is not None:
@@ -88,22 +90,17 @@ def album_edit(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def album_delete(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
-    """GET asks for confirmation and says how many photos go to the trash; POST deletes."""
+    """GET asks for confirmation and says the photos stay; POST deletes the album."""
     album = album_selectors.album_for_editor(user=request.user, public_id=public_id)
     if request.method == "POST":
-        try:
-            trashed = album_services.album_delete(user=request.user, album=album)
-        except ValidationError as exc:
-            messages.error(request, error_messages(exc))
-            return redirect("album_detail", public_id=album.public_id)
+        count = album_services.album_delete(user=request.user, album=album)
         text = f"Album “{album.title}” deleted."
-        if trashed:
-            text += f" {trashed} photo{'s' if trashed != 1 else ''} moved to the trash."
+        if count:
+            text += f" Its {count} photo{'s are' if count != 1 else ' is'} still in the library."
         messages.success(request, text)
         return redirect("album_list")
     context = {
         "album": album,
         "photo_count": album_selectors.album_photo_count(album=album),
-        "trash_days": settings.PIKOSHI_TRASH_DAYS,
     }
     return render(request, "gallery/album_delete.html", context)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,7 +32,7 @@ UNDO_SESSION_KEY = "gallery_undo_trash"
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _next_url(request, default: str) -> str:
+def next_url(request, default: str) -> str:
     """Where to go after a POST: the page it came from if that is on this site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -60,13 +60,18 @@ def _pop_undo(request):
     return {"public_id": public_id} if public_id else None
 
 
-def photo_grid(request, *, template: str, page, context: dict):
-    """Render a page of the photo grid, or only its tiles for the infinite scroll."""
+def photo_grid(request, *, template: str, page, context: dict, query: dict | None = None):
+    """Render a page of the photo grid, or only its tiles for the infinite scroll.
+
+    Every grid is also a form: each tile has a checkbox and the action bar under the
+    grid posts the selection to `photos_bulk`, with or without JavaScript."""
+    more = {**(query or {}), "cursor": page.next_cursor}
     context = {
         **context,
         "photos": page.photos,
         "next_cursor": page.next_cursor,
-        "more_query": urlencode({"cursor": page.next_cursor}) if page.next_cursor else "",
+        "more_query": urlencode(more) if page.next_cursor else "",
+        "bulk_albums": album_selectors.albums_for_upload(user=request.user),
     }
     if request.GET.get("fragment"):
         return render(request, "gallery/_fragment.html", context)
@@ -116,9 +121,8 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             return _upload_many(request, form)
         status = 400
     else:
-        default = next((album for album in albums if album.is_default), None)
         wanted = request.GET.get("album")
-        initial = next((a for a in albums if str(a.public_id) == wanted), default)
+        initial = next((a for a in albums if str(a.public_id) == wanted), None)
         form = UploadForm(albums=albums, initial={"album": initial})
         status = 200
     context = {
@@ -132,7 +136,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _upload_many(request, form):
     album = form.cleaned_data["album"]
-    created = 0
+    created = added = 0
     for file in form.cleaned_data["file"]:
         try:
             result = photo_services.photo_upload(owner=request.user, file=file, album=album)
@@ -143,14 +147,21 @@ def _upload_many(request, form):
         else:
             if result.created:
                 created += 1
-                album = album or result.photo.album
+            elif result.added:
+                added += 1
+                messages.info(
+                    request, f"{file.name} was already in your library; it is now in “{album}”."
+                )
             elif result.restored:
                 messages.info(request, f"{file.name} was in the trash; it is back in your library.")
             else:
                 messages.info(request, f"{file.name} is already in your library.")
-    if not created:
+    if not created and not added:
         return redirect("upload")
-    messages.success(request, f"Uploaded {created} photo{'s' if created != 1 else ''}.")
+    if created:
+        messages.success(request, f"Uploaded {created} photo{'s' if created != 1 else ''}.")
+    if album is None:
+        return redirect("home")
     return redirect("album_detail", public_id=album.public_id)
 
 
@@ -160,15 +171,27 @@ def _upload_many(request, form):
 @login_required
 @require_GET
 def photo_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
-    """One photo, with previous/next inside the album it was opened from (or the timeline)."""
-    photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
+    """One photo, with previous/next inside the album it was opened from (or the timeline).
+
+    Opened from an album (?album=) the photo is seen through that album: it must be in
+    it, and camera and place follow that album's sharing."""
     album = None
     if request.GET.get("album"):
         album = album_selectors.album_for_viewer(user=request.user, public_id=request.GET["album"])
-        if album.pk != photo.album_id:
-            album = None  # moved since the link was made: browse the timeline instead
+        try:
+            photo = photo_selectors.photo_in_album_for_viewer(
+                user=request.user, album=album, public_id=public_id
+            )
+        except Http404:
+            album = None  # taken out since the link was made: the timeline, if it may be seen
+    if album is None:
+        photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
     newer, older = photo_selectors.photo_neighbours(user=request.user, photo=photo, album=album)
     can_edit = permissions.can_edit_photo(request.user, photo)
+    entry_removable = (
+        album is not None
+        and permissions.removable_entries(request.user).filter(album=album, photo=photo).exists()
+    )
     context = {
         "photo": photo,
         "newer": newer,
@@ -178,8 +201,14 @@ def photo_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
         "back_label": album.title if album else "All photos",
         "can_edit": can_edit,
         "show_private_details": permissions.can_view_original(request.user, photo),
-        "details": permissions.details_policy(user=request.user, album=photo.album, photo=photo),
-        "albums": album_selectors.albums_for_owner(user=request.user) if can_edit else [],
+        "details": permissions.details_policy(user=request.user, album=album, photo=photo),
+        "album": album,
+        "photo_albums": photo_selectors.photo_albums_for_viewer(user=request.user, photo=photo),
+        "add_albums": album_selectors.albums_for_upload(user=request.user) if can_edit else [],
+        "entry_removable": entry_removable,
+        "can_set_cover": album is not None
+        and permissions.can_set_cover(request.user, album, photo),
+        "is_favorite": photo_selectors.is_favorite(user=request.user, photo=photo),
         "trash_days": settings.PIKOSHI_TRASH_DAYS,
     }
     return render(request, "gallery/photo_detail.html", context)
@@ -188,25 +217,22 @@ def photo_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
 @login_required
 @require_POST
 def photo_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    """Rename and/or move a photo; only the fields present in the POST change."""
+    """Rename a photo."""
     photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
-    form = PhotoEditForm(request.POST, albums=album_selectors.albums_for_owner(user=request.user))
+    form = PhotoEditForm(request.POST)
     detail_url = reverse("photo_detail", args=[photo.public_id])
     if not form.is_valid():
         form_error_messages(request, form)
-        return HttpResponseRedirect(_next_url(request, detail_url))
-    changes = form.changes()
+        return HttpResponseRedirect(next_url(request, detail_url))
     try:
-        photo = photo_services.photo_update(user=request.user, photo=photo, **changes)
+        photo = photo_services.photo_update(
+            user=request.user, photo=photo, title=form.cleaned_data["title"]
+        )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
-        return HttpResponseRedirect(_next_url(request, detail_url))
-    if "album" in changes:
-        messages.success(request, f"Moved to “{photo.album.title}”.")
-        # The album context of the old page no longer holds this photo.
-        return redirect("photo_detail", public_id=photo.public_id)
+        return HttpResponseRedirect(next_url(request, detail_url))
     messages.success(request, "Title saved." if photo.title else "Title removed.")
-    return HttpResponseRedirect(_next_url(request, detail_url))
+    return HttpResponseRedirect(next_url(request, detail_url))
 
 
 @login_required
@@ -215,7 +241,7 @@ def photo_trash(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespon
     photo = photo_selectors.photo_for_owner(user=request.user, public_id=public_id)
     photo_services.photo_trash(user=request.user, photo=photo)
     request.session[UNDO_SESSION_KEY] = str(photo.public_id)
-    return HttpResponseRedirect(_next_url(request, reverse("home")))
+    return HttpResponseRedirect(next_url(request, reverse("home")))
 
 
 @login_required
@@ -226,9 +252,9 @@ def photo_restore(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
     )
     if photo.in_trash:
         photo = photo_services.photo_restore(user=request.user, photo=photo)
-        messages.success(request, f"Photo restored to “{photo.album.title}”.")
+        messages.success(request, "Photo restored to your library and its albums.")
     request.session.pop(UNDO_SESSION_KEY, None)
-    return HttpResponseRedirect(_next_url(request, reverse("trash")))
+    return HttpResponseRedirect(next_url(request, reverse("trash")))
 
 
 @login_required

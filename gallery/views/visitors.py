@@ -126,7 +126,7 @@ def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
     tiles = [
         {
             "photo": photo,
-            "thumb": media.media_url(photo=photo, variant="thumb", anyone=True),
+            "thumb": media.media_url(photo=photo, variant="thumb", anyone=True, album=album),
             "url": reverse("public_photo", args=[album.public_id, photo.public_id]),
         }
         for photo in page
@@ -140,13 +140,15 @@ def public_photo(request: HttpRequest, public_id: str, photo_id: str) -> HttpRes
     album = visitor_selectors.public_album(public_id=public_id)
     photo = visitor_selectors.public_photo(album=album, public_id=photo_id)
     if request.user.is_authenticated:
-        return redirect("photo_detail", public_id=photo.public_id)
+        return redirect(
+            reverse("photo_detail", args=[photo.public_id]) + f"?album={album.public_id}"
+        )
     context = {
         "album": album,
         "photo": photo,
         "back_url": reverse("public_album", args=[album.public_id]),
         "policy": permissions.details_policy(user=None, album=album, photo=photo),
-        "display": media.media_url(photo=photo, variant="display", anyone=True),
+        "display": media.media_url(photo=photo, variant="display", anyone=True, album=album),
         "original": None,
     }
     return _public_response(request, "gallery/sharing/link_photo.html", context)

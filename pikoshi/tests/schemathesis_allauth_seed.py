@@ -209,14 +209,12 @@ def session(client: str) -> dict[str, str]:
     from django.test import Client
 
     from accounts.models import User
-    from accounts.services import user_setup
 
     email = f"fuzz-{secrets.token_hex(4)}@example.com"
     user = User.objects.create_user(
         email=email, password=secrets.token_urlsafe(16), display_name="Fuzz"
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    user_setup(user=user)
     browser = Client()
     browser.force_login(user)
     session_key = browser.cookies[settings.SESSION_COOKIE_NAME].value

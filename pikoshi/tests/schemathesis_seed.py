@@ -22,7 +22,6 @@ def main() -> dict[str, object]:
     from rest_framework_simplejwt.tokens import AccessToken
 
     from accounts.models import User
-    from accounts.services import user_setup
     from gallery.services import albums as album_services
     from gallery.services import photos as photo_services
     from gallery.services import sharing as sharing_services
@@ -33,7 +32,6 @@ def main() -> dict[str, object]:
             email=email, password=secrets.token_urlsafe(16), display_name=name
         )
         EmailAddress.objects.create(user=someone, email=email, verified=True, primary=True)
-        user_setup(user=someone)
         return someone
 
     user = person("Fuzz")
@@ -60,10 +58,10 @@ def main() -> dict[str, object]:
         for color, target in (((200, 0, 0), album), ((0, 200, 0), album), ((0, 0, 200), None))
     ]
     photo_services.photo_trash(user=user, photo=photos[-1])
-    default = album_services.album_ensure_default(owner=user)
+    second = album_services.album_create(owner=user, title="Second")
     return {
         "token": str(AccessToken.for_user(user)),
-        "albums": [str(album.public_id), str(default.public_id)],
+        "albums": [str(album.public_id), str(second.public_id)],
         "photos": [str(photo.public_id) for photo in photos],
         "people": [str(contact.uuid) for contact in contacts],
     }

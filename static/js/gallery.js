@@ -214,7 +214,8 @@
           finish(ui, "done", "Uploaded");
           results.append(tile(body));
         } else if (xhr.status === 200) {
-          const text = body.restored ? "Was in the trash — restored" : "Already in your library";
+          let text = body.restored ? "Was in the trash — restored" : "Already in your library";
+          if (body.added) text += " — added to the album";
           finish(ui, "duplicate", text, body.web_url);
         } else if (xhr.status === 403) {
           finish(ui, "error", "Your session expired. Reload the page and try again.");
