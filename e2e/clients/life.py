@@ -84,6 +84,7 @@ from pikoshi_client.api.sharing import album_links_create, album_links_list, sha
 from pikoshi_client.models import (
     Album,
     AlbumCreateInputRequest,
+    BearerTokenPair,
     CreatedLinkOutput,
     Error,
     LinkInputRequest,
@@ -311,6 +312,15 @@ def live(
     assert back.deleted_at is None
     life.restored = back.id
     expect(photos_retrieve.sync(back.id, client=client), Photo)
+
+    # Renew the pair, as an app does when the access token nears its expiry.
+    pair = expect(
+        auth_token_refresh.sync(client=client, body=RefreshInputRequest(refresh=tokens.refresh)),
+        BearerTokenPair,
+    )
+    tokens = Tokens(session=tokens.session, access=pair.access, refresh=pair.refresh)
+    client = api(base_url, tokens.access)
+    expect(auth_context.sync(client=client), UserContext)
 
     # Sign out: the tokens and the allauth session end together.
     auth_logout.sync(
