@@ -38,9 +38,10 @@ GENERATOR_CONFIG = "post_hooks: []\n"
 DOCUMENTS = {"pikoshi_client": "/api/schema/", "allauth_client": "/_allauth/openapi.json"}
 
 
-@pytest.fixture
-def generated(live_server: LiveServer, tmp_path: Path) -> Iterator[Path]:
-    """Both clients, generated from what the live server serves, importable for the test."""
+@pytest.fixture(scope="module")
+def generated(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Both clients, generated from what the live server serves, importable for the tests."""
+    tmp_path = tmp_path_factory.mktemp("clients")
     config = tmp_path / "generator.yaml"
     config.write_text(GENERATOR_CONFIG)
     for package, document in DOCUMENTS.items():
