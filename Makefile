@@ -34,7 +34,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run dev manage test serve lint format lock migrate clean bench browser
+.PHONY: run dev manage test serve lint format lock migrate clean bench browser clients
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -108,6 +108,11 @@ LOCK_PYTHON := 3.12
 lock: $(PY)
 	$(VENV)/bin/uv pip compile --quiet --python $(PY) --python-version $(LOCK_PYTHON) requirements.in -o requirements.txt --custom-compile-command "make lock"
 	$(VENV)/bin/uv pip compile --quiet --python $(PY) --python-version $(LOCK_PYTHON) requirements-dev.in -o requirements-dev.txt --custom-compile-command "make lock"
+
+# The TypeScript client of both OpenAPI documents (e2e/clients/): npm ci, generate the
+# types, type-check life.ts. Needs Node.js and npm; CI runs it after `make test`.
+clients: $(DEV_STAMP)
+	PY=$(CURDIR)/$(PY) bash e2e/clients/check.sh
 
 bench: $(DEV_STAMP)
 	$(PY) benchmarks/variants.py

@@ -219,6 +219,30 @@ def test_signed_in_answer_names_the_user_by_uuid_as_the_spec_says(
     assert_answer_follows(served_spec, "/_allauth/{client}/v1/auth/session", "get", session)
 
 
+def test_signed_in_meta_documents_every_token_the_app_must_keep(
+    client: Client, owner: User, served_spec: dict[str, Any]
+) -> None:
+    """The app keeps meta.refresh_token to refresh and sign out: the document must name it,
+    or a generated client has no field to read it from."""
+    documented = served_spec["components"]["schemas"]["BaseAuthenticationMeta"]["properties"]
+    response = app_login(client, owner.email)
+    assert response.status_code == 200
+    meta = response.json()["meta"]
+    assert set(meta) - {"is_authenticated"} <= set(documented), sorted(meta)
+    assert {"session_token", "access_token", "refresh_token", "expires_in"} <= set(meta)
+    assert documented["expires_in"]["type"] == "integer"
+    assert_answer_follows(served_spec, "/_allauth/{client}/v1/auth/login", "post", response)
+
+
+def test_the_login_body_asks_for_what_pikoshi_signs_in_with(served_spec: dict[str, Any]) -> None:
+    """Sign-in is by email only (ACCOUNT_LOGIN_METHODS): the body is the email and password,
+    one plain object a generator turns into a model with both fields."""
+    login = served_spec["components"]["schemas"]["Login"]
+    assert login["type"] == "object"
+    assert set(login["properties"]) == {"email", "password"}
+    assert set(login["required"]) == {"email", "password"}
+
+
 def test_served_flow_ids_are_every_flow_the_server_can_send(served_spec: dict[str, Any]) -> None:
     from allauth.headless.constants import Flow
 

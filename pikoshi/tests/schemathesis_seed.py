@@ -47,6 +47,10 @@ def main() -> dict[str, object]:
     for name in ("Inviter", "Colleague"):
         sharing_services.invitation_create(inviter=person(name), email=user.email)
     album = album_services.album_create(owner=user, title="Seeded", description="For the fuzzer")
+    # Named on the seeded album, so a member's update drawn from the dictionaries (album and
+    # person) finds someone to change: the fuzzer's draws replace the ids a link hands on.
+    for contact in contacts:
+        sharing_services.album_member_add(user=user, album=album, member=contact)
 
     def jpeg(color: tuple[int, int, int]) -> SimpleUploadedFile:
         out = io.BytesIO()
@@ -61,6 +65,9 @@ def main() -> dict[str, object]:
     second = album_services.album_create(owner=user, title="Second")
     return {
         "token": str(AccessToken.for_user(user)),
+        # One for each operation that ends things (a sign-out revokes the access token it
+        # is called with), run apart from the main run so that it keeps its own.
+        "tokens_to_end": [str(AccessToken.for_user(user)) for _ in range(3)],
         "albums": [str(album.public_id), str(second.public_id)],
         "photos": [str(photo.public_id) for photo in photos],
         "people": [str(contact.uuid) for contact in contacts],
