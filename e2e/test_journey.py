@@ -163,7 +163,7 @@ def test_journey_from_sign_up_to_sign_out(new_context, shot, make_user):
     expect(viewer_image).to_have_attribute("alt", JUNE)
     assert olivia.url == meadow_url
 
-    # --- A new album, and the harbour photo moved into it -----------------------------------
+    # --- A new album, and the harbour photo added to it -------------------------------------
     _goto(olivia, "/albums/")
     olivia.get_by_role("link", name="New album").click()
     olivia.get_by_label("Title").fill("Family summer")
@@ -173,15 +173,16 @@ def test_journey_from_sign_up_to_sign_out(new_context, shot, make_user):
     album_url = olivia.url
     shot(olivia, "album-created")
     _goto(olivia, harbour_url)
-    olivia.get_by_label("Move to album").select_option(label="Family summer")
-    olivia.get_by_role("button", name="Move", exact=True).click()
+    olivia.get_by_label("Add to album").select_option(label="Family summer")
+    olivia.get_by_role("button", name="Add", exact=True).click()
+    expect(olivia.get_by_text("1 photo added to “Family summer”.")).to_be_visible()
     expect(olivia.get_by_role("definition").get_by_role("link")).to_have_text("Family summer")
     _goto(olivia, album_url)
     expect(olivia.get_by_text("1 photo · Only me")).to_be_visible()
     album_tiles = olivia.locator("[data-photo-grid] a.tile img")
     _all_shown(album_tiles, 1)
     expect(album_tiles).to_have_attribute("alt", MAY)
-    shot(olivia, "album-with-moved-photo")
+    shot(olivia, "album-with-added-photo")
 
     # --- Gabriel becomes family: invitation, accepted in his own browser -------------------
     make_user(GABRIEL, display_name="Gabriel Guest")

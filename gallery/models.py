@@ -11,8 +11,14 @@ from gallery.imaging.sniff import EXTENSIONS
 
 # What search matches, word by word ("simple": no language's stemming, names stay names).
 # The same expressions build the GIN indexes and the queries, so PostgreSQL uses the index.
+# The indexes (SEARCH_INDEXES) exist on PostgreSQL only and are not in the models' state:
+# migration 0007 makes them there, the embedded SQLite searches without them.
 PHOTO_SEARCH_VECTOR = SearchVector("title", "original_name", config="simple")
 ALBUM_SEARCH_VECTOR = SearchVector("title", "description", config="simple")
+SEARCH_INDEXES = {
+    "photo": GinIndex(PHOTO_SEARCH_VECTOR, name="photo_search_idx"),
+    "album": GinIndex(ALBUM_SEARCH_VECTOR, name="album_search_idx"),
+}
 
 
 class Audience(models.TextChoices):
@@ -53,12 +59,7 @@ class Album(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [
-            models.Index(fields=["owner", "-updated_at"]),
-            # Search on PostgreSQL (gallery/selectors/search.py); migration 0007 creates it
-            # there only, the embedded SQLite searches without it.
-            GinIndex(ALBUM_SEARCH_VECTOR, name="album_search_idx"),
-        ]
+        indexes = [models.Index(fields=["owner", "-updated_at"])]
 
     def __str__(self):
         return self.title
@@ -140,7 +141,6 @@ class Photo(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "-taken_at", "-id"]),
-            GinIndex(PHOTO_SEARCH_VECTOR, name="photo_search_idx"),
             # requeue_stuck looks for pending photos only.
             models.Index(
                 fields=["queued_at"], condition=Q(status="pending"), name="photo_pending_idx"

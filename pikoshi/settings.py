@@ -234,8 +234,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # GIN indexes and full-text search on PostgreSQL; harmless on the embedded SQLite.
-    "django.contrib.postgres",
     "django.contrib.sites",
     "allauth",
     "allauth.account",

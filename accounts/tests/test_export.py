@@ -79,7 +79,8 @@ def test_archive_holds_every_original_byte_for_byte_in_album_folders(client, own
         assert entry["taken_at"] == photo.taken_at.isoformat()
         assert entry["sha256"] == photo.sha256
     folders = {name.split("/")[0] for name in archive.namelist() if "/" in name}
-    assert folders == {"Holidays_ 2026_Summer", "My photos", "Trash"}
+    # Photos in no album are in "Library".
+    assert folders == {"Holidays_ 2026_Summer", "Library", "Trash"}
     # Two photos with the same original name in one album both survive.
     assert len([n for n in archive.namelist() if n.startswith("Holidays_")]) == 2
 
@@ -89,7 +90,7 @@ def test_manifest_lists_albums_photos_dates_and_shares(client, owner, guest, lib
 
     manifest = json.loads(archive.read("pikoshi.json"))
     titles = {album["title"] for album in manifest["albums"]}
-    assert titles == {"Holidays: 2026/Summer", "My photos"}
+    assert titles == {"Holidays: 2026/Summer"}
     assert manifest["account"]["email"] == owner.email
     assert [m["person"] for m in manifest["shares"]["members"]] == [guest.email]
     assert [link["label"] for link in manifest["shares"]["links"]] == ["Grandma"]

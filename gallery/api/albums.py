@@ -141,6 +141,7 @@ class AlbumDetailApi(APIView):
         body = self.AlbumUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
+        touched = not changes or set(changes) != {"cover"}
         if "cover" in changes:
             cover_id = changes.pop("cover")
             cover = None
@@ -149,7 +150,7 @@ class AlbumDetailApi(APIView):
                     user=request.user, album=album, public_id=cover_id
                 )
             album = album_services.album_set_cover(user=request.user, album=album, photo=cover)
-        if changes:
+        if touched:  # a rename, or nothing: saved all the same (an album gone is a 404)
             album = album_services.album_update(user=request.user, album=album, **changes)
         album = album_selectors.album_with_cover(album=album)
         return Response(AlbumSerializer(album, context={"request": request}).data)

@@ -76,6 +76,26 @@ class LocationField(serializers.Field):
         return {"latitude": photo.latitude, "longitude": photo.longitude}
 
 
+# Optional fields in the schema: present only for some viewers or lists.
+@extend_schema_field(serializers.BooleanField())
+class ArchivedField(serializers.Field):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", required=False, **kwargs)
+
+    def to_representation(self, photo: Photo) -> Any:
+        return photo.archived_at is not None
+
+
+@extend_schema_field(serializers.CharField())
+class AddedByField(serializers.Field):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", required=False, **kwargs)
+
+    def to_representation(self, photo: Photo) -> Any:
+        names = self.parent.context.get("added_by_names", {})
+        return names.get(getattr(photo, "added_by_id", None), "")
+
+
 class PhotoSerializer(serializers.Serializer):
     """A photo as its viewer may see it. Camera and location only reach the owner."""
 
@@ -86,14 +106,12 @@ class PhotoSerializer(serializers.Serializer):
         "number of albums, or none)."
     )
     favorite = serializers.SerializerMethodField(help_text="The caller marked it a favorite.")
-    archived = serializers.SerializerMethodField(
-        required=False,
-        help_text="Only for the owner: hidden from their timeline, kept in albums and search.",
+    archived = ArchivedField(
+        help_text="Only for the owner: hidden from their timeline, kept in albums and search."
     )
-    added_by = serializers.SerializerMethodField(
-        required=False,
+    added_by = AddedByField(
         help_text="Only in an album's photo list: who put the photo in that album, as the "
-        "caller may name them.",
+        "caller may name them."
     )
     width = serializers.IntegerField()
     height = serializers.IntegerField()
@@ -141,14 +159,6 @@ class PhotoSerializer(serializers.Serializer):
         if known is None:
             return photo_selectors.is_favorite(user=self.context["request"].user, photo=photo)
         return bool(known)
-
-    @extend_schema_field(serializers.BooleanField())
-    def get_archived(self, photo: Photo) -> bool:
-        return photo.archived_at is not None
-
-    @extend_schema_field(serializers.CharField())
-    def get_added_by(self, photo: Photo) -> str:
-        return self.context.get("added_by_names", {}).get(getattr(photo, "added_by_id", None), "")
 
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo: Photo) -> dict:

@@ -63,6 +63,8 @@ def albums_for_owner(*, user: User) -> QuerySet[Album]:
         permissions.visible_albums(user)
         .filter(owner=user)
         .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
+        # Said again: a query with a count does not follow Meta.ordering.
+        .order_by("-updated_at", "-pk")
     )
 
 

@@ -190,3 +190,13 @@ def make_link(owner, album: Album, **fields):
 
     fields.setdefault("expires_at", sharing_services.share_link_default_expiry())
     return sharing_services.share_link_create(user=owner, album=album, **fields)
+
+
+def album_of(photo: Photo) -> Album:
+    """The album `photo` is in (its first); for a photo in its owner's library only, a new
+    album of the owner that holds it, for tests that share a photo through an album."""
+    album = photo.albums.order_by("pk").first()
+    if album is None:
+        album = make_album(photo.owner, title="Shared")
+        AlbumEntry.objects.create(album=album, photo=photo, added_by=photo.owner)
+    return album

@@ -355,8 +355,8 @@ def test_visitors_without_an_account_see_only_public_albums_at_their_public_addr
     urls = [
         reverse("public_album", args=[album.public_id]),
         reverse("public_photo", args=[album.public_id, photo.public_id]),
-        media.media_url(photo=photo, variant="display", anyone=True),
-        media.media_url(photo=photo, variant="original", anyone=True),
+        media.media_url(photo=photo, variant="display", anyone=True, album=album),
+        media.media_url(photo=photo, variant="original", anyone=True, album=album),
     ]
     statuses = [client.get(url).status_code for url in urls]
     if audience == Audience.PUBLIC:

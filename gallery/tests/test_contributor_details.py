@@ -108,9 +108,13 @@ def test_contributor_switches_location_on_and_others_see_it(client, owner, guest
         user=guest, album=album, allow_download=False, share_camera=True, share_location=True
     )
     client.force_login(owner)
-    data = client.get(f"/api/photos/{theirs.public_id}/").json()
+    # Details follow the album the photo is seen through...
+    data = client.get(f"/api/photos/{theirs.public_id}/", {"album": str(album.public_id)}).json()
     assert data["location"] is not None
     assert data["camera"]
+    # ...and outside any album (no route) others see none of them.
+    bare = client.get(f"/api/photos/{theirs.public_id}/").json()
+    assert "location" not in bare and "camera" not in bare
 
 
 def test_only_a_member_sets_switches_for_their_photos(owner, stranger, album):

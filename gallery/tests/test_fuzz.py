@@ -26,7 +26,7 @@ from gallery.selectors import photos as photo_selectors
 from gallery.services import albums as album_services
 from gallery.services import photos as photo_services
 from gallery.tests import imagegen
-from gallery.tests.factories import make_photos, media_root_fixture  # noqa: F401
+from gallery.tests.factories import album_of, make_photos, media_root_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_any_cursor_in_a_url_is_200_or_400(owner, library, cursor, limit):
     page = Client()
     page.force_login(owner)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=owner).access}")
-    album = library[0].album
+    album = album_of(library[0])
     for url in (reverse("home"), reverse("album_detail", args=[album.public_id])):
         response = page.get(url, {"cursor": cursor})
         assert response.status_code in (200, 400), (url, response.status_code)

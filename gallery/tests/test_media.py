@@ -9,7 +9,7 @@ from pytest_django.fixtures import Settings
 from accounts.models import User
 from gallery import media
 from gallery.services.photos import photo_trash
-from gallery.tests.factories import make_photo, media_root_fixture  # noqa: F401
+from gallery.tests.factories import album_of, make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -267,7 +267,7 @@ def _read_exif(data: bytes):
 def shared_with_guest(owner, guest, photo):
     from gallery.models import AlbumMember
 
-    return AlbumMember.objects.create(album=photo.album, user=guest)
+    return AlbumMember.objects.create(album=album_of(photo), user=guest)
 
 
 def test_guest_named_on_the_album_sees_variants_but_not_the_original(
@@ -299,7 +299,7 @@ def _link(album, **fields):
 def test_share_link_serves_variants_of_its_album_only(client, owner, photo):
     from gallery.tests.factories import make_album
 
-    link = _link(photo.album)
+    link = _link(album_of(photo))
     assert get(client, media.media_url(photo=photo, variant="thumb", link=link)).status_code == 200
     other = make_photo(owner, album=make_album(owner, title="Elsewhere"))
     assert get(client, media.media_url(photo=other, variant="thumb", link=link)).status_code == 404
@@ -308,19 +308,19 @@ def test_share_link_serves_variants_of_its_album_only(client, owner, photo):
 def test_revoked_or_expired_link_breaks_its_media_urls(client, photo):
     from datetime import timedelta
 
-    link = _link(photo.album)
+    link = _link(album_of(photo))
     url = media.media_url(photo=photo, variant="thumb", link=link)
     link.revoked_at = timezone.now()
     link.save()
     assert get(client, url).status_code == 404
-    expired = _link(photo.album, expires_at=timezone.now() - timedelta(minutes=1))
+    expired = _link(album_of(photo), expires_at=timezone.now() - timedelta(minutes=1))
     assert (
         get(client, media.media_url(photo=photo, variant="thumb", link=expired)).status_code == 404
     )
 
 
 def test_link_original_needs_allow_download(client, photo):
-    link = _link(photo.album)
+    link = _link(album_of(photo))
     assert (
         get(client, media.media_url(photo=photo, variant="original", link=link)).status_code == 404
     )
@@ -333,7 +333,7 @@ def test_link_original_loses_location_and_camera_unless_allowed(
 
     data = jpeg_with_gps_bytes()
     photo = make_photo(owner, original=data)
-    plain = _link(photo.album, allow_download=True)
+    plain = _link(album_of(photo), allow_download=True)
     response = get(client, media.media_url(photo=photo, variant="original", link=plain))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -342,7 +342,7 @@ def test_link_original_loses_location_and_camera_unless_allowed(
     assert gps == {} and 0x010F not in exif
     assert response["ETag"] != f'"{photo.sha256}"'
 
-    generous = _link(photo.album, allow_download=True, share_camera=True, share_location=True)
+    generous = _link(album_of(photo), allow_download=True, share_camera=True, share_location=True)
     response = get(client, media.media_url(photo=photo, variant="original", link=generous))
     exif, gps = _read_exif(body(response))
     assert gps and exif[0x010F] == "Pixelmaker"
@@ -358,7 +358,7 @@ def test_link_original_is_handed_to_nginx_only_as_its_stripped_copy(
 
     settings.PIKOSHI_X_ACCEL_REDIRECT = "/protected-media/"
     photo = make_photo(owner, original=jpeg_with_gps_bytes())
-    link = _link(photo.album, allow_download=True)
+    link = _link(album_of(photo), allow_download=True)
     response = get(client, media.media_url(photo=photo, variant="original", link=link))
     (copy,) = photo.shared_originals.all()
     assert response["X-Accel-Redirect"] == f"/protected-media/{copy.file.name}"

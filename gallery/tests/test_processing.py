@@ -22,6 +22,7 @@ from gallery.services import photos as photo_services
 from gallery.services.photos import photo_upload
 from gallery.tasks import render_variants
 from gallery.tests.factories import (  # noqa: F401
+    album_of,
     jpeg_bytes,
     make_photo,
     media_root_fixture,
@@ -261,7 +262,7 @@ def test_share_link_pages_get_no_variant_urls_for_a_pending_photo(
 
     photo = upload(owner, capture=django_capture_on_commit_callbacks)
     link = share_link_create(
-        user=owner, album=photo.album, expires_at=share_link_default_expiry()
+        user=owner, album=album_of(photo), expires_at=share_link_default_expiry()
     ).link
     assert media.media_url(photo=photo, variant="thumb", link=link) == ""
     render_variants.call(photo.pk)

@@ -28,7 +28,7 @@ from gallery.management.commands.media_transfer import local_storage, transfer
 from gallery.models import Photo
 from gallery.services.photos import photo_delete_forever, photo_trash, photo_upload, trash_purge
 from gallery.services.sharing import share_link_create, share_link_default_expiry
-from gallery.tests.factories import jpeg_upload, jpeg_with_gps_bytes
+from gallery.tests.factories import album_of, jpeg_upload, jpeg_with_gps_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,10 @@ def test_stranger_gets_404_and_no_url_to_the_bucket(bucket, owner, stranger, cli
 def test_share_link_originals_redirect_to_their_stripped_copy_in_the_bucket(bucket, owner, client):
     photo = photo_upload(owner=owner, file=jpeg_upload("camera.jpg", jpeg_with_gps_bytes())).photo
     link = share_link_create(
-        user=owner, album=photo.album, allow_download=True, expires_at=share_link_default_expiry()
+        user=owner,
+        album=album_of(photo),
+        allow_download=True,
+        expires_at=share_link_default_expiry(),
     ).link
     response = client.get(media.media_url(photo=photo, variant="original", link=link))
 

@@ -245,7 +245,8 @@ def test_photo_details_follow_the_albums_switches(api, owner, guest):
     photo = make_photo(owner, album=album)
     photo.camera_make, photo.latitude, photo.longitude = "Pixelmaker", 59.9, 10.7
     photo.save()
-    url = reverse("api_photo_detail", args=[photo.public_id])
+    # Seen through the album: its switches apply.
+    url = reverse("api_photo_detail", args=[photo.public_id]) + f"?album={album.public_id}"
     as_user(api, guest)
     data = api.get(url).json()
     assert "camera" not in data and "location" not in data

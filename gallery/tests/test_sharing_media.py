@@ -14,7 +14,7 @@ from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
 from gallery.selectors import sharing as sharing_selectors
 from gallery.services import sharing as sharing_services
 from gallery.services.photos import photo_upload
-from gallery.tests.factories import GPS_LATITUDE, jpeg_bytes, make_album
+from gallery.tests.factories import GPS_LATITUDE, album_of, jpeg_bytes, make_album
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_variants_served_to_a_viewer_carry_no_exif_or_gps(shared, guest):
 def test_original_downloaded_through_a_link_is_stripped_unless_switched_on(shared, owner):
     hidden = sharing_services.share_link_create(
         user=owner,
-        album=shared.album,
+        album=album_of(shared),
         allow_download=True,
         expires_at=sharing_services.share_link_default_expiry(),
     )
@@ -76,7 +76,7 @@ def test_original_downloaded_through_a_link_is_stripped_unless_switched_on(share
 
     shown = sharing_services.share_link_create(
         user=owner,
-        album=shared.album,
+        album=album_of(shared),
         allow_download=True,
         share_location=True,
         expires_at=sharing_services.share_link_default_expiry(),
@@ -90,7 +90,7 @@ def test_original_downloaded_through_a_link_is_stripped_unless_switched_on(share
 def test_variants_through_a_link_carry_no_metadata_even_with_details_on(shared, owner):
     link = sharing_services.share_link_create(
         user=owner,
-        album=shared.album,
+        album=album_of(shared),
         share_camera=True,
         share_location=True,
         expires_at=sharing_services.share_link_default_expiry(),
@@ -101,7 +101,7 @@ def test_variants_through_a_link_carry_no_metadata_even_with_details_on(shared, 
 def test_originals_are_not_for_viewers_nor_links_without_download(shared, owner, guest):
     assert gone(media.media_url(photo=shared, variant="original", user=guest))
     link = sharing_services.share_link_create(
-        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+        user=owner, album=album_of(shared), expires_at=sharing_services.share_link_default_expiry()
     ).link
     assert gone(media.media_url(photo=shared, variant="original", link=link))
 
@@ -129,12 +129,14 @@ def test_media_url_dies_when_the_connection_is_removed(shared, owner, guest):
 
 def test_media_url_dies_when_the_album_goes_private(shared, owner, guest):
     url = captured(shared, user=guest)
-    sharing_services.album_sharing_update(user=owner, album=shared.album, audience=Audience.PRIVATE)
+    sharing_services.album_sharing_update(
+        user=owner, album=album_of(shared), audience=Audience.PRIVATE
+    )
     assert gone(url)
 
 
 def test_media_url_dies_when_the_member_is_removed_or_the_grant_ends(shared, owner, guest):
-    album = shared.album
+    album = album_of(shared)
     sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
     membership = sharing_services.album_member_add(user=owner, album=album, member=guest)
     url = captured(shared, user=guest)
@@ -151,14 +153,14 @@ def test_media_url_dies_when_the_member_is_removed_or_the_grant_ends(shared, own
 
 def test_media_url_dies_when_the_link_is_revoked_or_expires(shared, owner):
     link = sharing_services.share_link_create(
-        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+        user=owner, album=album_of(shared), expires_at=sharing_services.share_link_default_expiry()
     ).link
     url = captured(shared, link=link)
     sharing_services.share_link_revoke(user=owner, link=link)
     assert gone(url)
 
     link = sharing_services.share_link_create(
-        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+        user=owner, album=album_of(shared), expires_at=sharing_services.share_link_default_expiry()
     ).link
     url = captured(shared, link=link)
     ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -167,7 +169,7 @@ def test_media_url_dies_when_the_link_is_revoked_or_expires(shared, owner):
 
 def test_media_url_dies_when_everything_is_made_private(shared, owner, guest):
     link = sharing_services.share_link_create(
-        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+        user=owner, album=album_of(shared), expires_at=sharing_services.share_link_default_expiry()
     ).link
     urls = [captured(shared, user=guest), captured(shared, link=link)]
     sharing_services.sharing_make_everything_private(user=owner)
@@ -177,7 +179,7 @@ def test_media_url_dies_when_everything_is_made_private(shared, owner, guest):
 def test_media_url_of_a_link_page_works_for_the_link_page_it_came_from(shared, owner):
     """End to end: the landing page hands out URLs that load, and stop after revocation."""
     created = sharing_services.share_link_create(
-        user=owner, album=shared.album, expires_at=sharing_services.share_link_default_expiry()
+        user=owner, album=album_of(shared), expires_at=sharing_services.share_link_default_expiry()
     )
     client = Client()
     page = client.get(created.path).content.decode()

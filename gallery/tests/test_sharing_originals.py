@@ -27,7 +27,13 @@ from gallery.services import sharing as sharing_services
 from gallery.services.photos import photo_upload
 from gallery.services.upkeep import media_prune
 from gallery.tests import imagegen, planted
-from gallery.tests.factories import make_album, make_link, media_root_fixture, stored_files  # noqa: F401
+from gallery.tests.factories import (  # noqa: F401
+    album_of,
+    make_album,
+    make_link,
+    media_root_fixture,
+    stored_files,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +55,7 @@ def fetch(client: Client, url: str) -> bytes:
 
 def download_through_link(owner: User, photo: Photo, **switches: bool) -> bytes:
     """What an anonymous visitor gets from "Download original" on the link's photo page."""
-    created = make_link(owner, photo.album, allow_download=True, **switches)
+    created = make_link(owner, album_of(photo), allow_download=True, **switches)
     visitor = Client()
     page = visitor.get(reverse("share_link_photo", args=[created.token, photo.public_id]))
     assert page.status_code == 200
@@ -136,7 +142,7 @@ def test_second_download_of_a_shared_heic_is_not_stripped_again(
     owner: User, media_root: Path, strip_calls: list[str]
 ) -> None:
     photo = upload(owner, planted.heic(), "IMG_0004.HEIC", "image/heic")
-    link = make_link(owner, photo.album, allow_download=True).link
+    link = make_link(owner, album_of(photo), allow_download=True).link
     url = media.media_url(photo=photo, variant="original", link=link)
 
     first, second = fetch(Client(), url), fetch(Client(), url)
@@ -152,7 +158,7 @@ def test_switching_the_policy_makes_another_copy(
     owner: User, media_root: Path, strip_calls: list[str]
 ) -> None:
     photo = upload(owner, planted.heic(), "IMG_0005.HEIC", "image/heic")
-    created = make_link(owner, photo.album, allow_download=True)
+    created = make_link(owner, album_of(photo), allow_download=True)
     url = media.media_url(photo=photo, variant="original", link=created.link)
     hidden = fetch(Client(), url)
 
@@ -173,7 +179,7 @@ def test_a_copy_made_by_an_older_stripper_is_made_again(
     owner: User, media_root: Path, strip_calls: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     photo = upload(owner, planted.jpeg(image=imagegen.marked(), orientation=1), "a.jpg", JPEG)
-    link = make_link(owner, photo.album, allow_download=True).link
+    link = make_link(owner, album_of(photo), allow_download=True).link
     fetch(Client(), media.media_url(photo=photo, variant="original", link=link))
     monkeypatch.setattr(strip, "VERSION", strip.VERSION + 1)
     fetch(Client(), media.media_url(photo=photo, variant="original", link=link))
@@ -187,7 +193,7 @@ def test_a_copy_made_by_an_older_stripper_is_made_again(
 def _shared_photo(owner: User) -> Photo:
     photo = upload(owner, planted.heic(), "IMG_0006.HEIC", "image/heic")
     for location in (False, True):
-        link = make_link(owner, photo.album, allow_download=True, share_location=location).link
+        link = make_link(owner, album_of(photo), allow_download=True, share_location=location).link
         fetch(Client(), media.media_url(photo=photo, variant="original", link=link))
     assert photo.shared_originals.count() == 2
     return photo
@@ -237,7 +243,7 @@ def test_two_first_downloads_at_once_make_one_copy(
     owner: User, media_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     photo = upload(owner, planted.heic(), "IMG_0007.HEIC", "image/heic")
-    link = make_link(owner, photo.album, allow_download=True).link
+    link = make_link(owner, album_of(photo), allow_download=True).link
     url = media.media_url(photo=photo, variant="original", link=link)
     calls: list[str] = []
     real = strip.strip_metadata

@@ -366,7 +366,7 @@ def test_photo_page_shows_camera_and_place_only_when_the_album_shares_them(clien
     photo.latitude, photo.longitude = 59.9139, 10.7522
     photo.save()
     client.force_login(guest)
-    url = reverse("photo_detail", args=[photo.public_id])
+    url = reverse("photo_detail", args=[photo.public_id]) + f"?album={album.public_id}"
     page = body(client.get(url))
     assert "Pixelmaker" not in page and "59.9139" not in page and "IMG_0001" not in page
     sharing_services.album_sharing_update(user=owner, album=album, share_camera=True)
@@ -469,7 +469,7 @@ def test_contributor_uploads_through_the_plain_form_into_a_shared_album(client, 
         reverse("upload"), {"album": str(album.public_id), "file": jpeg_upload()}
     )
     assert response.status_code == 302
-    photo = Photo.objects.get(album=album)
+    photo = Photo.objects.get(albums=album)
     assert photo.owner == guest  # the contributor's own photo, in the owner's album
     client.force_login(owner)
     assert client.get(reverse("photo_detail", args=[photo.public_id])).status_code == 200

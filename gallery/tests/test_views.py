@@ -1,6 +1,7 @@
 """The gallery pages, through the Django test client with real uploads (Pillow, storage)."""
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -168,17 +169,19 @@ def test_timeline_shows_only_the_owners_photos(client, owner, stranger, uploaded
 # --- Albums -------------------------------------------------------------------------------------
 
 
-def test_album_list_shows_covers_counts_and_the_default_album(owner_client, owner, uploaded_photo):
-    uploaded_photo(owner)
-    uploaded_photo(owner)
+def test_album_list_shows_covers_and_counts(owner_client, owner, uploaded_photo):
+    album = album_services.album_create(owner=owner, title="Garden")
+    uploaded_photo(owner, album=album)
+    uploaded_photo(owner, album=album)
     response = owner_client.get(reverse("album_list"))
     assert response.status_code == 200
-    assert b"My photos" in response.content
+    assert b"Garden" in response.content
     assert b"2 photos" in response.content
+    assert b'class="album-cover"' in response.content
     assert reverse("album_create").encode() in response.content
 
 
-def test_album_create_edit_and_delete_sends_photos_to_trash(owner_client, owner, uploaded_photo):
+def test_album_create_edit_and_delete_keeps_the_photos(owner_client, owner, uploaded_photo):
     response = owner_client.post(
         reverse("album_create"), {"title": "Lisbon 2026", "description": "Tiles and trams"}
     )
@@ -201,33 +204,19 @@ def test_album_create_edit_and_delete_sends_photos_to_trash(owner_client, owner,
     uploaded_photo(owner, album=album)
     confirm = owner_client.get(reverse("album_delete", args=[album.public_id]))
     assert confirm.status_code == 200
-    assert b"2 photos" in confirm.content and b"trash" in confirm.content
+    assert b"2 photos" in confirm.content and "owner’s library" in confirm.content.decode()
 
     response = owner_client.post(reverse("album_delete", args=[album.public_id]), follow=True)
     assert not Album.objects.filter(pk=album.pk).exists()
-    assert Photo.objects.filter(owner=owner, deleted_at__isnull=False).count() == 2
-    assert b"2 photos moved to the trash" in response.content
+    assert Photo.objects.filter(owner=owner, deleted_at__isnull=True).count() == 2
+    assert b"Its 2 photos are still in the library" in response.content
 
 
 def test_album_create_requires_a_title(owner_client, owner):
     response = owner_client.post(reverse("album_create"), {"title": "   ", "description": ""})
     assert response.status_code == 200
     assert b"Give the album a title" in response.content
-    assert Album.objects.filter(owner=owner).count() == 1
-
-
-def test_default_album_cannot_be_deleted(owner_client, owner):
-    album = default_album(owner)
-    page = owner_client.get(reverse("album_detail", args=[album.public_id]))
-    assert reverse("album_delete", args=[album.public_id]).encode() not in page.content
-
-    confirm = owner_client.get(reverse("album_delete", args=[album.public_id]))
-    assert confirm.status_code == 200
-    assert "can’t be deleted" in confirm.content.decode()
-    assert b'type="submit" class="danger"' not in confirm.content
-
-    owner_client.post(reverse("album_delete", args=[album.public_id]))
-    assert Album.objects.filter(pk=album.pk).exists()
+    assert not Album.objects.filter(owner=owner).exists()
 
 
 def test_album_page_lists_its_photos_with_album_context(owner_client, owner, uploaded_photo):
@@ -249,7 +238,7 @@ def test_upload_page_offers_the_owners_albums(owner_client, owner):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'type="file"' in html and "multiple" in html and 'accept="image/*"' in html
-    assert "Garden" in html and "My photos" in html
+    assert "Garden" in html and "No album (library only)" in html
     assert 'enctype="multipart/form-data"' in html
 
 
@@ -261,7 +250,7 @@ def test_upload_without_js_stores_every_file_and_redirects(owner_client, owner, 
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("album_detail", args=[album.public_id])
-    assert Photo.objects.filter(owner=owner, album=album).count() == 2
+    assert Photo.objects.filter(owner=owner, albums=album).count() == 2
     page = owner_client.get(response["Location"])
     assert b"Uploaded 2 photos" in page.content
 
@@ -351,7 +340,7 @@ def test_page_upload_goes_to_the_chosen_album(owner, media_dir):
     album = album_services.album_create(owner=owner, title="Garden")
     response = page_upload(page_uploader_client(owner), upload_file(3), album=album)
     assert response.status_code == 201
-    assert Photo.objects.get(owner=owner).album == album
+    assert list(Photo.objects.get(owner=owner).albums.all()) == [album]
 
 
 def test_page_upload_into_someone_elses_album_is_refused(owner, stranger, media_dir):
@@ -409,36 +398,88 @@ def test_viewer_shows_details_and_original_download_to_the_owner(
     assert 'media="(max-width: 800px)"' in html  # phones get the mobile variant only
 
 
-def test_owner_moves_and_renames_a_photo(owner_client, owner, uploaded_photo):
+def test_owner_adds_a_photo_to_albums_and_renames_it(owner_client, owner, uploaded_photo):
     photo = uploaded_photo(owner)
-    album = album_services.album_create(owner=owner, title="Best of")
-    response = owner_client.post(
-        reverse("photo_edit", args=[photo.public_id]), {"album": str(album.public_id)}
-    )
-    assert response.status_code == 302
-    photo.refresh_from_db()
-    assert photo.album == album
+    best = album_services.album_create(owner=owner, title="Best of")
+    family = album_services.album_create(owner=owner, title="Family")
+    page = owner_client.get(reverse("photo_detail", args=[photo.public_id])).content.decode()
+    assert "Add to album" in page and "In no album" in page
+    for album in (best, family):
+        response = owner_client.post(
+            reverse("photos_bulk"),
+            {
+                "action": "add_to_album",
+                "ids": [str(photo.public_id)],
+                "album": str(album.public_id),
+                "next": reverse("photo_detail", args=[photo.public_id]),
+            },
+        )
+        assert response.status_code == 302
+    assert set(photo.albums.all()) == {best, family}
 
     owner_client.post(reverse("photo_edit", args=[photo.public_id]), {"title": "Sunset"})
     photo.refresh_from_db()
     assert photo.title == "Sunset"
-    assert photo.album == album
-
-    # A move sends no title: the title stays.
-    home = default_album(owner)
-    owner_client.post(reverse("photo_edit", args=[photo.public_id]), {"album": str(home.public_id)})
-    photo.refresh_from_db()
-    assert (photo.album, photo.title) == (home, "Sunset")
+    page = owner_client.get(reverse("photo_detail", args=[photo.public_id])).content.decode()
+    assert "Best of" in page and "Family" in page
 
 
-def test_moving_to_someone_elses_album_is_refused(owner_client, owner, stranger, uploaded_photo):
+def test_adding_to_someone_elses_album_is_refused(owner_client, owner, stranger, uploaded_photo):
     photo = uploaded_photo(owner)
-    owner_client.post(
-        reverse("photo_edit", args=[photo.public_id]),
-        {"album": str(default_album(stranger).public_id)},
+    theirs = default_album(stranger)
+    response = owner_client.post(
+        reverse("photos_bulk"),
+        {"action": "add_to_album", "ids": [str(photo.public_id)], "album": str(theirs.public_id)},
+        follow=True,
     )
-    photo.refresh_from_db()
-    assert photo.album == default_album(owner)
+    assert not photo.albums.exists()
+    assert "That album is not there any more" in response.content.decode()
+
+
+def test_the_selection_moves_many_photos_into_an_album_without_javascript(
+    owner_client, owner, uploaded_photo
+):
+    photos = [uploaded_photo(owner) for _ in range(3)]
+    album = album_services.album_create(owner=owner, title="Picked")
+    home = owner_client.get(reverse("home")).content.decode()
+    assert 'id="selection-form"' in home
+    assert home.count('name="ids"') == 3 and 'form="selection-form"' in home
+    response = owner_client.post(
+        reverse("photos_bulk"),
+        {
+            "action": "add_to_album",
+            "ids": [str(p.public_id) for p in photos[:2]],
+            "album": str(album.public_id),
+            "next": reverse("home"),
+        },
+        follow=True,
+    )
+    assert "2 photos added to “Picked”." in response.content.decode()
+    assert set(album.photos.all()) == set(photos[:2])
+    # Out of the album again, from the album's own page: the photos stay in the library.
+    response = owner_client.post(
+        reverse("photos_bulk"),
+        {
+            "action": "remove_from_album",
+            "ids": [str(photos[0].public_id)],
+            "album": str(album.public_id),
+        },
+        follow=True,
+    )
+    assert "1 photo taken out of “Picked”." in response.content.decode()
+    assert list(album.photos.all()) == [photos[1]]
+    assert Photo.objects.filter(owner=owner, deleted_at__isnull=True).count() == 3
+
+
+def test_the_selection_without_photos_or_album_says_what_is_missing(owner_client, owner):
+    response = owner_client.post(reverse("photos_bulk"), {"action": "trash"}, follow=True)
+    assert "Select one or more photos first." in response.content.decode()
+    response = owner_client.post(
+        reverse("photos_bulk"),
+        {"action": "add_to_album", "ids": [str(uuid.uuid4())]},
+        follow=True,
+    )
+    assert "Choose the album first." in response.content.decode()
 
 
 def test_trash_from_viewer_offers_undo(owner_client, owner, uploaded_photo):
