@@ -51,16 +51,22 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _text_matches(photos: QuerySet[Photo], user: User, words: list[str]) -> QuerySet[Photo]:
+def fulltext_matches(photos: QuerySet[Photo], user: User, words: list[str]) -> QuerySet[Photo]:
+    """PostgreSQL: every word a prefix of a word of the photo's texts or of an album of it
+    the person may see, through the GIN indexes."""
+    query = SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
+    )
+    own_text = photos.annotate(_vector=PHOTO_SEARCH_VECTOR).filter(_vector=query)
     albums = permissions.visible_albums(user)
-    if _postgres():
-        query = SearchQuery(
-            " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
-        )
-        own_text = photos.annotate(_vector=PHOTO_SEARCH_VECTOR).filter(_vector=query)
-        matching_albums = albums.annotate(_vector=ALBUM_SEARCH_VECTOR).filter(_vector=query)
-        in_album = permissions.entries_in(matching_albums).values("photo_id")
-        return photos.filter(Q(pk__in=own_text.values("pk")) | Q(pk__in=in_album))
+    matching_albums = albums.annotate(_vector=ALBUM_SEARCH_VECTOR).filter(_vector=query)
+    in_album = permissions.entries_in(matching_albums).values("photo_id")
+    return photos.filter(Q(pk__in=own_text.values("pk")) | Q(pk__in=in_album))
+
+
+def substring_matches(photos: QuerySet[Photo], user: User, words: list[str]) -> QuerySet[Photo]:
+    """Anywhere else: every word inside one of the same texts (a scan; fine at home sizes)."""
+    albums = permissions.visible_albums(user)
     for word in words:
         named = albums.filter(Q(title__icontains=word) | Q(description__icontains=word))
         entry = permissions.entries_in(named).filter(photo=OuterRef("pk"))
@@ -83,7 +89,8 @@ def search_page(
     timeline); `archived` narrows to the person's own archived photos."""
     photos = permissions.visible_photos(user)
     if filters.words:
-        photos = _text_matches(photos, user, filters.words)
+        matches = fulltext_matches if _postgres() else substring_matches
+        photos = matches(photos, user, filters.words)
     if filters.taken_from is not None:
         photos = photos.filter(taken_at__gte=filters.taken_from)
     if filters.taken_to is not None:
