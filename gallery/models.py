@@ -12,7 +12,7 @@ from gallery.imaging.sniff import EXTENSIONS
 # What search matches, word by word ("simple": no language's stemming, names stay names).
 # The same expressions build the GIN indexes and the queries, so PostgreSQL uses the index.
 # The indexes (SEARCH_INDEXES) exist on PostgreSQL only and are not in the models' state:
-# migration 0007 makes them there, the embedded SQLite searches without them.
+# migration 0011 makes them there, the embedded SQLite searches without them.
 PHOTO_SEARCH_VECTOR = SearchVector("title", "original_name", config="simple")
 ALBUM_SEARCH_VECTOR = SearchVector("title", "description", config="simple")
 SEARCH_INDEXES = {

@@ -6,54 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def search_indexes(apps, schema_editor):
-    """GIN indexes for search, on PostgreSQL only (gallery.models.SEARCH_INDEXES); kept out
-    of the models' state so the embedded SQLite never tries to build them."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from gallery.models import SEARCH_INDEXES
-
-    for model_name, index in SEARCH_INDEXES.items():
-        schema_editor.add_index(apps.get_model("gallery", model_name), index)
-
-
-def drop_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from gallery.models import SEARCH_INDEXES
-
-    for model_name, index in SEARCH_INDEXES.items():
-        schema_editor.remove_index(apps.get_model("gallery", model_name), index)
-
-
-def photos_into_entries(apps, schema_editor):
-    """Every photo stays in the album it was in, as an entry added by its owner when it
-    was uploaded. A "My photos" album that nobody else could see goes: the library now is
-    what it was. One that was shared stays, as an ordinary album, so nobody loses access.
-    Covers were never chosen by anyone (the first upload became the cover), so each album
-    now shows its newest photo until its owner picks one."""
-    Album = apps.get_model("gallery", "Album")
-    AlbumEntry = apps.get_model("gallery", "AlbumEntry")
-    Photo = apps.get_model("gallery", "Photo")
-    batch = []
-    for photo_id, album_id, owner_id, uploaded_at in Photo.objects.values_list(
-        "pk", "album_id", "owner_id", "uploaded_at"
-    ).iterator(chunk_size=2000):
-        batch.append(
-            AlbumEntry(
-                album_id=album_id, photo_id=photo_id, added_by_id=owner_id, added_at=uploaded_at
-            )
-        )
-        if len(batch) >= 2000:
-            AlbumEntry.objects.bulk_create(batch)
-            batch = []
-    AlbumEntry.objects.bulk_create(batch)
-    Album.objects.update(cover=None)
-    Album.objects.filter(is_default=True, audience="private", members__isnull=True).filter(
-        share_links__isnull=True
-    ).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("gallery", "0006_shared_original"),
@@ -223,14 +175,4 @@ class Migration(migrations.Migration):
                 fields=("user", "album"), name="one_timeline_switch"
             ),
         ),
-        migrations.RunPython(photos_into_entries),
-        migrations.RemoveField(
-            model_name="album",
-            name="is_default",
-        ),
-        migrations.RemoveField(
-            model_name="photo",
-            name="album",
-        ),
-        migrations.RunPython(search_indexes, drop_search_indexes),
     ]

@@ -3,7 +3,7 @@ descriptions, a date range, camera model (own photos only), favorites and archiv
 
 On PostgreSQL words are matched by full-text search with GIN indexes (the vectors are
 `gallery.models.PHOTO_SEARCH_VECTOR` and `ALBUM_SEARCH_VECTOR`, the same expressions the
-indexes of migration 0007 are built on), each word as a prefix: "harb" finds "Harbour".
+indexes of migration 0011 are built on), each word as a prefix: "harb" finds "Harbour".
 The embedded SQLite has no such search: there each word must appear in one of the same
 texts (case-insensitive substring). Results are cursor-paged like the timeline.
 """
