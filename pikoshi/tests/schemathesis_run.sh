@@ -13,9 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-PY=${PY:-.venv/bin/python}
-SCHEMATHESIS=${SCHEMATHESIS:-.venv/bin/schemathesis}
-GUNICORN=${GUNICORN:-.venv/bin/gunicorn}
+# Absolute: the run changes into its work folder before the last check.
+PY=${PY:-$PWD/.venv/bin/python}
+SCHEMATHESIS=${SCHEMATHESIS:-$PWD/.venv/bin/schemathesis}
+GUNICORN=${GUNICORN:-$PWD/.venv/bin/gunicorn}
 # A hard stop, not the budget: alone on a CI machine the run takes about two minutes.
 TIMEOUT=${SCHEMATHESIS_TIMEOUT:-240}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-20}
