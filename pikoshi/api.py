@@ -124,11 +124,33 @@ def exception_handler(exc, context):
         response.data = {
             "detail": _first_message(data) or "Some of the values sent are not valid.",
             "code": "invalid",
-            "errors": data,
+            "errors": _per_field(data, numbered=True),
         }
         if isinstance(codes, dict | list):
-            response.data["error_codes"] = codes
+            response.data["error_codes"] = _per_field(codes, numbered=False)
     return response
+
+
+def _per_field(data, *, numbered: bool):
+    """Each field's messages as a flat list of strings, as the schema says: a list item's
+    or a nested field's own errors ({"0": [...]}) become "0: message" (codes stay bare)."""
+    if not isinstance(data, dict):
+        return data
+    return {field: _flatten(value, numbered=numbered) for field, value in data.items()}
+
+
+def _flatten(value, *, numbered: bool, prefix: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [
+            item
+            for key, inner in value.items()
+            for item in _flatten(inner, numbered=numbered, prefix=f"{prefix}{key}: ")
+        ]
+    if isinstance(value, list):
+        return [
+            item for inner in value for item in _flatten(inner, numbered=numbered, prefix=prefix)
+        ]
+    return [f"{prefix}{value}" if numbered else str(value)]
 
 
 def _first_message(data) -> str:

@@ -285,3 +285,13 @@ def test_a_removed_photos_media_url_captured_before_stops_working(as_person, own
     assert client.get(url).status_code == 200
     photo.entries.filter(album=album).delete()
     assert client.get(url).status_code == 404
+
+
+def test_a_bad_id_in_a_list_is_a_400_in_the_documented_shape(as_person, owner):
+    response = as_person(owner).post(
+        "/api/photos/bulk/", {"action": "trash", "ids": [""]}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["errors"] == {"ids": ["0: Must be a valid UUID."]}
+    assert body["error_codes"] == {"ids": ["invalid"]}
