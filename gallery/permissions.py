@@ -197,6 +197,11 @@ def can_remove_entry(user: Viewer, entry: AlbumEntry | None) -> bool:
     return removable_entries(user).filter(pk=entry.pk).exists()
 
 
+def can_remove_from_album(user: Viewer, album: Album, photo: Photo) -> bool:
+    """Whether this person may take `photo` out of `album`: `removable_entries`, for one."""
+    return removable_entries(user).filter(album=album, photo=photo).exists()
+
+
 def can_set_cover(user: Viewer, album: Album, photo: Photo) -> bool:
     """The album's owner picks its cover among the album's photos that are not in the trash."""
     return (

@@ -200,3 +200,12 @@ def album_of(photo: Photo) -> Album:
         album = make_album(photo.owner, title="Shared")
         AlbumEntry.objects.create(album=album, photo=photo, added_by=photo.owner)
     return album
+
+
+def connect(a, b, circle=None) -> None:
+    """Both sides of a connection between `a` and `b`, each filing the other under `circle`."""
+    from gallery.models import Circle, Connection
+
+    circle = circle or Circle.FRIEND
+    Connection.objects.create(user=a, contact=b, circle=circle)
+    Connection.objects.create(user=b, contact=a, circle=circle)

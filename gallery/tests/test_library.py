@@ -8,16 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gallery import media
-from gallery.models import AlbumMember, Audience, Circle, Connection, Photo
+from gallery.models import AlbumMember, Audience, Circle, Photo
 from gallery.services import sharing as sharing_services
-from gallery.tests.factories import jpeg_upload, make_album, make_photo, media_root_fixture  # noqa: F401
+from gallery.tests.factories import connect, jpeg_upload, make_album, make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-def connect(a, b, circle=Circle.FRIEND):
-    Connection.objects.create(user=a, contact=b, circle=circle)
-    Connection.objects.create(user=b, contact=a, circle=circle)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
 from gallery.services import sharing as sharing_services
-from gallery.tests.factories import make_album, make_photo
+from gallery.tests.factories import connect, make_album, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,6 @@ def api():
 def as_user(api, user):
     api.force_authenticate(user)
     return api
-
-
-def connect(a, b, circle=Circle.FRIEND):
-    Connection.objects.create(user=a, contact=b, circle=circle)
-    Connection.objects.create(user=b, contact=a, circle=circle)
 
 
 def test_invite_accept_list_move_and_remove(api, owner, guest):

@@ -13,14 +13,9 @@ from conftest import via_nginx
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
 from gallery.services import sharing as sharing_services
 from gallery.services import visitors as visitor_services
-from gallery.tests.factories import jpeg_bytes, make_album, make_photo
+from gallery.tests.factories import connect, jpeg_bytes, make_album, make_photo
 
 pytestmark = pytest.mark.django_db
-
-
-def connect(a, b, circle=Circle.FRIEND):
-    Connection.objects.create(user=a, contact=b, circle=circle)
-    Connection.objects.create(user=b, contact=a, circle=circle)
 
 
 def body(response) -> str:

@@ -188,9 +188,8 @@ def photo_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
         photo = photo_selectors.photo_for_viewer(user=request.user, public_id=public_id)
     newer, older = photo_selectors.photo_neighbours(user=request.user, photo=photo, album=album)
     can_edit = permissions.can_edit_photo(request.user, photo)
-    entry_removable = (
-        album is not None
-        and permissions.removable_entries(request.user).filter(album=album, photo=photo).exists()
+    entry_removable = album is not None and permissions.can_remove_from_album(
+        request.user, album, photo
     )
     context = {
         "photo": photo,
