@@ -5,15 +5,14 @@ API in chunks, so a library of any size never sits in memory. The link in the em
 signed and expires; the download view also checks that the caller owns the export.
 """
 
+import io
 import json
 import logging
-import re
-import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -23,36 +22,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Export, User
-from gallery.imaging.sniff import ACCEPTED_TYPES
+from gallery.zipping import Member, safe_name, stream_zip, unique_path
 
 if TYPE_CHECKING:
-    from gallery.models import Album
+    from gallery.models import Album, Photo
 
 logger = logging.getLogger(__name__)
 
 SIGNING_SALT = "pikoshi.export"
 MANIFEST_NAME = "pikoshi.json"
-COPY_CHUNK = 1024 * 1024
-# Every type we accept is compressed already: storing is as small and far cheaper than
-# deflating.
-STORED_TYPES = ACCEPTED_TYPES
 
 
 def _storage():
     return Export._meta.get_field("file").storage
-
-
-def _folder(name: str) -> str:
-    """A folder or file name that works on every desktop (no slashes, no control chars)."""
-    cleaned = re.sub(r'[\x00-\x1f<>:"/\\|?*]+', "_", name).strip(" .")
-    return cleaned[:100] or "Untitled"
-
-
-def _zip_time(moment) -> tuple:
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    if local.year < 1980:  # the ZIP format starts in 1980
-        return (1980, 1, 1, 0, 0, 0)
-    return (local.year, local.month, local.day, local.hour, local.minute, local.second)
 
 
 def _iso(moment) -> str | None:
@@ -63,9 +45,9 @@ def _album_folders(albums: Iterable["Album"], *, exporter_id: int) -> dict[int, 
     folders: dict[int, str] = {}
     used: set[str] = set()
     for album in albums:
-        base = _folder(album.title)
+        base = safe_name(album.title)
         if album.owner_id != exporter_id:
-            base = _folder(f"{album.title} (shared by {album.owner})")
+            base = safe_name(f"{album.title} (shared by {album.owner})")
         name, n = base, 2
         while name.lower() in used:
             name, n = f"{base} ({n})", n + 1
@@ -97,17 +79,19 @@ def _manifest_and_entries(user: User):
     all_albums = {album.pk: album for album in [*own_albums, *albums]}
     folders = _album_folders(all_albums.values(), exporter_id=user.pk)
 
-    entries, used_paths = [], set()
+    entries: list[tuple[Photo, str]] = []
+    used_paths: set[str] = set()
     for photo in sorted(photos, key=lambda p: (p.taken_at, p.pk)):
         in_albums = photo_albums.get(photo.pk, [])
         folder = "Trash" if photo.in_trash else (folders[in_albums[0]] if in_albums else "Library")
-        stem = _folder(photo.original_name.rsplit(".", 1)[0] if photo.original_name else "")
+        stem = safe_name(photo.original_name.rsplit(".", 1)[0] if photo.original_name else "")
         if stem == "Untitled":
             stem = str(photo.public_id)
-        path = f"{folder}/{stem}{photo.original_extension}"
-        if path.lower() in used_paths:
-            path = f"{folder}/{stem}-{str(photo.public_id)[:8]}{photo.original_extension}"
-        used_paths.add(path.lower())
+        path = unique_path(
+            f"{folder}/{stem}{photo.original_extension}",
+            used_paths,
+            suffix=str(photo.public_id)[:8],
+        )
         entries.append((photo, path))
 
     manifest = {
@@ -195,23 +179,18 @@ def _manifest_and_entries(user: User):
     return manifest, entries
 
 
+def _open_original(photo: "Photo") -> IO[bytes]:
+    return photo.original.storage.open(str(photo.original.name), "rb")
+
+
 def _write_zip(target, manifest, entries) -> None:
-    with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
-        for photo, path in entries:
-            info = zipfile.ZipInfo(path, date_time=_zip_time(photo.taken_at))
-            info.compress_type = (
-                zipfile.ZIP_STORED if photo.mime_type in STORED_TYPES else zipfile.ZIP_DEFLATED
-            )
-            with (
-                photo.original.storage.open(str(photo.original.name), "rb") as source,
-                archive.open(info, "w", force_zip64=True) as sink,
-            ):
-                shutil.copyfileobj(source, sink, COPY_CHUNK)
-        archive.writestr(
-            zipfile.ZipInfo(MANIFEST_NAME, date_time=_zip_time(timezone.now())),
-            json.dumps(manifest, indent=2, ensure_ascii=False),
-            compress_type=zipfile.ZIP_DEFLATED,
-        )
+    members = [
+        Member(path, photo.taken_at, partial(_open_original, photo)) for photo, path in entries
+    ]
+    text = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
+    members.append(Member(MANIFEST_NAME, timezone.now(), lambda: io.BytesIO(text), deflate=True))
+    for piece in stream_zip(members):
+        target.write(piece)
 
 
 def export_build(*, export_id: int) -> Export | None:

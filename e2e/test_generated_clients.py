@@ -34,7 +34,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CLIENTS = Path(__file__).resolve().parent / "clients"
 BIN = Path(sys.executable).parent
 # No formatter run after generating: the generated code is read by Python and mypy only.
-GENERATOR_CONFIG = "post_hooks: []\n"
+# A ZIP is bytes to the client: the generator reads bytes as application/octet-stream.
+GENERATOR_CONFIG = (
+    "post_hooks: []\ncontent_type_overrides:\n  application/zip: application/octet-stream\n"
+)
 DOCUMENTS = {"pikoshi_client": "/api/schema/", "allauth_client": "/_allauth/openapi.json"}
 
 

@@ -263,6 +263,12 @@ class BulkForm(forms.Form):
         return data
 
 
+class DownloadForm(forms.Form):
+    """The selection bar's "Download": the selected photos."""
+
+    ids = UUIDListField(max_count=bulk_services.MAX_IDS)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Words")
     taken_from = forms.DateField(

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import time
 import uuid
+from functools import partial
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -32,9 +33,11 @@ from django.http import (
     HttpResponse,
     HttpResponseNotModified,
     HttpResponseRedirect,
+    StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header, parse_etags
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
@@ -47,6 +50,7 @@ from gallery.models import Photo, ShareLink
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors import visitors as visitor_selectors
 from gallery.services import photos as photo_services
+from gallery.zipping import Member, stream_zip
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +117,37 @@ def media_urls(*, photo: Photo, user) -> dict[str, str]:
     if permissions.can_view_original(user, photo):
         urls[ORIGINAL] = media_url(photo=photo, variant=ORIGINAL, user=user)
     return urls
+
+
+def selection_zip(*, user, ids: list[uuid.UUID]) -> StreamingHttpResponse:
+    """A ZIP of the photos this person may download among `ids`, streamed as it is read
+    from storage; 404 when there is none (which ids exist is never told)."""
+    items = photo_selectors.selection_download(user=user, ids=ids)
+    if not items:
+        raise Http404("None of these photos can be downloaded.")
+
+    def skipped(member: Member, exc: Exception) -> None:
+        logger.error("Stored file missing from a download: %s (%s)", member.path, exc)
+
+    members = [
+        Member(
+            item.path,
+            item.photo.taken_at,
+            partial(item.file.storage.open, str(item.file.name), "rb"),
+        )
+        for item in items
+    ]
+    response = StreamingHttpResponse(
+        stream_zip(members, skip=skipped), content_type="application/zip"
+    )
+    day = timezone.localdate()
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"pikoshi-{day:%Y-%m-%d}-{len(items)}-photos.zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Pikoshi-Photos"] = str(len(items))
+    return response
 
 
 # --- The view ---------------------------------------------------------------------------------

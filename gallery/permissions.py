@@ -222,6 +222,13 @@ def can_show_in_timeline(user: Viewer, album: Album) -> bool:
     return is_person(user) and album.owner_id != user.pk and can_view_album(user, album)
 
 
+def downloadable_photos(user: Viewer) -> QuerySet[Photo]:
+    """Photos this person may take away in a selection's ZIP: those they may look at, each
+    as `can_view_original` allows (their own originals; others' display copies, which carry
+    no camera, place or marker whatever the album shares)."""
+    return visible_photos(user)
+
+
 def can_view_original(user: Viewer, photo: Photo) -> bool:
     """The original keeps every byte (GPS included), so only its owner downloads it."""
     return is_person(user) and photo is not None and photo.owner_id == user.pk

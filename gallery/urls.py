@@ -16,6 +16,7 @@ urlpatterns = [
         name="photo_delete_forever",
     ),
     path("photos/selection/", library.photos_bulk, name="photos_bulk"),
+    path("photos/selection/download/", library.photos_download, name="photos_download"),
     path("search/", library.search, name="search"),
     path("albums/", albums.album_list, name="album_list"),
     path("albums/new/", albums.album_create, name="album_create"),

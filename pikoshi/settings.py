@@ -541,6 +541,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "upload": env_str("THROTTLE_UPLOAD", "120/min"),
         "auth": env_str("THROTTLE_AUTH", "30/min"),
+        "download": env_str("THROTTLE_DOWNLOAD", "30/min"),
     },
     "EXCEPTION_HANDLER": "pikoshi.api.exception_handler",
     "NUM_PROXIES": PIKOSHI_TRUSTED_PROXIES,

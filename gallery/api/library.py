@@ -4,7 +4,10 @@ Thin views over gallery.selectors and gallery.services, like the rest of gallery
 which photos a person may act on is decided in gallery.permissions.
 """
 
+from typing import Any
+
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -16,10 +19,12 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.typing import AuthenticatedRequest
+from gallery import media
 from gallery.api.photos import (
     ALBUM_GONE,
     PAGE_EXAMPLE,
@@ -33,7 +38,7 @@ from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors import search as search_selectors
 from gallery.services import bulk as bulk_services
-from pikoshi.api import error_responses
+from pikoshi.api import ClientScopedRateThrottle, error_responses
 
 OUTCOMES = [bulk_services.DONE, bulk_services.UNCHANGED, bulk_services.NOT_FOUND]
 
@@ -129,6 +134,50 @@ class PhotoBulkApi(APIView):
             user=request.user, action=action, ids=body.validated_data["ids"], album=album
         )
         return outcome_response(outcome)
+
+
+class PhotoDownloadApi(APIView):
+    """A selection as one ZIP, streamed."""
+
+    parser_classes = [JSONParser]
+    throttle_scope = "download"
+    throttle_classes = [ClientScopedRateThrottle]
+
+    class DownloadInput(serializers.Serializer):
+        ids = serializers.ListField(
+            child=serializers.UUIDField(),
+            min_length=1,
+            max_length=bulk_services.MAX_IDS,
+            help_text=f"Photo ids, at most {bulk_services.MAX_IDS}.",
+        )
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The archive is not rendered; errors are JSON whatever the client asked for.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        tags=["photos"],
+        operation_id="photos_download",
+        request=DownloadInput,
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="A ZIP archive, streamed; X-Pikoshi-Photos says how many photos "
+                "it holds.",
+            ),
+            **error_responses(400, 401, 403, 404, 429),
+        },
+        description=(
+            "Download up to 500 photos as one ZIP. Your own photos come as uploaded, under "
+            "their file names; photos others share with you come as the display copy you "
+            "see (WebP, at most 1600 px, no camera, place or other metadata), named by id. "
+            "Ids you may not download are left out; when none is left the answer is 404."
+        ),
+    )
+    def post(self, request: AuthenticatedRequest) -> HttpResponseBase:
+        body = self.DownloadInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        return media.selection_zip(user=request.user, ids=body.validated_data["ids"])
 
 
 Favorite = inline_serializer("FavoriteState", {"favorite": serializers.BooleanField()})

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("photos/", photos.PhotoListApi.as_view(), name="api_photo_list"),
     path("photos/bulk/", library.PhotoBulkApi.as_view(), name="api_photo_bulk"),
+    path("photos/download/", library.PhotoDownloadApi.as_view(), name="api_photo_download"),
     path("search/", library.SearchApi.as_view(), name="api_search"),
     path(
         "photos/<uuid:public_id>/favorite/",

@@ -6,16 +6,19 @@ and what a person's originals take against their quota.
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 
 from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, AlbumEntry, Favorite, Photo
 from gallery.selectors import uuid_or_404
+from gallery.zipping import safe_name, unique_path
 from pikoshi.errors import Refused
 
 CURSOR_SALT = "pikoshi.cursor"
@@ -333,3 +336,40 @@ def added_by_names(*, user: User, photos: list[Photo]) -> dict[int | None, str]:
     ids = {getattr(photo, "added_by_id", None) for photo in photos} - {None}
     people = User.objects.in_bulk(ids) if ids else {}
     return {pk: permissions.person_name(user, person) for pk, person in people.items()}
+
+
+@dataclass(frozen=True)
+class DownloadItem:
+    """One photo of a selection's ZIP: which stored file goes in, and under what name."""
+
+    photo: Photo
+    file: FieldFile
+    path: str
+
+
+def selection_download(*, user: User, ids: list[uuid.UUID]) -> list[DownloadItem]:
+    """What a ZIP of these photos holds for this person, oldest first, in one query.
+
+    Their own photos as uploaded, under the name they gave them; anyone else's as the
+    display copy the viewer shows (a new WebP with no metadata), named by its id, so no
+    one's file names or camera data travel with it. Ids they may not download, and
+    others' photos whose copies are still being made, are left out.
+    """
+    photos = (
+        permissions.downloadable_photos(user).filter(public_id__in=ids).order_by("taken_at", "id")
+    )
+    items: list[DownloadItem] = []
+    used: set[str] = set()
+    for photo in photos:
+        if permissions.can_view_original(user, photo):
+            stem = PurePath(photo.original_name or "").stem
+            name = f"{safe_name(stem or f'photo-{photo.public_id}')}{photo.original_extension}"
+            file = photo.original
+        elif photo.is_ready and photo.display:
+            name, file = f"photo-{photo.public_id}.webp", photo.display
+        else:
+            continue
+        items.append(
+            DownloadItem(photo, file, unique_path(name, used, suffix=str(photo.public_id)[:8]))
+        )
+    return items

@@ -8,6 +8,7 @@ files still decode with Pillow, at the right size and the right way up.
 """
 
 import io
+import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -242,3 +243,28 @@ def test_jpeg_scans_are_copied_byte_for_byte(progressive: bool) -> None:
     assert all(scan in out for scan in scans)
     assert Image.open(io.BytesIO(out)).tobytes() == Image.open(io.BytesIO(source)).tobytes()
     assert planted.leaks(out) == []
+
+
+def test_a_members_zip_of_a_selection_carries_nothing_planted(
+    owner: User, guest: User, photo: Photo, name: str
+) -> None:
+    """Even with the album sharing camera and place, a member's download holds the display
+    copy: the archive's bytes, and the file inside, carry nothing planted."""
+    album = album_of(photo)
+    album.share_camera = album.share_location = True
+    album.save()
+    AlbumMember.objects.create(album=album, user=guest, role=AlbumMember.Role.VIEWER)
+    client = Client()
+    client.force_login(guest)
+    response = client.post(
+        "/api/photos/download/", {"ids": [str(photo.public_id)]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    archive = b"".join(response.streaming_content)
+    assert planted.leaks(archive) == []
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        assert opened.namelist() == [f"photo-{photo.public_id}.webp"]
+        data = opened.read(opened.namelist()[0])
+    assert_clean(data)
+    assert_looks_right(name, data, variant=True)
+    assert CORPUS[name][1].rsplit(".", 1)[0].encode() not in archive  # not its file name

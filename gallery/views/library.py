@@ -3,13 +3,15 @@ timeline". Each works as a plain form post, without JavaScript."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
-from gallery.forms import BULK_ACTION_LABELS, BulkForm, SearchForm
+from gallery import media
+from gallery.forms import BULK_ACTION_LABELS, BulkForm, DownloadForm, SearchForm
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors import search as search_selectors
@@ -60,6 +62,22 @@ def photos_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         label = dict(BULK_ACTION_LABELS)[action.value].lower()
         messages.error(request, f"{_photos(missing)} could not be changed ({label}).")
     return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def photos_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The selection bar's "Download": the selected photos as one ZIP."""
+    form = DownloadForm(request.POST)
+    back = next_url(request, reverse("home"))
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return HttpResponseRedirect(back)
+    try:
+        return media.selection_zip(user=request.user, ids=form.cleaned_data["ids"])
+    except Http404:
+        messages.error(request, "None of the selected photos can be downloaded.")
+        return HttpResponseRedirect(back)
 
 
 @login_required

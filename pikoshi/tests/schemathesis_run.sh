@@ -36,7 +36,7 @@ export DEBUG=1
 export MEDIA_ROOT="$work/media"
 export JWT_ACCESS_MINUTES=60
 # The fuzzer is not an abuser: keep the rate limits out of its way (429 is still documented).
-export THROTTLE_UPLOAD=100000/min THROTTLE_AUTH=100000/min
+export THROTTLE_UPLOAD=100000/min THROTTLE_AUTH=100000/min THROTTLE_DOWNLOAD=100000/min
 export CACHE_KEY_PREFIX="pikoshi-schemathesis-$$"
 export PYTHONUNBUFFERED=1
 if [ -z "${DATABASE_URL:-}" ]; then
