@@ -6,6 +6,12 @@ album; and links to the private album (live, expired, revoked, password-protecte
 Each persona then requests every URL and the statuses are compared as one table, so a
 failure lists every cell that is wrong.
 
+The library's rows (favorite, a selection's actions and download, search, cover, "show
+in my timeline", adding and removing entries) sit beside each album's, and a second
+table follows one photo in two albums with different audiences, a contributor's photo
+the owner took out and an owner's photo taken out of the shared album, with media URLs
+captured before.
+
 Allowed reads answer 200 (POSTs a redirect or 2xx); everything denied answers 404 —
 exactly what an id that does not exist answers. Anonymous visitors get the login
 redirect on pages (whether or not the album exists) and 401 from the API.
@@ -22,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gallery import media
-from gallery.models import AlbumMember, Audience, Circle, Connection, ShareLink
+from gallery.models import AlbumEntry, AlbumMember, Audience, Circle, Connection, ShareLink
 from gallery.services import sharing as sharing_services
 from gallery.tests.factories import jpeg_bytes, make_album, make_photo
 
@@ -54,6 +60,8 @@ VISIBLE = {
     "public": set(PEOPLE),
 }
 CONTRIBUTE = {"private": {"owner", "contributor"}}
+# "Show in my timeline": for albums shared with the person, not their own.
+TIMELINE = {key: people - {"owner"} for key, people in VISIBLE.items()}
 
 
 class World:
@@ -71,6 +79,8 @@ class World:
             for audience in (Audience.PRIVATE, Audience.FAMILY, Audience.FRIENDS, Audience.PUBLIC)
         }
         self.photos = {key: make_photo(owner, album=album) for key, album in self.albums.items()}
+        # Each person's own photo, in no album: what they would add to one.
+        self.mine = {name: make_photo(user) for name, user in self.users.items()}
         private = self.albums["private"]
         AlbumMember.objects.create(
             album=private, user=self.users["contributor"], role=AlbumMember.Role.CONTRIBUTOR
@@ -208,6 +218,29 @@ def person_urls(world, persona):
                 album_rows.append((f"media {variant}", "get", url, None, "view"))
             url = media.media_url(photo=photo, variant="original", user=user)
             album_rows.append(("media original", "get", url, None, "original"))
+        mine = world.mine[persona].public_id if user is not None else uuid.uuid4()
+        album_rows += [
+            ("api favorite", "put", reverse("api_photo_favorite", args=[photo_id]), None, "view"),
+            ("api bulk favorite", "post_bulk", reverse("api_photo_bulk"),
+             {"action": "favorite", "ids": [str(photo_id)]}, "view"),
+            ("api search", "search", reverse("api_search"), {"q": f"{key} album",
+             "found": str(photo_id)}, "view"),
+            ("api download", "post_json", reverse("api_photo_download"),
+             {"ids": [str(photo_id)]}, "view"),
+            ("api show in my timeline", "put", reverse("api_album_timeline", args=[album_id]),
+             {"show": True}, "timeline"),
+            ("api cover", "patch", reverse("api_album_detail", args=[album_id]),
+             {"cover": str(photo_id)}, "edit"),
+            ("api add my photo", "post_json", reverse("api_album_photos", args=[album_id]),
+             {"photos": [str(mine)]}, "contribute"),
+            ("page cover", "post", reverse("album_cover", args=[album_id]),
+             {"photo": str(photo_id)}, "edit"),
+            ("page show in my timeline", "post", reverse("album_timeline", args=[album_id]),
+             {"show": "1"}, "timeline"),
+            # Last: it takes the photo out of the album.
+            ("api remove from album", "delete",
+             reverse("api_album_photo", args=[album_id, photo_id]), None, "edit"),
+        ]  # fmt: skip
         rows += [(f"{key}: {label}", *rest, key) for label, *rest in album_rows]
     missing_album, missing_photo = uuid.uuid4(), uuid.uuid4()
     rows += [
@@ -238,8 +271,18 @@ def expected_for_person(persona, kind, key):
         "share": {"owner"},
         "original": {"owner"},
         "contribute": CONTRIBUTE.get(key, {"owner"}),
+        "timeline": TIMELINE.get(key, set()),
     }[kind]
     return OK if persona in allowed else DENIED
+
+
+class Answer:
+    """A per-id answer read as the status it stands for: found is 200, not found 404."""
+
+    def __init__(self, response, found: bool):
+        self.status_code = response.status_code
+        if self.status_code == 200:
+            self.status_code = 200 if found else DENIED
 
 
 def request(client, method, url, data):
@@ -249,6 +292,25 @@ def request(client, method, url, data):
         return client.post(url, data)
     if method == "patch":
         return client.patch(url, data, content_type="application/json")
+    if method == "put":
+        return client.put(url, data, content_type="application/json")
+    if method == "delete":
+        return client.delete(url)
+    if method == "post_json":
+        return client.post(url, data, content_type="application/json")
+    if method == "post_bulk":
+        response = client.post(url, data, content_type="application/json")
+        found = response.status_code == 200 and {
+            r["outcome"] for r in response.json()["results"]
+        } <= {"done", "unchanged"}
+        return Answer(response, found)
+    if method == "search":
+        response = client.get(url, {"q": data["q"]})
+        # The album's other photos (uploaded by earlier rows) match too.
+        found = response.status_code == 200 and data["found"] in {
+            r["id"] for r in response.json()["results"]
+        }
+        return Answer(response, found)
     if method == "post_page_upload":
         # As the upload page's JS sends it: the session, the CSRF header, asking for JSON.
         headers = {"Accept": "application/json", "X-CSRFToken": client.cookies.get("csrftoken", "")}
@@ -373,3 +435,76 @@ def test_unknown_expired_and_revoked_links_look_the_same(world, client):
     ]
     assert {r.status_code for r in responses} == {404}
     assert len({r.content for r in responses}) == 1
+
+
+@pytest.mark.parametrize("persona", [*PEOPLE, "anonymous"])
+def test_library_routes_each_audience_through_its_own_album(world, persona):
+    """A photo in two albums with different audiences is seen through each, and only there;
+    a contributor's photo the owner took out, and an owner's photo taken out of the shared
+    album, end access at once, media URLs captured before included."""
+    owner, contributor = world.users["owner"], world.users["contributor"]
+    private, family = world.albums["private"], world.albums["family"]
+    both = make_photo(owner, album=family)
+    AlbumEntry.objects.create(album=private, photo=both, added_by=owner)
+    theirs = make_photo(contributor, album=private)
+    taken_out = make_photo(owner, album=private)
+    user = world.users.get(persona)
+    captured = {}
+    if user is not None:
+        for name, photo in (("theirs", theirs), ("taken out", taken_out)):
+            captured[name] = media.media_url(photo=photo, variant="thumb", user=user)
+    client = _client(world, persona)
+    owner_client = _client(world, "owner")
+    assert (
+        owner_client.delete(
+            reverse("api_album_photo", args=[private.public_id, theirs.public_id])
+        ).status_code
+        == 204
+    )
+    assert (
+        owner_client.delete(
+            reverse("api_album_photo", args=[private.public_id, taken_out.public_id])
+        ).status_code
+        == 204
+    )
+
+    def detail(photo, album=None):
+        query = f"?album={album.public_id}" if album is not None else ""
+        return reverse("api_photo_detail", args=[photo.public_id]) + query
+
+    rows = {
+        "both: api photo": (detail(both), VISIBLE["family"] | VISIBLE["private"]),
+        "both: through the family album": (detail(both, family), VISIBLE["family"]),
+        "both: through the private album": (detail(both, private), VISIBLE["private"]),
+        "theirs: api photo": (detail(theirs), {"contributor"}),
+        "theirs: through the album": (detail(theirs, private), set()),
+        "taken out: api photo": (detail(taken_out), {"owner"}),
+        "taken out: through the album": (detail(taken_out, private), set()),
+    }
+    if user is not None:
+        rows["both: media"] = (
+            media.media_url(photo=both, variant="thumb", user=user),
+            VISIBLE["family"] | VISIBLE["private"],
+        )
+        rows["theirs: media captured before"] = (captured["theirs"], {"contributor"})
+        rows["taken out: media captured before"] = (captured["taken out"], {"owner"})
+    expected, actual = {}, {}
+    for label, (url, allowed) in rows.items():
+        if persona == "anonymous":
+            expected[label] = UNAUTHENTICATED
+        else:
+            expected[label] = OK if persona in allowed else DENIED
+        actual[label] = outcome(client.get(url))
+    assert actual == expected
+
+
+def test_a_link_holders_media_url_stops_when_the_photo_leaves_the_album(world, client):
+    private = world.albums["private"]
+    photo = make_photo(world.users["owner"], album=private)
+    link = world.links["link_holder"].link
+    urls = [media.media_url(photo=photo, variant=v, link=link) for v in ("thumb", "original")]
+    assert [client.get(url).status_code for url in urls] == [200, 200]
+    owner = _client(world, "owner")
+    removed = owner.delete(reverse("api_album_photo", args=[private.public_id, photo.public_id]))
+    assert removed.status_code == 204
+    assert [client.get(url).status_code for url in urls] == [404, 404]
