@@ -102,10 +102,9 @@ def new_context(browser, live_server, request):
     for old in (ARTIFACTS / "failures").glob(f"{request.node.name}-*.png"):
         old.unlink()
 
-    def make():
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context

@@ -273,9 +273,10 @@ def test_journey_from_sign_up_to_sign_out(new_context, shot, make_user):
     # --- Revoked: the page and the captured image URL are gone ------------------------------
     _goto(olivia, share_url)
     links = olivia.get_by_role("region", name="Links for people without an account")
-    links.get_by_role("row", name=re.compile("Grandma")).get_by_role(
-        "button", name="Revoke"
-    ).click()
+    row = links.get_by_role("row", name=re.compile("Grandma"))
+    row.get_by_text("Revoke…").click()  # it asks first
+    expect(row.locator(".confirm-body")).to_contain_text("Everyone who has it loses access")
+    row.get_by_role("button", name="Revoke the link").click()
     expect(olivia.get_by_role("status")).to_contain_text("Link revoked.")
     expect(links).to_contain_text("No live links.")
     shot(olivia, "link-revoked")

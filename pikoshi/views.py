@@ -1,7 +1,9 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
 
 
 def landing(request):
@@ -9,6 +11,14 @@ def landing(request):
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "landing.html")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
+    response = HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def page_not_found(request, exception=None):

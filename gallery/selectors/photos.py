@@ -254,6 +254,11 @@ def photo_neighbours(
 ) -> tuple[Photo | None, Photo | None]:
     """(newer, older) photo next to `photo` in the album, or in the timeline without one."""
     scope = permissions.album_photos(user, album) if album is not None else _timeline(user)
+    return neighbours_in(scope, photo)
+
+
+def neighbours_in(scope: QuerySet[Photo], photo: Photo) -> tuple[Photo | None, Photo | None]:
+    """(newer, older) photo next to `photo` among `scope`, in the grids' order."""
     # The redundant bound on taken_at lets the index stop the scan, as for pages.
     newer = (
         scope.filter(taken_at__gte=photo.taken_at)

@@ -5,7 +5,8 @@ is shared with them and the overview.
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User, Viewer
@@ -26,8 +27,28 @@ from gallery.selectors.albums import album_for_viewer, attach_covers, with_cover
 
 
 def connections_for(*, user: User) -> QuerySet[Connection]:
-    """The people this person is connected with, as they filed them."""
-    return permissions.own_connections(user).select_related("contact")
+    """The people this person is connected with, as they filed them; with how many of this
+    person's albums name them (`their_albums`) and of theirs name this person (`my_albums`),
+    which ending the connection takes them off."""
+
+    def memberships(**where: object) -> Coalesce:
+        counted = (
+            AlbumMember.objects.filter(**where)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return Coalesce(Subquery(counted), 0)
+
+    return (
+        permissions.own_connections(user)
+        .select_related("contact")
+        .annotate(
+            their_albums=memberships(album__owner=user, user=OuterRef("contact")),
+            my_albums=memberships(album__owner=OuterRef("contact"), user=user),
+        )
+    )
 
 
 def connection_for(*, user: User, contact_uuid: str | uuid.UUID) -> Connection:

@@ -13,6 +13,7 @@ from gallery.models import (
     Photo,
     ShareLink,
 )
+from gallery.selectors import photos as photo_selectors
 from gallery.selectors import uuid_or_404
 from gallery.tokens import hash_token
 
@@ -57,6 +58,11 @@ def link_photo(*, link: ShareLink, public_id: str | uuid.UUID) -> Photo:
     return photo
 
 
+def link_photo_neighbours(*, link: ShareLink, photo: Photo) -> tuple[Photo | None, Photo | None]:
+    """(newer, older) photo next to `photo` among the link's, as its album page orders them."""
+    return photo_selectors.neighbours_in(link_photos(link=link), photo)
+
+
 def link_photo_file(
     *, link_public_id: uuid.UUID, public_id: str | uuid.UUID, original: bool
 ) -> tuple[Photo, ShareLink]:
@@ -91,6 +97,10 @@ def public_album(*, public_id: str | uuid.UUID) -> Album:
 
 def public_photos(*, album: Album) -> QuerySet[Photo]:
     return permissions.public_photos(album).filter(status=Photo.Status.READY)
+
+
+def public_photo_neighbours(*, album: Album, photo: Photo) -> tuple[Photo | None, Photo | None]:
+    return photo_selectors.neighbours_in(public_photos(album=album), photo)
 
 
 def public_photo(*, album: Album, public_id: str | uuid.UUID) -> Photo:

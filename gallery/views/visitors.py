@@ -89,7 +89,10 @@ def share_link_photo(request: HttpRequest, token: str, photo_id: str) -> HttpRes
         return redirect("share_link", token=token)
     photo = visitor_selectors.link_photo(link=link, public_id=photo_id)
     policy = permissions.details_policy(user=None, album=link.album, link=link, photo=photo)
+    newer, older = visitor_selectors.link_photo_neighbours(link=link, photo=photo)
     context = {
+        "newer_url": reverse("share_link_photo", args=[token, newer.public_id]) if newer else "",
+        "older_url": reverse("share_link_photo", args=[token, older.public_id]) if older else "",
         "link": link,
         "album": link.album,
         "photo": photo,
@@ -143,7 +146,14 @@ def public_photo(request: HttpRequest, public_id: str, photo_id: str) -> HttpRes
         return redirect(
             reverse("photo_detail", args=[photo.public_id]) + f"?album={album.public_id}"
         )
+    newer, older = visitor_selectors.public_photo_neighbours(album=album, photo=photo)
     context = {
+        "newer_url": reverse("public_photo", args=[album.public_id, newer.public_id])
+        if newer
+        else "",
+        "older_url": reverse("public_photo", args=[album.public_id, older.public_id])
+        if older
+        else "",
         "album": album,
         "photo": photo,
         "back_url": reverse("public_album", args=[album.public_id]),
