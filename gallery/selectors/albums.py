@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from gallery import permissions
-from gallery.models import Album, AlbumEntry, Photo, TimelineAlbum
+from gallery.models import Album, AlbumEntry, AlbumMember, Photo, TimelineAlbum
 from gallery.selectors import uuid_or_404
 
 
@@ -57,15 +58,48 @@ def album_for_editor(*, user: User, public_id: str | uuid.UUID) -> Album:
     return album
 
 
-def albums_for_owner(*, user: User) -> QuerySet[Album]:
-    """The person's own albums with .photo_count (trash not counted) and `cover_photo_id`."""
-    return with_cover(
-        permissions.visible_albums(user)
-        .filter(owner=user)
-        .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
-        # Said again: a query with a count does not follow Meta.ordering.
-        .order_by("-updated_at", "-pk")
+def with_reach(albums: QuerySet[Album]) -> QuerySet[Album]:
+    """Albums with `people_count` (named people whose grant has not ended) and
+    `link_count` (links that still open), for the owner's audience badges."""
+
+    def counted(rows: QuerySet) -> Coalesce:
+        return Coalesce(
+            Subquery(
+                rows.filter(album=OuterRef("pk"))
+                .order_by()
+                .values("album")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        )
+
+    live_members = AlbumMember.objects.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+    return albums.annotate(
+        people_count=counted(live_members), link_count=counted(permissions.active_share_links())
     )
+
+
+def albums_for_owner(*, user: User) -> QuerySet[Album]:
+    """The person's own albums with .photo_count (trash not counted), `cover_photo_id` and
+    their reach (`with_reach`)."""
+    return with_reach(
+        with_cover(
+            permissions.visible_albums(user)
+            .filter(owner=user)
+            .annotate(photo_count=Count("photos", filter=Q(photos__deleted_at__isnull=True)))
+            # Said again: a query with a count does not follow Meta.ordering.
+            .order_by("-updated_at", "-pk")
+        )
+    )
+
+
+def album_reach(*, album: Album) -> Album:
+    """The album with `people_count` and `link_count` set, for its owner's badge."""
+    counted = with_reach(Album.objects.filter(pk=album.pk)).get()
+    album.people_count = counted.people_count  # type: ignore[attr-defined]
+    album.link_count = counted.link_count  # type: ignore[attr-defined]
+    return album
 
 
 def album_choices(*, user: User) -> QuerySet[Album]:

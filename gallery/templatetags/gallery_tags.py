@@ -89,3 +89,22 @@ def name_for(person, viewer):
 def get_item(mapping, key):
     """{{ names|get_item:photo.added_by_id }}: a dict's value in a template, or ""."""
     return (mapping or {}).get(key, "")
+
+
+AUDIENCE_BADGES = {"family": "Family", "friends": "Friends and family", "public": "Public"}
+
+
+@register.filter
+def audience_badge(album) -> str:
+    """Who can see the owner's album, truthfully: its audience, the people named on it and
+    its live links ("Family · 3 people · Link"); "Only me" when nobody else."""
+    parts = []
+    if album.audience in AUDIENCE_BADGES:
+        parts.append(AUDIENCE_BADGES[album.audience])
+    people = getattr(album, "people_count", 0)
+    if people:
+        parts.append(f"{people} person" if people == 1 else f"{people} people")
+    links = getattr(album, "link_count", 0)
+    if links:
+        parts.append("Link" if links == 1 else f"{links} links")
+    return " · ".join(parts) or "Only me"

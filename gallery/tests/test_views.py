@@ -1,6 +1,7 @@
 """The gallery pages, through the Django test client with real uploads (Pillow, storage)."""
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -679,3 +680,34 @@ def test_album_page_more_link_keeps_album_context(owner_client, owner, uploaded_
     part = owner_client.get(url + more + "&fragment=1").content.decode()
     assert part.count('class="tile"') == 1
     assert f"?album={album.public_id}" in part
+
+
+def test_album_badges_tell_who_can_see_each_album(client, owner, guest, stranger):
+    """An album shared with a named person is not "Only me" (issue 16), for its owner or
+    for that person; links and audiences add themselves."""
+    from gallery.models import AlbumMember, Audience
+    from gallery.tests.factories import make_album, make_link
+
+    alone = make_album(owner, title="Just mine")
+    named = make_album(owner, title="Named")
+    AlbumMember.objects.create(album=named, user=guest)
+    AlbumMember.objects.create(album=named, user=stranger)
+    everything = make_album(owner, title="Everything", audience=Audience.FAMILY)
+    AlbumMember.objects.create(album=everything, user=guest)
+    make_link(owner, everything)
+    client.force_login(owner)
+    page = client.get("/albums/").content.decode()
+    badges = dict(
+        re.findall(r'album-title">([^<]+)</span>.*?album-audience[^"]*">([^<]+)</span>', page, re.S)
+    )
+    assert badges == {
+        "Just mine": "Only me",
+        "Named": "2 people",
+        "Everything": "Family · 1 person · Link",
+    }
+    assert "· 2 people" in client.get(f"/albums/{named.public_id}/").content.decode()
+    client.force_login(guest)
+    seen = client.get(f"/albums/{named.public_id}/").content.decode()
+    assert "Only me" not in seen and "shared with you" in seen
+    assert alone.pk  # the unshared album stays out of the guest's sight
+    assert client.get(f"/albums/{alone.public_id}/").status_code == 404

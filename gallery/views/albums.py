@@ -42,6 +42,8 @@ def album_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def album_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     album = album_selectors.album_for_viewer(user=request.user, public_id=public_id)
+    if album.owner_id == request.user.pk:
+        album = album_selectors.album_reach(album=album)
     try:
         page = photo_selectors.album_photos_page(
             user=request.user, album=album, cursor=request.GET.get("cursor") or None
