@@ -708,6 +708,6 @@ def test_album_badges_tell_who_can_see_each_album(client, owner, guest, stranger
     assert "· 2 people" in client.get(f"/albums/{named.public_id}/").content.decode()
     client.force_login(guest)
     seen = client.get(f"/albums/{named.public_id}/").content.decode()
-    assert "Only me" not in seen and "shared with you" in seen
+    assert "Only me" not in seen and "you are named on it" in seen
     assert alone.pk  # the unshared album stays out of the guest's sight
     assert client.get(f"/albums/{alone.public_id}/").status_code == 404
