@@ -47,7 +47,7 @@ def _sign_in(page, email: str, password: str = PASSWORD):
     _goto(page, "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/photos/")
     expect(page.get_by_role("navigation", name="Main").locator("summary")).to_be_visible()
 
@@ -102,9 +102,9 @@ def test_journey_from_sign_up_to_sign_out(new_context, shot, make_user):
     signup.get_by_label("Password", exact=True).fill(PASSWORD)
     signup.get_by_label("Password (again)").fill(PASSWORD)
     shot(signup, "signup-form")
-    signup.get_by_role("button", name="Sign Up").click()
+    signup.get_by_role("button", name="Sign up").click()
     signup.wait_for_url("**/confirm-email/**")
-    expect(signup.get_by_role("heading", name="Enter Email Verification Code")).to_be_visible()
+    expect(signup.get_by_role("heading", name="Enter email verification code")).to_be_visible()
     shot(signup, "enter-the-code")
 
     # --- The code from the email, typed where the page asks for it ----------------------

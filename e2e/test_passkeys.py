@@ -65,7 +65,7 @@ def _password_sign_in(page):
     _goto(page, "/accounts/login/")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def _sign_out(page):

@@ -249,7 +249,7 @@ def test_callback_with_a_forged_state_signs_in_nobody(client, google):
     )
 
     assert response.status_code == 401
-    assert "Third-Party Login Failure" in response.content.decode()
+    assert "Third-Party login failure" in response.content.decode()
     assert signed_in_pk(client) is None
     assert google.calls == []
     assert not User.objects.exists()
