@@ -24,11 +24,14 @@ def _preview(photo: Photo | None, size: int):
         return "—"
     if photo.in_trash:
         return "in trash"
+    # Sized by attributes: the CSP blocks inline style attributes.
+    width, height = photo.thumb_width or size, photo.thumb_height or size
+    scale = min(size / width, size / height, 1)
     return format_html(
-        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px" loading="lazy">',
+        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">',
         media_url(photo=photo, variant="thumb", user=photo.owner),
-        size,
-        size,
+        round(width * scale),
+        round(height * scale),
     )
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -123,3 +125,15 @@ def test_staff_cannot_change_who_sees_an_album(staff_client, owner):
     assert response.status_code == 302
     album.refresh_from_db()
     assert (album.title, album.audience) == ("Holidays 2026", "private")
+
+
+def test_previews_are_sized_by_attributes_the_csp_lets_through(staff_client, owner):
+    """An inline style attribute is blocked by the CSP, which left previews full size;
+    width and height attributes are not."""
+    photo = make_photo(owner)
+    photo.thumb_width, photo.thumb_height = 300, 200
+    photo.save()
+    html = staff_client.get("/admin/gallery/photo/").content.decode()
+    tag = re.search(r'<img src="/media/[^>]+>', html).group(0)
+    assert "style=" not in tag
+    assert 'width="80"' in tag and 'height="53"' in tag
