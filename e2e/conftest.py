@@ -123,6 +123,23 @@ def new_context(browser, live_server, request):
 
 
 @pytest.fixture
+def signed_in(new_context, live_server):
+    """A browser profile already signed in as a person (their session cookie set)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def open_as(user, **options):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context = new_context(**options)
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return context
+
+    return open_as
+
+
+@pytest.fixture
 def shot(request):
     """Save a numbered full-page screenshot of a step under artifacts/e2e/<test name>/."""
     folder = ARTIFACTS / request.node.name

@@ -7,9 +7,7 @@ to press arrow keys; destructive buttons look dangerous and ask first.
 """
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from playwright.sync_api import expect
 
 from gallery.models import AlbumMember, Circle, Connection
@@ -67,21 +65,6 @@ def family(make_user):
         inviter=olivia, email="sam.layout@example.com", circle=Circle.FRIEND
     )
     return {"olivia": olivia, "gabriel": gabriel, "album": album, "photos": photos, "link": link}
-
-
-@pytest.fixture
-def signed_in(new_context, live_server):
-    """A browser profile already signed in as a person (their session cookie set)."""
-
-    def open_as(user, **options):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context = new_context(**options)
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-        return context
-
-    return open_as
 
 
 def _owner_pages(family) -> list[str]:

@@ -101,6 +101,9 @@
     const summary = status.querySelector("[data-upload-summary]");
     const dropZone = form.querySelector("[data-drop-zone]");
     const tileWidths = JSON.parse(document.getElementById("upload-tile-widths").textContent);
+    const accepted = JSON.parse(document.getElementById("upload-accepted").textContent);
+    const maxBytes = Number(form.dataset.maxBytes);
+    const usage = document.querySelector("[data-storage-usage]");
     const queue = [];
     const counts = { done: 0, duplicate: 0, failed: 0, total: 0 };
     let inFlight = 0;
@@ -132,9 +135,47 @@
       return { row, progress, message };
     }
 
+    // Sizes as the server's pages write them (Django's filesizeformat).
+    function formatSize(bytes) {
+      const units = ["KB", "MB", "GB", "TB"];
+      if (bytes < 1024) return `${bytes}\u00a0byte${bytes === 1 ? "" : "s"}`;
+      let value = bytes / 1024;
+      let unit = 0;
+      while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+      }
+      return `${value.toFixed(1)}\u00a0${units[unit]}`;
+    }
+
+    // What the server would refuse anyway, refused before a byte travels.
+    function refusal(file) {
+      if (file.size > maxBytes) {
+        return `This file is larger than the ${form.dataset.maxMb} MB limit (${formatSize(file.size)}); it was not sent.`;
+      }
+      const name = file.name.toLowerCase();
+      const known = accepted.types.includes(file.type) || accepted.extensions.some((ext) => name.endsWith(ext));
+      if (!known) return `Pikoshi takes ${accepted.description} photos; this file was not sent.`;
+      return "";
+    }
+
+    // The storage figure above counts each original that arrives.
+    function countStored(bytes) {
+      if (!usage || !bytes) return;
+      const used = Number(usage.dataset.used) + bytes;
+      usage.dataset.used = String(used);
+      usage.querySelector("[data-usage-used]").textContent = formatSize(used);
+      const quota = Number(usage.dataset.quota || 0);
+      if (quota) {
+        usage.querySelector("[data-usage-left]").textContent = formatSize(Math.max(0, quota - used));
+        usage.querySelector("[data-usage-meter]").value = Math.min(100, Math.round((used / quota) * 100));
+      }
+    }
+
     function finish(ui, state, text, link) {
       ui.row.classList.add(`is-${state}`);
-      ui.progress.value = 100;
+      // A failed file's bar is emptied (and red): nothing of it was kept.
+      ui.progress.value = state === "error" ? 0 : 100;
       ui.message.textContent = text;
       if (link) {
         ui.message.append(" — ");
@@ -212,6 +253,7 @@
           finish(ui, "error", "You were signed out. Reload the page, sign in and try again.");
         } else if (xhr.status === 201) {
           finish(ui, "done", "Uploaded");
+          countStored(body.bytes);
           results.append(tile(body));
         } else if (xhr.status === 200) {
           let text = body.restored ? "Was in the trash — restored" : "Already in your library";
@@ -244,8 +286,11 @@
       if (!images.length) return;
       status.hidden = false;
       images.forEach((file) => {
-        queue.push({ file, ui: addRow(file) });
+        const ui = addRow(file);
         counts.total += 1;
+        const refused = refusal(file);
+        if (refused) finish(ui, "error", refused);
+        else queue.push({ file, ui });
       });
       updateSummary();
       pump();
