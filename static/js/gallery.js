@@ -34,7 +34,14 @@
         if (first && first.classList.contains("month-heading") && first.dataset.month === lastMonth()) {
           first.remove(); // the month continues from the previous page
         }
+        const firstDay = doc.body.firstElementChild;
+        const days = grid.querySelectorAll(".day-heading");
+        const lastDay = days.length ? days[days.length - 1].dataset.day : null;
+        if (firstDay && firstDay.classList.contains("day-heading") && firstDay.dataset.day === lastDay) {
+          firstDay.remove(); // and so does the day
+        }
         grid.append(...Array.from(doc.body.children).map((el) => document.adoptNode(el)));
+        grid.dispatchEvent(new CustomEvent("tiles-added"));
         const currentPager = link.closest(".pager");
         observer.unobserve(link);
         if (nextLink) {
@@ -333,7 +340,148 @@
     });
   }
 
+  // --- Selection: checks on the tiles; shift for ranges, a day at once, a long press on
+  // touch; while anything is selected a tap on a photo selects it instead of opening it.
+  const LONG_PRESS_MS = 500;
+
+  function setUpSelection() {
+    const grid = document.querySelector("[data-photo-grid]");
+    const bar = document.querySelector("[data-selection-bar]");
+    if (!grid || !bar) return;
+    const count = bar.querySelector("[data-selection-count]");
+    const clear = bar.querySelector("[data-selection-clear]");
+    let anchor = null; // the check the last range starts from
+    let pressTimer = null;
+    let pressed = null; // a tile whose long press selected it: its click is not a visit
+
+    const boxes = () => Array.from(grid.querySelectorAll(".tile-select"));
+    const selected = () => boxes().filter((box) => box.checked);
+
+    function refresh() {
+      const n = selected().length;
+      count.textContent = n ? `${n} selected` : "";
+      clear.hidden = !n;
+      grid.classList.toggle("is-selecting", n > 0);
+      bar.classList.toggle("is-active", n > 0);
+    }
+
+    function showDayButtons() {
+      grid.querySelectorAll("[data-select-day][hidden]").forEach((button) => {
+        button.hidden = false;
+      });
+    }
+
+    function selectRange(from, to, on) {
+      const all = boxes();
+      const [a, b] = [all.indexOf(from), all.indexOf(to)].sort((x, y) => x - y);
+      if (a < 0) return;
+      all.slice(a, b + 1).forEach((box) => {
+        box.checked = on;
+      });
+    }
+
+    function toggle(box, { range = false } = {}) {
+      if (range && anchor && anchor !== box) selectRange(anchor, box, true);
+      else box.checked = !box.checked;
+      anchor = box;
+      refresh();
+    }
+
+    grid.addEventListener("click", (event) => {
+      const box = event.target.closest(".tile-select");
+      if (box) {
+        // The browser has toggled it already; a shift-click makes it a range.
+        if (event.shiftKey && anchor && anchor !== box) selectRange(anchor, box, true);
+        anchor = box;
+        refresh();
+        return;
+      }
+      const day = event.target.closest("[data-select-day]");
+      if (day) {
+        const heading = day.closest(".day-heading");
+        const inDay = [];
+        for (let el = heading.nextElementSibling; el && el.classList.contains("tile-cell"); el = el.nextElementSibling) {
+          inDay.push(el.querySelector(".tile-select"));
+        }
+        const on = inDay.some((box) => !box.checked);
+        inDay.forEach((box) => {
+          box.checked = on;
+        });
+        refresh();
+        return;
+      }
+      const tile = event.target.closest(".tile");
+      if (!tile) return;
+      const cell = tile.closest(".tile-cell");
+      if (pressed === cell) {
+        event.preventDefault();
+        pressed = null;
+        return;
+      }
+      if (grid.classList.contains("is-selecting")) {
+        event.preventDefault();
+        toggle(cell.querySelector(".tile-select"), { range: event.shiftKey });
+      }
+    });
+
+    // Space toggles a focused check by itself; shift+space takes the range to it.
+    grid.addEventListener("keydown", (event) => {
+      const box = event.target.closest(".tile-select");
+      if (box && event.key === " " && event.shiftKey && anchor && anchor !== box) {
+        event.preventDefault();
+        selectRange(anchor, box, true);
+        anchor = box;
+        refresh();
+      }
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && selected().length) {
+        selected().forEach((box) => {
+          box.checked = false;
+        });
+        anchor = null;
+        refresh();
+      }
+    });
+    clear.addEventListener("click", () => {
+      selected().forEach((box) => {
+        box.checked = false;
+      });
+      anchor = null;
+      refresh();
+    });
+
+    // A long press on a touch screen selects the photo under the finger.
+    grid.addEventListener("pointerdown", (event) => {
+      if (event.pointerType !== "touch") return;
+      const cell = event.target.closest(".tile-cell");
+      if (!cell || event.target.closest(".tile-select")) return;
+      clearTimeout(pressTimer);
+      pressTimer = setTimeout(() => {
+        const box = cell.querySelector(".tile-select");
+        if (!box.checked) toggle(box);
+        pressed = cell;
+        if (navigator.vibrate) navigator.vibrate(20);
+      }, LONG_PRESS_MS);
+    });
+    ["pointerup", "pointercancel", "pointermove"].forEach((type) =>
+      grid.addEventListener(type, (event) => {
+        if (type === "pointermove" && Math.abs(event.movementX) + Math.abs(event.movementY) < 8) return;
+        clearTimeout(pressTimer);
+      }),
+    );
+    // No menu over a photo held down to select it.
+    grid.addEventListener("contextmenu", (event) => {
+      if (event.target.closest(".tile-cell") && grid.classList.contains("is-selecting")) event.preventDefault();
+    });
+
+    grid.addEventListener("tiles-added", showDayButtons);
+    showDayButtons();
+    refresh();
+  }
+
   function start() {
+    setUpSelection();
     setUpInfiniteScroll();
     setUpViewerKeys();
     setUpUploader();
