@@ -73,6 +73,7 @@ def share_link(request: HttpRequest, token: str) -> HttpResponse:
         {
             "photo": photo,
             "thumb": media.media_url(photo=photo, variant="thumb", link=link),
+            "display": media.media_url(photo=photo, variant="display", link=link),
             "url": reverse("share_link_photo", args=[token, photo.public_id]),
         }
         for photo in page
@@ -130,6 +131,7 @@ def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "photo": photo,
             "thumb": media.media_url(photo=photo, variant="thumb", anyone=True, album=album),
+            "display": media.media_url(photo=photo, variant="display", anyone=True, album=album),
             "url": reverse("public_photo", args=[album.public_id, photo.public_id]),
         }
         for photo in page

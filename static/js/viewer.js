@@ -1,0 +1,155 @@
+// The overlay viewer over a grid: PhotoSwipe 5 (vendored, static/vendor/photoswipe/).
+//
+// Keys (← → Esc, Z to zoom), swipe, pinch and double-tap zoom into the display variant
+// come with PhotoSwipe; this adds fullscreen, a slideshow, "Details" (the page of the
+// photo, with what its details policy shows), download when the grid offers one, and the
+// address: opening a photo pushes its own page's URL, moving replaces it, Back closes the
+// viewer where the grid was, and that URL opened anywhere is the photo's page.
+
+const script = document.querySelector("script[data-photoswipe]");
+const grid = document.querySelector("[data-photo-grid]");
+const SLIDESHOW_MS = 4000;
+
+function button(name, title, order, html, onClick) {
+  return { name, title, order, isButton: true, html, onClick };
+}
+
+async function start() {
+  if (!script || !grid) return;
+  const { default: PhotoSwipeLightbox } = await import(script.dataset.lightbox);
+  const lightbox = new PhotoSwipeLightbox({
+    gallery: grid,
+    children: "a.tile[data-pswp-src]",
+    pswpModule: () => import(script.dataset.core),
+    bgOpacity: 0.95,
+    preload: [1, 2],
+    showHideAnimationType: "fade",
+    imageClickAction: "zoom",
+    tapAction: "toggle-controls",
+    doubleTapAction: "zoom",
+    closeTitle: "Close (Esc)",
+    zoomTitle: "Zoom (Z)",
+    arrowPrevTitle: "Previous (←)",
+    arrowNextTitle: "Next (→)",
+    errorMsg: "This photo could not be loaded.",
+  });
+
+  // While photos are being selected, a click on one selects it (gallery.js) instead.
+  lightbox.addFilter("clickedIndex", (index) => (grid.classList.contains("is-selecting") ? -1 : index));
+  lightbox.addFilter("itemData", (data) => {
+    const link = data.element;
+    if (link) {
+      const img = link.querySelector("img");
+      data.alt = img ? img.alt : "";
+      data.pageUrl = link.getAttribute("href");
+      data.download = link.dataset.download || "";
+    }
+    return data;
+  });
+
+  let pushed = false; // did opening add an entry to the history?
+  let closingFromHistory = false;
+  let slideshow = null;
+  let scrolled = 0; // where the grid was, to come back to it
+
+  function stopSlideshow() {
+    clearInterval(slideshow);
+    slideshow = null;
+    document.querySelector(".pswp")?.classList.remove("is-playing");
+  }
+
+  lightbox.on("uiRegister", () => {
+    const pswp = lightbox.pswp;
+    pswp.ui.registerElement(
+      button("slideshow", "Slideshow", 8, '<span aria-hidden="true">▶</span>', () => {
+        if (slideshow) return stopSlideshow();
+        pswp.element.classList.add("is-playing");
+        slideshow = setInterval(() => pswp.next(), SLIDESHOW_MS);
+      }),
+    );
+    pswp.ui.registerElement(
+      button("fullscreen", "Fullscreen", 9, '<span aria-hidden="true">⛶</span>', () => {
+        if (document.fullscreenElement) document.exitFullscreen();
+        else pswp.element.requestFullscreen?.().catch(() => {});
+      }),
+    );
+    pswp.ui.registerElement({
+      name: "details",
+      order: 10,
+      isButton: true,
+      tagName: "a",
+      title: "Details",
+      html: '<span aria-hidden="true">ⓘ</span>',
+      onInit: (el) => {
+        el.setAttribute("aria-label", "Details");
+        pswp.on("change", () => {
+          el.href = pswp.currSlide.data.pageUrl || "#";
+        });
+      },
+    });
+    pswp.ui.registerElement({
+      name: "download",
+      order: 11,
+      isButton: true,
+      tagName: "a",
+      title: "Download the original",
+      html: '<span aria-hidden="true">⤓</span>',
+      onInit: (el) => {
+        el.setAttribute("download", "");
+        el.setAttribute("aria-label", "Download the original");
+        pswp.on("change", () => {
+          const url = pswp.currSlide.data.download;
+          el.hidden = !url;
+          el.href = url || "#";
+        });
+      },
+    });
+    pswp.ui.registerElement({
+      name: "caption",
+      order: 12,
+      isButton: false,
+      appendTo: "root",
+      className: "pswp-caption",
+      onInit: (el) => {
+        pswp.on("change", () => {
+          el.textContent = pswp.currSlide.data.alt || "";
+        });
+      },
+    });
+  });
+
+  lightbox.on("beforeOpen", () => {
+    scrolled = window.scrollY;
+  });
+  // Returning focus to the tile (PhotoSwipe does, after this) and going back in history
+  // must not move the grid from where the person left it.
+  lightbox.on("destroy", () => {
+    setTimeout(() => window.scrollTo({ top: scrolled, behavior: "instant" }), 0);
+  });
+  lightbox.on("change", () => {
+    const url = lightbox.pswp.currSlide.data.pageUrl;
+    if (!url) return;
+    if (!pushed) {
+      history.pushState({ viewer: true }, "", url);
+      pushed = true;
+    } else {
+      history.replaceState({ viewer: true }, "", url);
+    }
+  });
+  lightbox.on("close", () => {
+    stopSlideshow();
+    if (pushed && !closingFromHistory) history.back();
+    pushed = false;
+    closingFromHistory = false;
+  });
+  window.addEventListener("popstate", () => {
+    if (lightbox.pswp && pushed) {
+      closingFromHistory = true;
+      lightbox.pswp.close();
+    }
+  });
+  lightbox.init();
+  grid.dataset.viewerReady = "true";
+}
+
+start();
