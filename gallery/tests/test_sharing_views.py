@@ -637,3 +637,21 @@ def test_make_private_goes_ahead_only_on_the_pages_own_yes(client, owner, shared
     assert AlbumMember.objects.filter(album=shared).exists()
     assert client.post(url, {"confirm": "yes"})["Location"] == reverse("sharing_overview")
     assert not AlbumMember.objects.filter(album=shared).exists()
+
+
+def test_shared_with_me_shows_cards_with_covers_grouped_by_person(client, owner, guest):
+    """'Shared with me' was a text list (issue 16): each album is a card with its cover."""
+    from gallery.models import AlbumMember
+    from gallery.tests.factories import make_album, make_photo
+
+    album = make_album(owner, title="Garden party")
+    AlbumMember.objects.create(album=album, user=guest)
+    photo = make_photo(owner, album=album)
+    client.force_login(guest)
+    html = client.get("/shared/").content.decode()
+    card = html.split('class="album-card"', 1)[1].split("</a>", 1)[0]
+    assert "Garden party" in card and "1 photo" in card
+    assert 'class="album-cover" src="/media/' in card
+    cover = card.split('src="', 1)[1].split('"', 1)[0]
+    assert client.get(cover).status_code == 200
+    assert str(photo.public_id.hex) in cover
