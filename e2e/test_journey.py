@@ -78,6 +78,12 @@ def _drop_files(page, files: list[tuple[str, bytes]]) -> bool:
     )
 
 
+def live_server_url(page) -> str:
+    """The scheme and host the page is on."""
+    parts = urlsplit(page.url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _natural_widths(locator) -> list[int]:
     """Wait until every image of the locator has loaded and decoded; their natural widths."""
     expect(locator.first).to_be_visible()
@@ -146,22 +152,35 @@ def test_journey_from_sign_up_to_sign_out(new_context, shot, make_user):
     expect(tiles.nth(1)).to_have_attribute("alt", MAY)
     shot(olivia, "library-thumbnails")
 
-    # --- The viewer, stepped with the arrow keys ---------------------------------------------
+    # --- The overlay viewer, stepped with the arrow keys; its address is the photo's page --
     tiles.first.click()
-    viewer_image = olivia.locator("img.viewer-image")
-    expect(viewer_image).to_have_attribute("alt", JUNE)
-    assert _natural_widths(viewer_image)[0] > 0
+    overlay = olivia.locator(".pswp")
+    expect(overlay).to_be_visible()
+    olivia.wait_for_function("() => window.pswp && window.pswp.opener.isOpen")
+    expect(olivia.locator(".pswp-caption")).to_have_text(JUNE)
     meadow_url = olivia.url
+    assert "/photos/" in meadow_url and meadow_url != live_server_url(olivia) + "/photos/"
     shot(olivia, "viewer-meadow")
     olivia.keyboard.press("ArrowRight")
-    expect(viewer_image).to_have_attribute("alt", MAY)
-    assert _natural_widths(viewer_image)[0] > 0
+    expect(olivia.locator(".pswp-caption")).to_have_text(MAY)
     harbour_url = olivia.url
     assert harbour_url != meadow_url
     shot(olivia, "viewer-harbour-after-arrow-right")
     olivia.keyboard.press("ArrowLeft")
-    expect(viewer_image).to_have_attribute("alt", JUNE)
+    expect(olivia.locator(".pswp-caption")).to_have_text(JUNE)
     assert olivia.url == meadow_url
+    olivia.keyboard.press("Escape")
+    expect(overlay).to_have_count(0)
+    assert olivia.url.endswith("/photos/")
+
+    # --- The same addresses are the photo's own pages, stepped with the arrow keys too -------
+    _goto(olivia, meadow_url)
+    viewer_image = olivia.locator("img.viewer-image")
+    expect(viewer_image).to_have_attribute("alt", JUNE)
+    assert _natural_widths(viewer_image)[0] > 0
+    olivia.keyboard.press("ArrowRight")
+    expect(viewer_image).to_have_attribute("alt", MAY)
+    assert olivia.url == harbour_url
 
     # --- A new album, and the harbour photo added to it -------------------------------------
     _goto(olivia, "/albums/")

@@ -53,6 +53,17 @@ def srcset(photo, urls, *variants, square=False):
 
 
 @register.filter
+def aspect(photo) -> str:
+    """Width over height of the photo as its variants show it (rotation applied), for the
+    justified grid; "1" when not known yet."""
+    width = photo.thumb_width or photo.width
+    height = photo.thumb_height or photo.height
+    if not width or not height:
+        return "1"
+    return f"{width / height:.4f}"
+
+
+@register.filter
 def photo_alt(photo):
     """Alt text: the title when there is one, else when it was taken."""
     if photo.title:

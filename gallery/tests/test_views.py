@@ -98,9 +98,13 @@ def test_timeline_tiles_never_offer_the_display_variant(owner_client, owner, upl
     srcset = html.split('srcset="', 1)[1].split('"', 1)[0]
     assert srcset.count("/media/") == 2
     assert ".thumb." in srcset and ".mobile." in srcset
-    # A phone's tiles are a third of the screen: the 1600 px variant is never offered.
-    assert ".display." not in html
-    assert 'sizes="(max-width: 640px) 34vw, 180px"' in html
+    # A phone's tiles are a third of the screen: the 1600 px variant is never offered to
+    # the tile's image; only the overlay viewer names it, fetched when a photo is opened.
+    tile = html.split('<img src="', 1)[1].split(">", 1)[0]
+    assert ".display." not in tile
+    assert 'sizes="auto, (max-width: 640px) 50vw, 300px"' in tile
+    opened = html.split('data-pswp-src="', 1)[1].split('"', 1)[0]
+    assert ".display." in opened
 
 
 def test_new_person_sees_an_empty_timeline_that_points_to_upload(owner_client):

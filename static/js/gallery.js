@@ -480,7 +480,77 @@
     refresh();
   }
 
+  // --- Justified rows: photos at their own aspect ratio, rows as wide as the grid at
+  // close to a target height; the row break that lands nearer the target wins, and the
+  // last row of each day keeps the target height instead of stretching. Widths are set
+  // through the CSSOM, which the CSP allows where a style attribute would not be.
+  function setUpJustifiedGrid() {
+    const grid = document.querySelector("[data-photo-grid]");
+    if (!grid || !grid.querySelector(".tile-cell[data-ar]")) return;
+    let width = 0;
+
+    function place(row, height, gap, fill) {
+      let left = fill ? width - gap * (row.length - 1) : Infinity;
+      row.forEach(({ cell, ar }, i) => {
+        let w = Math.floor(ar * height * 100) / 100;
+        if (fill && i === row.length - 1) w = Math.floor(left * 100) / 100;
+        left -= w;
+        cell.style.width = `${w}px`;
+      });
+    }
+
+    function layout() {
+      // clientWidth is rounded; a row a fraction wider than the grid would wrap.
+      width = Math.floor(grid.getBoundingClientRect().width * 100) / 100 - 0.5;
+      const phone = width < 600;
+      const target = phone ? 120 : 200;
+      const gap = phone ? 3 : 4;
+      const groups = [[]];
+      for (const el of grid.children) {
+        if (el.classList.contains("tile-cell")) {
+          const ar = Number(el.dataset.ar) || 1;
+          el.style.setProperty("--ar", String(ar));
+          groups[groups.length - 1].push({ cell: el, ar });
+        } else if (groups[groups.length - 1].length) {
+          groups.push([]);
+        }
+      }
+      for (const cells of groups) {
+        let row = [];
+        let sum = 0;
+        for (const item of cells) {
+          row.push(item);
+          sum += item.ar;
+          const height = (width - gap * (row.length - 1)) / sum;
+          if (height > target) continue;
+          if (row.length > 1) {
+            const without = (width - gap * (row.length - 2)) / (sum - item.ar);
+            if (Math.abs(without - target) < Math.abs(height - target)) {
+              row.pop();
+              place(row, without, gap, true);
+              row = [item];
+              sum = item.ar;
+              continue;
+            }
+          }
+          place(row, height, gap, true);
+          row = [];
+          sum = 0;
+        }
+        if (row.length) place(row, Math.min(target, (width - gap * (row.length - 1)) / sum), gap, false);
+      }
+      grid.classList.add("is-justified");
+    }
+
+    grid.addEventListener("tiles-added", layout);
+    new ResizeObserver(() => {
+      if (Math.abs(grid.getBoundingClientRect().width - 0.5 - width) > 1) layout();
+    }).observe(grid);
+    layout();
+  }
+
   function start() {
+    setUpJustifiedGrid();
     setUpSelection();
     setUpInfiniteScroll();
     setUpViewerKeys();
