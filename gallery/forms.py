@@ -24,6 +24,8 @@ BULK_ACTION_LABELS = [
     (bulk_services.Action.RESTORE.value, "Restore from trash"),
     (bulk_services.Action.DELETE_FOREVER.value, "Delete for good (from the trash)"),
 ]
+# The page's bar also makes a new album of the selection (the API: create, then add).
+NEW_ALBUM = "new_album"
 
 
 class AlbumForm(forms.Form):
@@ -240,7 +242,7 @@ class BulkForm(forms.Form):
     """The selection bar: an action, the selected photos, and an album when it needs one."""
 
     action = forms.ChoiceField(
-        choices=BULK_ACTION_LABELS,
+        choices=[*BULK_ACTION_LABELS, (NEW_ALBUM, "New album from the selection")],
         error_messages={"invalid_choice": "Choose what to do with the selected photos."},
     )
     ids = UUIDListField(max_count=bulk_services.MAX_IDS)
@@ -255,11 +257,15 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["album"]).queryset = albums
 
+    new_album_title = forms.CharField(required=False, max_length=200, strip=True)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         action = data.get("action")
         if action in bulk_services.ALBUM_ACTIONS and data.get("album") is None:
             self.add_error("album", "Choose the album first.")
+        if action == NEW_ALBUM and not data.get("new_album_title"):
+            self.add_error("new_album_title", "Give the new album a title.")
         return data
 
 

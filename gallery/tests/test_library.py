@@ -290,3 +290,34 @@ def test_a_bad_id_in_a_list_is_a_400_in_the_documented_shape(as_person, owner):
     body = response.json()
     assert body["errors"] == {"ids": ["0: Must be a valid UUID."]}
     assert body["error_codes"] == {"ids": ["invalid"]}
+
+
+def test_a_new_album_is_made_from_a_selection_on_the_page(client, owner, stranger):
+    """Select photos, name an album, and they are in it: then it can be shared."""
+    from gallery.models import Album
+
+    mine = [make_photo(owner) for _ in range(3)]
+    theirs = make_photo(stranger)
+    client.force_login(owner)
+    ids = [str(p.public_id) for p in [*mine, theirs]]
+    response = client.post(
+        "/photos/selection/",
+        {"action": "new_album", "new_album_title": "Wedding", "ids": ids, "next": "/photos/"},
+        follow=True,
+    )
+    album = Album.objects.get(owner=owner, title="Wedding")
+    assert set(album.photos.all()) == set(mine)
+    assert response.redirect_chain[-1][0] == f"/albums/{album.public_id}/"
+    assert "New album “Wedding” with 3 photos." in response.content.decode()
+    # No title, or nothing of the person's own: no album, a message, nothing lost.
+    untitled = client.post(
+        "/photos/selection/", {"action": "new_album", "ids": ids, "next": "/photos/"}, follow=True
+    )
+    assert "Give the new album a title." in untitled.content.decode()
+    other = client.post(
+        "/photos/selection/",
+        {"action": "new_album", "new_album_title": "Theirs", "ids": [str(theirs.public_id)]},
+        follow=True,
+    )
+    assert "None of the selected photos can go into a new album." in other.content.decode()
+    assert list(Album.objects.filter(owner=owner).values_list("title", flat=True)) == ["Wedding"]

@@ -3,6 +3,8 @@ timeline". Each works as a plain form post, without JavaScript."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.typing import AuthenticatedHttpRequest
 from gallery import media
-from gallery.forms import BULK_ACTION_LABELS, BulkForm, DownloadForm, SearchForm
+from gallery.forms import BULK_ACTION_LABELS, NEW_ALBUM, BulkForm, DownloadForm, SearchForm
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors import search as search_selectors
@@ -45,6 +47,8 @@ def photos_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         form_error_messages(request, form)
         return HttpResponseRedirect(back)
+    if form.cleaned_data["action"] == NEW_ALBUM:
+        return _new_album(request, form)
     action = bulk_services.Action(form.cleaned_data["action"])
     album = form.cleaned_data.get("album") if action in bulk_services.ALBUM_ACTIONS else None
     outcome = bulk_services.photos_bulk(
@@ -62,6 +66,37 @@ def photos_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         label = dict(BULK_ACTION_LABELS)[action.value].lower()
         messages.error(request, f"{_photos(missing)} could not be changed ({label}).")
     return HttpResponseRedirect(back)
+
+
+def _new_album(request: AuthenticatedHttpRequest, form: BulkForm) -> HttpResponse:
+    """A new album of the person's own selected photos; none made when none qualifies."""
+    title = form.cleaned_data["new_album_title"]
+    try:
+        with transaction.atomic():
+            album = album_services.album_create(owner=request.user, title=title)
+            outcome = bulk_services.photos_bulk(
+                user=request.user,
+                action=bulk_services.Action.ADD_TO_ALBUM,
+                ids=form.cleaned_data["ids"],
+                album=album,
+            )
+            added = sum(1 for value in outcome.values() if value == bulk_services.DONE)
+            if not added:
+                raise _NothingToAdd
+    except _NothingToAdd:
+        messages.error(request, "None of the selected photos can go into a new album.")
+        return HttpResponseRedirect(next_url(request, reverse("home")))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(next_url(request, reverse("home")))
+    messages.success(request, f"New album “{album.title}” with {_photos(added)}.")
+    if added < len(outcome):
+        messages.info(request, f"{_photos(len(outcome) - added)} could not be added.")
+    return HttpResponseRedirect(reverse("album_detail", args=[album.public_id]))
+
+
+class _NothingToAdd(Exception):
+    """Rolls back an album that would have stayed empty."""
 
 
 @login_required
