@@ -106,6 +106,9 @@ class Photo(models.Model):
     mobile_height = models.PositiveIntegerField(default=0)
     display_width = models.PositiveIntegerField(default=0)
     display_height = models.PositiveIntegerField(default=0)
+    # The blurred placeholder a tile shows while its thumbnail loads (base64 ThumbHash,
+    # gallery/imaging/thumbhash.py); "" until the variants exist.
+    thumbhash = models.CharField(max_length=64, blank=True, default="")
 
     taken_at = models.DateTimeField(help_text="EXIF DateTimeOriginal, else the upload time.")
     taken_at_from_exif = models.BooleanField(default=False)

@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gallery.imaging.sniff import ImageRejected
+from gallery.imaging.thumbhash import placeholder
 from gallery.imaging.variants import process_image
 from gallery.models import Photo
 from gallery.storage import VARIANTS, delete_files, file_storage, variant_name
@@ -110,6 +111,7 @@ def photo_render_variants(*, photo_id: int) -> str:
         return _retry_or_fail(photo)
 
     names = dict(zip(image.variants, written, strict=True))
+    thumbhash = placeholder(image.variants)
     with transaction.atomic():
         current = (
             Photo.objects.select_for_update()
@@ -121,12 +123,14 @@ def photo_render_variants(*, photo_id: int) -> str:
                 setattr(current, name, names[name])
                 setattr(current, f"{name}_width", rendered.width)
                 setattr(current, f"{name}_height", rendered.height)
+            current.thumbhash = thumbhash
             current.status = Photo.Status.READY
             current.failure_reason = ""
             current.save(
                 update_fields=[
                     *VARIANTS,
                     *(f"{v}_{d}" for v in VARIANTS for d in ("width", "height")),
+                    "thumbhash",
                     "status",
                     "failure_reason",
                 ]

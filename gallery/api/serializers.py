@@ -115,6 +115,11 @@ class PhotoSerializer(serializers.Serializer):
     )
     width = serializers.IntegerField()
     height = serializers.IntegerField()
+    thumbhash = serializers.CharField(
+        allow_blank=True,
+        help_text="A ThumbHash (base64, https://evanw.github.io/thumbhash/) of the photo: a "
+        "blurred placeholder to show while the thumbnail loads; empty until processed.",
+    )
     taken_at = serializers.DateTimeField()
     uploaded_at = serializers.DateTimeField()
     mime_type = serializers.CharField()

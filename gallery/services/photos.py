@@ -27,6 +27,7 @@ from accounts.models import User
 from gallery import permissions
 from gallery.imaging import strip
 from gallery.imaging.sniff import ImageRejected, check_size
+from gallery.imaging.thumbhash import placeholder
 from gallery.imaging.variants import inspect_image, process_image
 from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
@@ -199,6 +200,7 @@ def photo_upload(
     for name, rendered in image.variants.items():
         setattr(photo, f"{name}_width", rendered.width)
         setattr(photo, f"{name}_height", rendered.height)
+    photo.thumbhash = placeholder(image.variants)
 
     written: list[str] = []
     storage = file_storage()

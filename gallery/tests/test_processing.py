@@ -4,6 +4,7 @@ The dummy backend records what was enqueued without running it, so these tests p
 worker by calling the job themselves. test_tasks_rq.py runs real RQ workers.
 """
 
+import base64
 import io
 from datetime import timedelta
 
@@ -73,6 +74,35 @@ def test_inline_backend_makes_photos_ready_at_upload(owner, media_root):
     assert photo.status == Photo.Status.READY
     assert len(stored_files(media_root)) == 4
     assert not photo_services.runs_in_background()
+
+
+def test_a_ready_photo_has_its_thumbhash_placeholder(owner, media_root):
+    """A few bytes in the row that the grid shows while the thumbnail loads."""
+    photo = upload(owner)
+    raw = base64.b64decode(photo.thumbhash, validate=True)
+    assert 5 < len(raw) <= 32
+    landscape = raw[4] >> 7
+    assert landscape == int(photo.width > photo.height)
+
+
+def test_thumbhash_matches_its_format_byte_for_byte():
+    """Known answers from the format's own encoder (the vendored thumbhash.js): a flat
+    grey, and a red-to-blue gradient whose lower half is half transparent."""
+    from gallery.imaging.thumbhash import rgba_to_thumbhash
+
+    grey = bytes([128, 128, 128, 255]) * 12
+    assert rgba_to_thumbhash(4, 3, grey).hex() == "200802058068655b89878884889888700000000000"
+    gradient = bytes(
+        value
+        for y in range(6)
+        for x in range(8)
+        for value in (x * 32, 40, 255 - x * 32, 255 if y < 3 else 128)
+    )
+    assert rgba_to_thumbhash(8, 6, gradient).hex() == (
+        "d8858274942b4b99858774f808888670678887f87878888507"
+    )
+    with pytest.raises(ValueError, match="does not fit"):
+        rgba_to_thumbhash(101, 1, bytes(404))
 
 
 def test_with_a_queue_upload_stores_the_original_and_enqueues_after_commit(
