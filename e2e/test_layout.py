@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from gallery.models import AlbumMember, Circle, Connection
@@ -84,6 +85,7 @@ def _owner_pages(family) -> list[str]:
     album, photo = family["album"].public_id, family["photos"][0].public_id
     return [
         "/photos/",
+        f"/photos/?from={timezone.localtime():%Y-%m}",  # the scrubber shows
         "/albums/",
         f"/albums/{album}/",
         f"/albums/{album}/share/",

@@ -13,6 +13,7 @@ from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from gallery import permissions
@@ -218,10 +219,30 @@ def _timeline(user: User) -> QuerySet[Photo]:
 
 
 def timeline_page(
-    *, user: User, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    *,
+    user: User,
+    cursor: str | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
+    before: datetime | None = None,
 ) -> PhotoPage:
-    """The person's own photos (and those of albums they show there), newest taken first."""
-    return photo_page(_timeline(user), cursor=cursor, limit=limit, user=user)
+    """The person's own photos (and those of albums they show there), newest taken first;
+    from `before` (a jump to a month) when given, by the same index."""
+    photos = _timeline(user)
+    if before is not None and not cursor:
+        photos = photos.filter(taken_at__lt=before)
+    return photo_page(photos, cursor=cursor, limit=limit, user=user)
+
+
+def timeline_years(*, user: User) -> list[int]:
+    """The years the timeline spans, newest first: its two ends, read off the index."""
+    ends = _timeline(user).values_list("taken_at", flat=True)
+    newest = ends.order_by("-taken_at").first()
+    oldest = ends.order_by("taken_at").first()
+    if newest is None or oldest is None:
+        return []
+    newest_year = timezone.localtime(newest).year
+    oldest_year = timezone.localtime(oldest).year
+    return list(range(newest_year, oldest_year - 1, -1))
 
 
 def album_photos_page(

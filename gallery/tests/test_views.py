@@ -715,3 +715,30 @@ def test_album_badges_tell_who_can_see_each_album(client, owner, guest, stranger
     assert "Only me" not in seen and "you are named on it" in seen
     assert alone.pk  # the unshared album stays out of the guest's sight
     assert client.get(f"/albums/{alone.public_id}/").status_code == 404
+
+
+def test_a_long_library_jumps_to_a_year_or_a_month(client, owner, stranger):
+    """A year/month scrubber: links to each year the timeline spans and a month picker,
+    each starting the timeline there, by the index (issue 16)."""
+    from gallery.tests.factories import make_photo
+
+    def at(year, month):
+        return datetime(year, month, 15, 12, tzinfo=UTC)
+
+    old = make_photo(owner, taken_at=at(2019, 7), title="Old harbour")
+    march = make_photo(owner, taken_at=at(2022, 3), title="March meadow")
+    make_photo(owner, taken_at=at(2024, 5), title="Recent")
+    make_photo(stranger, taken_at=at(2016, 1))  # not hers: not in her years
+    client.force_login(owner)
+    home = client.get("/photos/").content.decode()
+    years = re.findall(r'href="/photos/\?from=(\d{4})-12">(\d{4})</a>', home)
+    assert [year for year, _ in years] == [str(y) for y in range(2024, 2018, -1)]
+    jumped = client.get("/photos/", {"from": "2022-03"})
+    titles = re.findall(r'alt="([^"]+)"', jumped.content.decode())
+    assert titles[:2] == ["March meadow", "Old harbour"]
+    assert client.get("/photos/", {"from": "2019-12"}).content.decode().count('alt="') >= 1
+    assert str(old.public_id) in client.get("/photos/", {"from": "2019-12"}).content.decode()
+    assert str(march.public_id) not in client.get("/photos/", {"from": "2019-12"}).content.decode()
+    bad = client.get("/photos/", {"from": "March"})
+    assert bad.status_code == 400
+    assert "Choose a month" in bad.content.decode()

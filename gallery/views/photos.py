@@ -2,6 +2,8 @@
 helpers every gallery page shares.
 """
 
+import re
+from datetime import datetime
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -94,14 +97,38 @@ def bad_cursor(request, exc):
 @login_required
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """All of the person's photos, newest taken first, grouped by month."""
+    """All of the person's photos, newest taken first, grouped by month; `?from=YYYY-MM`
+    starts at that month (the year links and the month picker)."""
+    wanted = request.GET.get("from") or ""
+    before = None
+    if wanted:
+        match = re.fullmatch(r"(\d{4})-(\d{2})", wanted)
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
+            return render(
+                request,
+                "gallery/message.html",
+                {
+                    "heading": "That is not a month",
+                    "text": "Choose a month with the picker, or one of the years.",
+                    "back_url": request.path,
+                },
+                status=400,
+            )
+        year, month = int(match[1]), int(match[2])
+        following = (year + 1, 1) if month == 12 else (year, month + 1)
+        if following[0] <= 9999:
+            before = timezone.make_aware(datetime(*following, 1))
     try:
         page = photo_selectors.timeline_page(
-            user=request.user, cursor=request.GET.get("cursor") or None
+            user=request.user, cursor=request.GET.get("cursor") or None, before=before
         )
     except photo_selectors.InvalidCursor as exc:
         return bad_cursor(request, exc)
-    return photo_grid(request, template="gallery/home.html", page=page, context={})
+    context = {
+        "years": photo_selectors.timeline_years(user=request.user),
+        "jumped_to": wanted if before is not None else "",
+    }
+    return photo_grid(request, template="gallery/home.html", page=page, context=context)
 
 
 # --- Upload -----------------------------------------------------------------------------------
