@@ -64,3 +64,29 @@ def test_too_large_and_unknown_files_are_refused_before_they_travel(signed_in, m
     used = photo_selectors.user_storage_used(user=olivia)
     assert used == len(photo)
     expect(usage).to_have_text(filesizeformat(used))
+
+
+def test_leaving_while_photos_are_on_their_way_asks_first(signed_in, make_user):
+    olivia = make_user("olivia.leaving@example.com")
+    page = signed_in(olivia).new_page()
+    held = []
+    page.route("**/api/photos/", lambda route: held.append(route))  # the upload hangs
+    page.goto("/upload/")
+    photo = imagegen.jpeg(image=imagegen.photo_like((640, 480), seed=5))
+    _choose(page, [("slow.jpg", "image/jpeg", photo)])
+    expect(page.locator("[data-upload-list] li")).to_contain_text("Uploading")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay
+
+    page.on("dialog", answer)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Photos").click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.url.endswith("/upload/")
+    link = page.get_by_role("link", name="browse your photos in a new tab")
+    assert link.get_attribute("target") == "_blank"
+    for route in held:
+        route.abort()

@@ -303,6 +303,15 @@
       pump();
     }
 
+    // Leaving the page would cut the uploads still on their way: the browser asks first.
+    // (The photos page opens in a new tab from the status line, to browse meanwhile.)
+    window.addEventListener("beforeunload", (event) => {
+      if (inFlight || queue.length) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+
     input.addEventListener("change", () => {
       enqueue(input.files);
       input.value = "";
