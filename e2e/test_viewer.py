@@ -103,3 +103,33 @@ def test_without_javascript_a_tile_is_the_photos_page(browser, live_server, gall
     page.locator("a.tile").first.click()
     expect(page.locator(".share-photo img")).to_be_visible()
     context.close()
+
+
+def test_the_info_panel_follows_the_details_policy(signed_in, make_user):
+    """The owner reads camera and place in the viewer's panel; a member of an album that
+    shares neither reads the date only."""
+    from gallery.models import AlbumMember
+    from gallery.tests import planted
+
+    olivia = make_user("olivia.info@example.com")
+    gabriel = make_user("gabriel.info@example.com")
+    album = make_album(olivia, title="Secret spot")
+    AlbumMember.objects.create(album=album, user=gabriel)
+    data = planted.jpeg(image=imagegen.photo_like((1200, 800), seed=3), orientation=1)
+    file = SimpleUploadedFile("spot.jpg", data, content_type="image/jpeg")
+    photo_upload(owner=olivia, file=file, album=album)
+    for person, sees_camera in ((olivia, True), (gabriel, False)):
+        page = signed_in(person).new_page()
+        page.goto(f"/albums/{album.public_id}/")
+        _open(page, 0)
+        page.keyboard.press("i")
+        panel = page.locator(".pswp-info")
+        expect(panel).to_contain_text("Taken")
+        if sees_camera:
+            expect(panel).to_contain_text(f"{planted.MAKE} {planted.MODEL}")
+            expect(panel).to_contain_text("Place")
+        else:
+            expect(panel).not_to_contain_text(planted.MODEL)
+            expect(panel).not_to_contain_text("Place")
+        page.keyboard.press("i")
+        expect(panel).to_be_hidden()

@@ -87,6 +87,60 @@ async function start() {
         });
       },
     });
+    // The info panel: what the API answers for this photo through this album, so camera
+    // and place appear exactly when the details policy lets them (signed-in pages only;
+    // a link holder's "Details" is the link's photo page).
+    let panel = null;
+    const fill = async () => {
+      const url = pswp.currSlide.data.pageUrl || "";
+      if (!panel || panel.hidden) return;
+      panel.replaceChildren();
+      if (!url.startsWith("/photos/")) return;
+      const answer = await fetch(`/api${url}`, { headers: { Accept: "application/json" } });
+      if (!answer.ok || pswp.currSlide.data.pageUrl !== url) return;
+      const photo = await answer.json();
+      const list = document.createElement("dl");
+      const add = (term, value) => {
+        if (!value) return;
+        const dt = document.createElement("dt");
+        dt.textContent = term;
+        const dd = document.createElement("dd");
+        dd.textContent = value;
+        list.append(dt, dd);
+      };
+      add("Title", photo.title);
+      add("Taken", new Date(photo.taken_at).toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" }));
+      if (photo.camera) add("Camera", `${photo.camera.make} ${photo.camera.model}`.trim());
+      if (photo.location) add("Place", `${photo.location.latitude.toFixed(5)}, ${photo.location.longitude.toFixed(5)}`);
+      add("Size", `${photo.width} × ${photo.height}`);
+      panel.append(list);
+    };
+    pswp.ui.registerElement(
+      button("info", "Information (I)", 7, '<span aria-hidden="true">ℹ</span>', () => {
+        panel.hidden = !panel.hidden;
+        fill();
+      }),
+    );
+    pswp.ui.registerElement({
+      name: "info-panel",
+      order: 13,
+      isButton: false,
+      appendTo: "root",
+      className: "pswp-info",
+      onInit: (el) => {
+        panel = el;
+        el.hidden = true;
+        el.setAttribute("role", "region");
+        el.setAttribute("aria-label", "Information");
+        pswp.on("change", fill);
+        pswp.on("keydown", ({ originalEvent }) => {
+          if (originalEvent.key === "i") {
+            el.hidden = !el.hidden;
+            fill();
+          }
+        });
+      },
+    });
     pswp.ui.registerElement({
       name: "download",
       order: 11,
