@@ -60,13 +60,16 @@ def visible_albums(user: Viewer) -> QuerySet[Album]:
     )
 
 
+def live_memberships() -> QuerySet[AlbumMember]:
+    """Named grants that have not ended: `until` is enforced here, on read."""
+    return AlbumMember.objects.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+
+
 def active_memberships(user: Viewer) -> QuerySet[AlbumMember]:
-    """Named grants of this person that have not ended: `until` is enforced here, on read."""
+    """This person's named grants that have not ended."""
     if not is_person(user):
         return AlbumMember.objects.none()
-    return AlbumMember.objects.filter(user=user).filter(
-        Q(until__isnull=True) | Q(until__gt=timezone.now())
-    )
+    return live_memberships().filter(user=user)
 
 
 def can_view_album(user: Viewer, album: Album | None) -> bool:

@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
 from gallery import permissions
-from gallery.models import Album, AlbumEntry, AlbumMember, Photo, TimelineAlbum
+from gallery.models import Album, AlbumEntry, Photo, TimelineAlbum
 from gallery.selectors import uuid_or_404
 
 
@@ -74,9 +73,9 @@ def with_reach(albums: QuerySet[Album]) -> QuerySet[Album]:
             0,
         )
 
-    live_members = AlbumMember.objects.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
     return albums.annotate(
-        people_count=counted(live_members), link_count=counted(permissions.active_share_links())
+        people_count=counted(permissions.live_memberships()),
+        link_count=counted(permissions.active_share_links()),
     )
 
 
