@@ -55,6 +55,16 @@ class OutcomeSerializer(serializers.Serializer):
 BulkResult = inline_serializer("BulkResult", {"results": OutcomeSerializer(many=True)})
 
 
+def photo_ids() -> serializers.ListField:
+    """A selection of photos in a request body: 1 to MAX_IDS ids."""
+    return serializers.ListField(
+        child=serializers.UUIDField(),
+        min_length=1,
+        max_length=bulk_services.MAX_IDS,
+        help_text=f"Photo ids, at most {bulk_services.MAX_IDS}.",
+    )
+
+
 def outcome_response(outcome: dict[str, str]) -> Response:
     return Response({"results": [{"id": key, "outcome": value} for key, value in outcome.items()]})
 
@@ -66,12 +76,7 @@ class PhotoBulkApi(APIView):
 
     class BulkInput(serializers.Serializer):
         action = serializers.ChoiceField(choices=[action.value for action in bulk_services.Action])
-        ids = serializers.ListField(
-            child=serializers.UUIDField(),
-            min_length=1,
-            max_length=bulk_services.MAX_IDS,
-            help_text=f"Photo ids, at most {bulk_services.MAX_IDS}.",
-        )
+        ids = photo_ids()
         album = serializers.UUIDField(
             required=False, help_text="For add_to_album and remove_from_album: which album."
         )
@@ -144,12 +149,7 @@ class PhotoDownloadApi(APIView):
     throttle_classes = [ClientScopedRateThrottle]
 
     class DownloadInput(serializers.Serializer):
-        ids = serializers.ListField(
-            child=serializers.UUIDField(),
-            min_length=1,
-            max_length=bulk_services.MAX_IDS,
-            help_text=f"Photo ids, at most {bulk_services.MAX_IDS}.",
-        )
+        ids = photo_ids()
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # The archive is not rendered; errors are JSON whatever the client asked for.
