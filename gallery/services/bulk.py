@@ -133,3 +133,23 @@ def photo_favorite(*, user: User, photo: Photo, on: bool) -> bool:
         raise Http404("No such photo.")
     photos_favorite(user=user, photos=[photo], on=on)
     return on
+
+
+class _NothingToAdd(Exception):
+    """Rolls back an album that would have stayed empty."""
+
+
+def photos_into_new_album(
+    *, user: User, title: str, ids: list[uuid.UUID]
+) -> tuple[Album | None, dict[str, str]]:
+    """A new album of the person's own photos among `ids`, and each id's outcome; no album
+    (None) when none of them can go in. ValidationError for a title the album refuses."""
+    try:
+        with transaction.atomic():
+            album = album_services.album_create(owner=user, title=title)
+            outcome = photos_bulk(user=user, action=Action.ADD_TO_ALBUM, ids=ids, album=album)
+            if DONE not in outcome.values():
+                raise _NothingToAdd
+    except _NothingToAdd:
+        return None, outcome
+    return album, outcome

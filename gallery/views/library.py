@@ -4,7 +4,6 @@ timeline". Each works as a plain form post, without JavaScript."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -70,33 +69,24 @@ def photos_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _new_album(request: AuthenticatedHttpRequest, form: BulkForm) -> HttpResponse:
     """A new album of the person's own selected photos; none made when none qualifies."""
-    title = form.cleaned_data["new_album_title"]
+    back = next_url(request, reverse("home"))
     try:
-        with transaction.atomic():
-            album = album_services.album_create(owner=request.user, title=title)
-            outcome = bulk_services.photos_bulk(
-                user=request.user,
-                action=bulk_services.Action.ADD_TO_ALBUM,
-                ids=form.cleaned_data["ids"],
-                album=album,
-            )
-            added = sum(1 for value in outcome.values() if value == bulk_services.DONE)
-            if not added:
-                raise _NothingToAdd
-    except _NothingToAdd:
-        messages.error(request, "None of the selected photos can go into a new album.")
-        return HttpResponseRedirect(next_url(request, reverse("home")))
+        album, outcome = bulk_services.photos_into_new_album(
+            user=request.user,
+            title=form.cleaned_data["new_album_title"],
+            ids=form.cleaned_data["ids"],
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return HttpResponseRedirect(next_url(request, reverse("home")))
+        return HttpResponseRedirect(back)
+    if album is None:
+        messages.error(request, "None of the selected photos can go into a new album.")
+        return HttpResponseRedirect(back)
+    added = sum(1 for value in outcome.values() if value == bulk_services.DONE)
     messages.success(request, f"New album “{album.title}” with {_photos(added)}.")
     if added < len(outcome):
         messages.info(request, f"{_photos(len(outcome) - added)} could not be added.")
     return HttpResponseRedirect(reverse("album_detail", args=[album.public_id]))
-
-
-class _NothingToAdd(Exception):
-    """Rolls back an album that would have stayed empty."""
 
 
 @login_required
