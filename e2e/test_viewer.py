@@ -105,9 +105,10 @@ def test_without_javascript_a_tile_is_the_photos_page(browser, live_server, gall
     context.close()
 
 
-def test_the_info_panel_follows_the_details_policy(signed_in, make_user):
+def test_the_info_panel_follows_the_details_policy(new_context, signed_in, make_user):
     """The owner reads camera and place in the viewer's panel; a member of an album that
-    shares neither reads the date only."""
+    shares neither reads the date only; so does a link holder, until the owner's link
+    shares the place."""
     from gallery.models import AlbumMember
     from gallery.tests import planted
 
@@ -118,18 +119,69 @@ def test_the_info_panel_follows_the_details_policy(signed_in, make_user):
     data = planted.jpeg(image=imagegen.photo_like((1200, 800), seed=3), orientation=1)
     file = SimpleUploadedFile("spot.jpg", data, content_type="image/jpeg")
     photo_upload(owner=olivia, file=file, album=album)
-    for person, sees_camera in ((olivia, True), (gabriel, False)):
-        page = signed_in(person).new_page()
-        page.goto(f"/albums/{album.public_id}/")
+    quiet = make_link(olivia, album)
+    telling = make_link(olivia, album, share_location=True)
+
+    def panel_of(page):
         _open(page, 0)
         page.keyboard.press("i")
         panel = page.locator(".pswp-info")
         expect(panel).to_contain_text("Taken")
-        if sees_camera:
+        return panel
+
+    for person, sees_all in ((olivia, True), (gabriel, False)):
+        page = signed_in(person).new_page()
+        page.goto(f"/albums/{album.public_id}/")
+        panel = panel_of(page)
+        if sees_all:
             expect(panel).to_contain_text(f"{planted.MAKE} {planted.MODEL}")
-            expect(panel).to_contain_text("Place")
+            expect(panel).to_contain_text("Location")
         else:
             expect(panel).not_to_contain_text(planted.MODEL)
-            expect(panel).not_to_contain_text("Place")
+            expect(panel).not_to_contain_text("Location")
         page.keyboard.press("i")
         expect(panel).to_be_hidden()
+    for link, sees_place in ((quiet, False), (telling, True)):
+        page = new_context().new_page()
+        page.goto(link.path)
+        panel = panel_of(page)
+        expect(panel).not_to_contain_text(planted.MODEL)
+        if sees_place:
+            expect(panel).to_contain_text("Location")
+        else:
+            expect(panel).not_to_contain_text("Location")
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)])
+def test_the_open_viewer_and_its_panel_pass_axe_and_take_the_keyboard(signed_in, gallery, viewport):
+    from .test_layout import AXE, AXE_RUN
+
+    width, height = viewport
+    page = signed_in(
+        gallery["olivia"], viewport={"width": width, "height": height}, bypass_csp=True
+    ).new_page()
+    page.goto(f"/albums/{gallery['album'].public_id}/")
+    _open(page, 2)
+    page.keyboard.press("i")
+    expect(page.locator(".pswp-info")).to_contain_text("Taken")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(AXE_RUN) == []
+    # Every control of the viewer is reached with Tab and shows where the focus is.
+    seen = set()
+    for _ in range(14):
+        page.keyboard.press("Tab")
+        name = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el.closest('.pswp')) return null;
+                const style = getComputedStyle(el);
+                const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+                const name = el.getAttribute('aria-label') || el.title;
+                if (ring || style.boxShadow !== 'none') return name;
+                return `${el.tagName}.${el.className} has no focus ring`;
+            }"""
+        )
+        assert not (name or "").endswith("has no focus ring"), name
+        if name:
+            seen.add(name)
+    assert {"Details", "Download the original", "Slideshow", "Fullscreen"} <= seen, seen

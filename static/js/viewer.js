@@ -87,33 +87,20 @@ async function start() {
         });
       },
     });
-    // The info panel: what the API answers for this photo through this album, so camera
-    // and place appear exactly when the details policy lets them (signed-in pages only;
-    // a link holder's "Details" is the link's photo page).
+    // The info panel: the details list of the photo's own page (the no-JavaScript
+    // fallback), fetched when the panel opens, so camera and place appear exactly when
+    // the page would show them to this person through this album or link.
     let panel = null;
     const fill = async () => {
       const url = pswp.currSlide.data.pageUrl || "";
       if (!panel || panel.hidden) return;
       panel.replaceChildren();
-      if (!url.startsWith("/photos/")) return;
-      const answer = await fetch(`/api${url}`, { headers: { Accept: "application/json" } });
-      if (!answer.ok || pswp.currSlide.data.pageUrl !== url) return;
-      const photo = await answer.json();
-      const list = document.createElement("dl");
-      const add = (term, value) => {
-        if (!value) return;
-        const dt = document.createElement("dt");
-        dt.textContent = term;
-        const dd = document.createElement("dd");
-        dd.textContent = value;
-        list.append(dt, dd);
-      };
-      add("Title", photo.title);
-      add("Taken", new Date(photo.taken_at).toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" }));
-      if (photo.camera) add("Camera", `${photo.camera.make} ${photo.camera.model}`.trim());
-      if (photo.location) add("Place", `${photo.location.latitude.toFixed(5)}, ${photo.location.longitude.toFixed(5)}`);
-      add("Size", `${photo.width} × ${photo.height}`);
-      panel.append(list);
+      if (!url) return;
+      const answer = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!answer.ok || pswp.currSlide.data.pageUrl !== url || panel.hidden) return;
+      const doc = new DOMParser().parseFromString(await answer.text(), "text/html");
+      const list = doc.querySelector("[data-photo-info]");
+      if (list) panel.replaceChildren(document.adoptNode(list));
     };
     pswp.ui.registerElement(
       button("info", "Information (I)", 7, '<span aria-hidden="true">ℹ</span>', () => {
