@@ -6,71 +6,105 @@
   document.documentElement.classList.add("js");
 
   // --- Infinite scroll: load the next page's tiles when "More photos" comes into view.
+  // How many pages were added and where the window was are kept in the history entry, so
+  // coming back to it (Back from a photo's page, or a reload) loads as many pages again
+  // and returns to the same place instead of the top of the first page.
   function setUpInfiniteScroll() {
     const grid = document.querySelector("[data-photo-grid]");
-    if (!grid || !("IntersectionObserver" in window)) return;
+    const link = document.querySelector("[data-more]");
+    if (!grid || !link || !("IntersectionObserver" in window)) return;
     let loading = false;
+    let pages = 0;
 
-    const lastMonth = () => {
-      const headings = grid.querySelectorAll(".month-heading");
-      return headings.length ? headings[headings.length - 1].dataset.month : null;
+    const remember = (fields) => {
+      const state = history.state && typeof history.state === "object" ? history.state : {};
+      history.replaceState({ ...state, grid: { ...state.grid, ...fields } }, "");
     };
 
-    async function loadMore(link, observer) {
-      if (loading) return;
-      loading = true;
-      link.setAttribute("aria-busy", "true");
-      link.textContent = "Loading…";
+    const lastOf = (selector, key) => {
+      const found = grid.querySelectorAll(selector);
+      return found.length ? found[found.length - 1].dataset[key] : null;
+    };
+
+    // Fetch the page `link` points at, add its tiles, and point `link` at the page after
+    // (or take the pager away at the end). Throws when the page cannot be had.
+    async function append() {
       const url = new URL(link.href, window.location.href);
       url.searchParams.set("fragment", "1");
-      try {
-        const response = await fetch(url, { credentials: "same-origin" });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-        const nextLink = doc.querySelector("[data-more]");
-        const pager = nextLink ? nextLink.closest(".pager") : null;
-        if (pager) pager.remove();
-        const first = doc.body.firstElementChild;
-        if (first && first.classList.contains("month-heading") && first.dataset.month === lastMonth()) {
-          first.remove(); // the month continues from the previous page
-        }
-        const firstDay = doc.body.firstElementChild;
-        const days = grid.querySelectorAll(".day-heading");
-        const lastDay = days.length ? days[days.length - 1].dataset.day : null;
-        if (firstDay && firstDay.classList.contains("day-heading") && firstDay.dataset.day === lastDay) {
-          firstDay.remove(); // and so does the day
-        }
-        grid.append(...Array.from(doc.body.children).map((el) => document.adoptNode(el)));
-        grid.dispatchEvent(new CustomEvent("tiles-added"));
-        const currentPager = link.closest(".pager");
-        observer.unobserve(link);
-        if (nextLink) {
-          link.href = nextLink.getAttribute("href");
-          link.textContent = "More photos";
-          link.removeAttribute("aria-busy");
-          loading = false;
-          observer.observe(link);
-        } else if (currentPager) {
-          currentPager.remove();
-        }
-      } catch (error) {
-        // Leave the plain link in place: pressing it loads the next page normally.
-        link.textContent = "More photos";
-        link.removeAttribute("aria-busy");
-        loading = false;
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const nextLink = doc.querySelector("[data-more]");
+      nextLink?.closest(".pager")?.remove();
+      const first = doc.body.firstElementChild;
+      if (first?.classList.contains("month-heading") && first.dataset.month === lastOf(".month-heading", "month")) {
+        first.remove(); // the month continues from the previous page
       }
+      const firstDay = doc.body.firstElementChild;
+      if (firstDay?.classList.contains("day-heading") && firstDay.dataset.day === lastOf(".day-heading", "day")) {
+        firstDay.remove(); // and so does the day
+      }
+      grid.append(...Array.from(doc.body.children).map((el) => document.adoptNode(el)));
+      grid.dispatchEvent(new CustomEvent("tiles-added"));
+      pages += 1;
+      if (nextLink) {
+        link.href = nextLink.getAttribute("href");
+        return true;
+      }
+      link.closest(".pager")?.remove();
+      return false;
     }
 
     const observer = new IntersectionObserver(
       (entries) => {
-        entries.forEach((entry) => {
-          if (entry.isIntersecting) loadMore(entry.target, observer);
-        });
+        if (entries.some((entry) => entry.isIntersecting)) loadMore();
       },
       { rootMargin: "600px 0px" },
     );
-    const link = document.querySelector("[data-more]");
-    if (link) observer.observe(link);
+
+    async function loadMore() {
+      if (loading) return;
+      loading = true;
+      link.setAttribute("aria-busy", "true");
+      link.textContent = "Loading…";
+      try {
+        const more = await append();
+        remember({ pages });
+        // Observe again: a link still in view after the new tiles reports itself once more.
+        observer.unobserve(link);
+        if (more) observer.observe(link);
+      } catch (error) {
+        // Leave the plain link in place: pressing it loads the next page normally, and
+        // scrolling to it again tries again.
+      }
+      link.textContent = "More photos";
+      link.removeAttribute("aria-busy");
+      loading = false;
+    }
+
+    let saving = null;
+    window.addEventListener("scroll", () => {
+      clearTimeout(saving);
+      saving = setTimeout(() => remember({ y: Math.round(window.scrollY) }), 200);
+    }, { passive: true });
+
+    async function restore(saved) {
+      loading = true;
+      history.scrollRestoration = "manual";
+      let more = true;
+      try {
+        while (more && pages < saved.pages) more = await append();
+      } catch (error) {
+        // What could be loaded stays; the link loads the rest.
+      }
+      loading = false;
+      window.scrollTo({ top: saved.y || 0, behavior: "instant" });
+      if (more) observer.observe(link);
+    }
+
+    const saved = history.state?.grid;
+    if (saved?.pages > 0) restore(saved);
+    else observer.observe(link);
   }
 
   // --- Viewer: arrow keys for previous/next, Escape back to the grid.
