@@ -27,7 +27,7 @@ from accounts.models import User
 from gallery import permissions
 from gallery.imaging import strip
 from gallery.imaging.sniff import ImageRejected, check_size
-from gallery.imaging.thumbhash import placeholder
+from gallery.imaging.thumbhash import placeholder, thumbhash_of
 from gallery.imaging.variants import inspect_image, process_image
 from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
@@ -114,6 +114,34 @@ def requeue_stuck(*, older_than: timedelta) -> int:
             render_enqueue(photo=Photo(pk=photo_id))
         count += 1
     return count
+
+
+def placeholders_fill(*, batch: int = 500) -> tuple[int, int]:
+    """Give ready photos that have none (uploaded before placeholders existed) a ThumbHash
+    read from their stored thumbnail. Returns (filled, skipped): a thumbnail that cannot be
+    read is skipped and tried again on the next run; nothing else about the photo changes."""
+    filled = skipped = 0
+    last = 0
+    storage = file_storage()
+    while True:
+        rows = list(
+            Photo.objects.filter(pk__gt=last, status=Photo.Status.READY, thumbhash="")
+            .exclude(thumb="")
+            .order_by("pk")
+            .values_list("pk", "thumb")[:batch]
+        )
+        if not rows:
+            return filled, skipped
+        for pk, name in rows:
+            last = pk
+            try:
+                with storage.open(name, "rb") as stored:
+                    value = thumbhash_of(stored.read())
+            except (OSError, ValueError) as exc:  # missing, unreadable or not an image
+                logger.warning("No placeholder for photo %s: %s", pk, exc)
+                skipped += 1
+                continue
+            filled += Photo.objects.filter(pk=pk, thumbhash="").update(thumbhash=value)
 
 
 # --- Upload -----------------------------------------------------------------------------------

@@ -85,6 +85,28 @@ def test_a_ready_photo_has_its_thumbhash_placeholder(owner, media_root):
     assert landscape == int(photo.width > photo.height)
 
 
+def test_photos_from_before_placeholders_get_theirs_from_the_stored_thumbnail(owner, media_root):
+    """`fill_placeholders` reads the thumbnail a photo already has; one whose thumbnail is
+    gone is left for the next run, and the count says so."""
+    fresh, old, lost = (
+        upload(owner, jpeg_bytes(900, 600, color=(c, 90, 30))) for c in (20, 120, 220)
+    )
+    expected = fresh.thumbhash
+    Photo.objects.filter(pk__in=[fresh.pk, old.pk, lost.pk]).update(thumbhash="")
+    default_storage.delete(lost.thumb.name)
+    out = io.StringIO()
+    call_command("fill_placeholders", stdout=out)
+    assert out.getvalue().strip() == ("Filled 2 placeholders; 1 thumbnail could not be read.")
+    fresh.refresh_from_db()
+    old.refresh_from_db()
+    lost.refresh_from_db()
+    assert fresh.thumbhash == expected  # the same answer as at upload
+    assert old.thumbhash and lost.thumbhash == ""
+    out = io.StringIO()
+    call_command("fill_placeholders", stdout=out)
+    assert out.getvalue().strip() == "Filled 0 placeholders; 1 thumbnail could not be read."
+
+
 def test_thumbhash_matches_its_format_byte_for_byte():
     """Known answers from the format's own encoder (the vendored thumbhash.js): a flat
     grey, and a red-to-blue gradient whose lower half is half transparent."""
