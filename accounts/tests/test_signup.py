@@ -247,3 +247,31 @@ def test_app_signup_keeps_the_name_given(client):
     )
     assert response.status_code == 401  # verification pending
     assert User.objects.get(email=NEWCOMER).display_name == "Nina"
+
+
+@pytest.mark.django_db
+def test_a_newcomer_can_ask_for_a_new_verification_code(signup, client) -> None:
+    """The code page offers a new code; asking at once is refused with a page that says to
+    wait (one code per 20 s), asking a little later sends one that works."""
+    from freezegun import freeze_time
+
+    with freeze_time() as clock:
+        signup(NEWCOMER)
+        [first] = mail.outbox
+        page = client.get("/accounts/confirm-email/")
+        assert page.status_code == 200
+        assert b"Request new code" in page.content
+        refused = client.post("/accounts/confirm-email/", {"action": "resend"})
+        assert refused.status_code == 429
+        assert b"Please wait a minute and try again" in refused.content
+        assert len(mail.outbox) == 1
+        clock.tick(21)
+        response = client.post("/accounts/confirm-email/", {"action": "resend"})
+        assert response.status_code in (200, 302)
+        assert len(mail.outbox) == 2
+        second = mail.outbox[1]
+        assert second.to == [NEWCOMER]
+        assert code_in(second) != code_in(first)
+        response = client.post("/accounts/confirm-email/", {"code": code_in(second)})
+        assert response.status_code == 302
+    assert EmailAddress.objects.get(email=NEWCOMER).verified
