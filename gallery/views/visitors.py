@@ -20,16 +20,6 @@ LINK_PAGE_SIZE = 60
 SESSION_MAX = 50
 
 
-TILE_VARIANTS = ("thumb", "mobile", "display")
-
-
-def _tile(photo, url: str, **grant) -> dict:
-    """A visitor's grid tile: the photo, its page and its variants' URLs by the grant the
-    visitor holds (a link, or anyone for a public album)."""
-    urls = {name: media.media_url(photo=photo, variant=name, **grant) for name in TILE_VARIANTS}
-    return {"photo": photo, "url": url, "urls": urls}
-
-
 # --- share links, for whoever holds one --------------------------------------------------
 
 
@@ -80,7 +70,12 @@ def share_link(request: HttpRequest, token: str) -> HttpResponse:
         request.GET.get("page")
     )
     tiles = [
-        _tile(photo, reverse("share_link_photo", args=[token, photo.public_id]), link=link)
+        {
+            "photo": photo,
+            "thumb": media.media_url(photo=photo, variant="thumb", link=link),
+            "display": media.media_url(photo=photo, variant="display", link=link),
+            "url": reverse("share_link_photo", args=[token, photo.public_id]),
+        }
         for photo in page
     ]
     context = {"link": link, "album": link.album, "page": page, "tiles": tiles, "token": token}
@@ -133,12 +128,12 @@ def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
         request.GET.get("page")
     )
     tiles = [
-        _tile(
-            photo,
-            reverse("public_photo", args=[album.public_id, photo.public_id]),
-            anyone=True,
-            album=album,
-        )
+        {
+            "photo": photo,
+            "thumb": media.media_url(photo=photo, variant="thumb", anyone=True, album=album),
+            "display": media.media_url(photo=photo, variant="display", anyone=True, album=album),
+            "url": reverse("public_photo", args=[album.public_id, photo.public_id]),
+        }
         for photo in page
     ]
     context = {"album": album, "page": page, "tiles": tiles}
