@@ -26,7 +26,8 @@ def _scroll_to_tile(page, n: int) -> tuple[float, str]:
         page.mouse.wheel(0, 2000)
         page.wait_for_timeout(100)
     tiles.nth(n).evaluate("(el) => el.scrollIntoView({block: 'start', behavior: 'instant'})")
-    page.wait_for_timeout(400)  # the place is written down a moment after scrolling stops
+    # The place is written down a moment after scrolling stops.
+    page.wait_for_function("() => history.state?.grid?.y === Math.round(window.scrollY)")
     return page.evaluate("() => window.scrollY"), tiles.nth(n).get_attribute("href")
 
 

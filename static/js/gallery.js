@@ -83,10 +83,20 @@
     }
 
     let saving = null;
+    const savePlace = () => {
+      clearTimeout(saving);
+      remember({ y: Math.round(window.scrollY) });
+    };
     window.addEventListener("scroll", () => {
       clearTimeout(saving);
-      saving = setTimeout(() => remember({ y: Math.round(window.scrollY) }), 200);
+      saving = setTimeout(savePlace, 200);
     }, { passive: true });
+    // Leaving before the pause is over (a tap on a photo right after a fling) still
+    // writes down where the grid was.
+    document.addEventListener("click", (event) => {
+      if (event.target.closest("a[href]")) savePlace();
+    }, true);
+    window.addEventListener("pagehide", savePlace);
 
     async function restore(saved) {
       loading = true;
