@@ -56,6 +56,12 @@ AXE_RUN = """async () => {
 }"""
 
 
+def axe_problems(page) -> list[str]:
+    """Run the vendored axe-core on the page as it is now (its context must bypass the CSP)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN)
+
+
 def _landscape(seed: int) -> SimpleUploadedFile:
     data = imagegen.jpeg(image=imagegen.photo_like((1600, 600), seed=seed))
     return SimpleUploadedFile(f"wide-{seed}.jpg", data, content_type="image/jpeg")
@@ -229,8 +235,7 @@ def test_axe_finds_nothing_serious_on_any_page(new_context, signed_in, family, s
     def check(page, url):
         response = page.goto(url)
         assert response is not None and response.status == 200, url
-        page.add_script_tag(path=str(AXE))
-        if problems := page.evaluate(AXE_RUN):
+        if problems := axe_problems(page):
             found[url] = problems
 
     owner = signed_in(family["olivia"], viewport=SIZES[size], bypass_csp=True).new_page()

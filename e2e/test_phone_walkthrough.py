@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from gallery.models import Album, Circle, Connection
 from gallery.tests.factories import make_photos, media_root_fixture  # noqa: F401
 
-from .test_layout import AXE, AXE_RUN, OFF_SCREEN
+from .test_layout import OFF_SCREEN, axe_problems
+from .test_selection import long_press
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
@@ -24,8 +25,7 @@ PHONE = {
 def _fits(page) -> None:
     page.wait_for_load_state("load")
     assert page.evaluate(OFF_SCREEN) == [], page.url
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate(AXE_RUN) == [], page.url
+    assert axe_problems(page) == [], page.url
 
 
 def test_select_twenty_make_an_album_and_share_it_with_the_family(signed_in, make_user):
@@ -42,11 +42,7 @@ def test_select_twenty_make_an_album_and_share_it_with_the_family(signed_in, mak
     _fits(page)
 
     # A long press starts selecting; then each tap adds a photo.
-    first = tiles.nth(0)
-    first.dispatch_event("pointerdown", {"pointerType": "touch", "isPrimary": True})
-    page.wait_for_timeout(700)
-    first.dispatch_event("pointerup", {"pointerType": "touch", "isPrimary": True})
-    first.dispatch_event("click")
+    long_press(page, tiles.nth(0))
     for n in range(1, 20):
         tiles.nth(n).tap()
     expect(page.locator("[data-selection-count]")).to_have_text("20 selected")

@@ -27,6 +27,14 @@ def library(make_user):
     return {"olivia": olivia, "photos": photos, "album": make_album(olivia, title="Best")}
 
 
+def long_press(page, tile) -> None:
+    """Hold a finger on `tile` past the long-press delay and lift it."""
+    tile.dispatch_event("pointerdown", {"pointerType": "touch", "isPrimary": True})
+    page.wait_for_timeout(700)
+    tile.dispatch_event("pointerup", {"pointerType": "touch", "isPrimary": True})
+    tile.dispatch_event("click")
+
+
 def checks(page):
     return page.locator("[data-photo-grid] .tile-select")
 
@@ -78,10 +86,7 @@ def test_a_long_press_on_a_phone_starts_selecting(signed_in, library):
     ).new_page()
     page.goto("/photos/")
     tile = page.locator("[data-photo-grid] .tile").nth(2)
-    tile.dispatch_event("pointerdown", {"pointerType": "touch", "isPrimary": True})
-    page.wait_for_timeout(700)
-    tile.dispatch_event("pointerup", {"pointerType": "touch", "isPrimary": True})
-    tile.dispatch_event("click")
+    long_press(page, tile)
     assert page.url.endswith("/photos/")
     expect(page.locator("[data-selection-count]")).to_have_text("1 selected")
     page.locator("[data-photo-grid] .tile").nth(4).tap()

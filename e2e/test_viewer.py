@@ -154,7 +154,7 @@ def test_the_info_panel_follows_the_details_policy(new_context, signed_in, make_
 
 @pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)])
 def test_the_open_viewer_and_its_panel_pass_axe_and_take_the_keyboard(signed_in, gallery, viewport):
-    from .test_layout import AXE, AXE_RUN
+    from .test_layout import axe_problems
 
     width, height = viewport
     page = signed_in(
@@ -164,8 +164,7 @@ def test_the_open_viewer_and_its_panel_pass_axe_and_take_the_keyboard(signed_in,
     _open(page, 2)
     page.keyboard.press("i")
     expect(page.locator(".pswp-info")).to_contain_text("Taken")
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate(AXE_RUN) == []
+    assert axe_problems(page) == []
     # Every control of the viewer is reached with Tab and shows where the focus is.
     seen = set()
     for _ in range(14):
