@@ -100,7 +100,6 @@
 
     async function restore(saved) {
       loading = true;
-      history.scrollRestoration = "manual";
       let more = true;
       try {
         while (more && pages < saved.pages) more = await append();
@@ -109,12 +108,24 @@
       }
       loading = false;
       window.scrollTo({ top: saved.y || 0, behavior: "instant" });
+      savePlace(); // a reload right away must find the same place
       if (more) observer.observe(link);
     }
 
-    const saved = history.state?.grid;
-    if (saved?.pages > 0) restore(saved);
-    else observer.observe(link);
+    // The grid puts the window back itself: left to the browser, the place would be
+    // clamped to the first page's height and written down as if the person had scrolled.
+    // Only coming back (Back, Forward, a reload) returns to the place: following a link
+    // to this same address (the menu's "Photos") starts at the top, although Chromium
+    // hands such a visit the entry's old state.
+    history.scrollRestoration = "manual";
+    const visit = performance.getEntriesByType("navigation")[0]?.type;
+    const saved = visit === "reload" || visit === "back_forward" ? history.state?.grid : null;
+    if (saved) {
+      restore(saved);
+    } else {
+      remember({ pages: 0, y: 0 });
+      observer.observe(link);
+    }
   }
 
   // --- Viewer: arrow keys for previous/next, Escape back to the grid.
