@@ -1,4 +1,4 @@
-"""File sizes as people read them; no Django, so imaging can use it too.
+"""File sizes and lengths as people read them; no Django, so imaging can use it too.
 
 Decimal units by default, like the file managers people use. Upload limits are set and
 announced in binary megabytes (50 MB = 50 × 1024 × 1024 bytes), so messages about them ask
@@ -18,3 +18,11 @@ def format_size(num_bytes: float | None, *, unit: str | None = None, base: int =
             return f"{size:.1f} {name}"
         size /= base
     raise ValueError(f"unknown unit {unit!r}")
+
+
+def format_duration(seconds: float) -> str:
+    """A length as players show it: 0:07, 12:34, 1:02:03."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -72,7 +72,7 @@ class UploadForm(forms.Form):
     )
     file = MultipleFileField(
         label="Photos",
-        widget=MultipleFileInput(attrs={"accept": "image/*", "multiple": True}),
+        widget=MultipleFileInput(attrs={"accept": "image/*,video/*", "multiple": True}),
         error_messages={"required": "Choose one or more photos to upload."},
     )
 

@@ -16,6 +16,7 @@ disposition, issued only after the same check.
 
 import hashlib
 import logging
+import re
 import time
 import uuid
 from functools import partial
@@ -43,7 +44,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
 from gallery import permissions
-from gallery.imaging.sniff import ACCEPTED_TYPES
+from gallery.imaging.sniff import ACCEPTED_TYPES, VIDEO_EXTENSIONS
 from gallery.imaging.strip import MetadataError
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.models import Photo, ShareLink
@@ -57,12 +58,14 @@ logger = logging.getLogger(__name__)
 SALT = "pikoshi.media"
 VARIANTS = tuple(VARIANT_SIZES)
 ORIGINAL = "original"
+VIDEO = "video"  # a video's web-playable rendition
+NAMES = (*VARIANTS, VIDEO, ORIGINAL)
 # URLs signed within the same minute are identical, so a browser that saw a thumbnail a
 # moment ago finds it in its cache instead of asking again with a new URL.
 SIGNING_BUCKET_SECONDS = 60
 # Originals are served as the type sniffed at upload; anything else would be a bug, and
 # is sent as an opaque download rather than something a browser might render as a page.
-SAFE_ORIGINAL_TYPES = ACCEPTED_TYPES
+SAFE_ORIGINAL_TYPES = ACCEPTED_TYPES | frozenset(VIDEO_EXTENSIONS)
 
 
 class _MediaSigner(signing.TimestampSigner):
@@ -86,10 +89,12 @@ def media_url(
     photo). Nobody to issue it to
     (an anonymous visitor) gives "".
     """
-    if variant not in (*VARIANTS, ORIGINAL):
+    if variant not in NAMES:
         raise ValueError(f"Unknown variant {variant!r}.")
     if variant != ORIGINAL and not photo.is_ready:
         return ""  # a worker is still making it (or could not): nothing to link to yet
+    if variant == VIDEO and not photo.video:
+        return ""
     if link is not None:
         subject = f"l{link.public_id.hex}"
     elif anyone:
@@ -114,6 +119,8 @@ def media_urls(*, photo: Photo, user) -> dict[str, str]:
     urls = {}
     if photo.is_ready:
         urls = {v: media_url(photo=photo, variant=v, user=user) for v in VARIANTS}
+        if photo.video:
+            urls[VIDEO] = media_url(photo=photo, variant=VIDEO, user=user)
     if permissions.can_view_original(user, photo):
         urls[ORIGINAL] = media_url(photo=photo, variant=ORIGINAL, user=user)
     return urls
@@ -165,7 +172,7 @@ def _read_token(token: str) -> tuple[uuid.UUID, str, str, uuid.UUID, int]:
         kind, subject_id = subject[:1], uuid.UUID(hex=subject[1:])
     except (signing.BadSignature, ValueError, IndexError):
         raise Http404("No such file.") from None
-    if variant not in (*VARIANTS, ORIGINAL) or kind not in {"u", "l", "p"}:
+    if variant not in NAMES or kind not in {"u", "l", "p"}:
         raise Http404("No such file.")
     remaining = max(0, int(max_age - (time.time() - signed_at)))
     return photo_id, variant, kind, subject_id, remaining
@@ -182,6 +189,8 @@ def _etag(photo: Photo, variant: str, name: str, link: ShareLink | None) -> str:
 
 def _file_name(photo: Photo, variant: str, *, owner: bool) -> str:
     """A harmless name for the browser: the uploaded name only for its owner, else the id."""
+    if variant == VIDEO:
+        return f"{photo.public_id}-video.mp4"
     if variant != ORIGINAL:
         return f"{photo.public_id}-{variant}.webp"
     stem = ""
@@ -306,6 +315,8 @@ def media_view(request: HttpRequest, token: str) -> HttpResponseBase:
             if photo.mime_type in SAFE_ORIGINAL_TYPES
             else "application/octet-stream"
         )
+    elif variant == VIDEO:
+        content_type = "video/mp4"
     else:
         content_type = "image/webp"
     # Never None here: a file name is always given.
@@ -330,7 +341,91 @@ def media_view(request: HttpRequest, token: str) -> HttpResponseBase:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(field.name.lstrip("/"))
     else:
-        response = FileResponse(_open(photo, field), content_type=content_type)
+        response = _file_response(request, photo, field, content_type=content_type, etag=etag)
     for key, value in headers.items():
         response[key] = value
     return response
+
+
+# --- Byte ranges (RFC 9110 §14): what lets a <video> seek ------------------------------------
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_CHUNK = 64 * 1024
+
+
+def _byte_range(request: HttpRequest, size: int, etag: str) -> tuple[int, int] | None:
+    """The single range asked for, as (first, last) byte; None for the whole file.
+
+    Several ranges, other units and a stale If-Range get the whole file, as the RFC
+    allows; a range that starts past the end raises _Unsatisfiable."""
+    header = request.headers.get("Range", "").strip()
+    if not header or request.method not in ("GET", "HEAD"):
+        return None
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range.strip() != etag:
+        return None
+    match = _RANGE.match(header)
+    if not match:
+        return None
+    first, last = match.groups()
+    if not first:
+        if not last:
+            return None
+        length = int(last)
+        if length == 0 or size == 0:
+            raise _Unsatisfiable
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if last and end < start:
+        return None
+    if start >= size:
+        raise _Unsatisfiable
+    return start, min(end, size - 1)
+
+
+class _Unsatisfiable(Exception):
+    pass
+
+
+def _file_response(
+    request: HttpRequest, photo: Photo, field, *, content_type: str, etag: str
+) -> HttpResponseBase:
+    """The whole file (200), the range asked for (206), or 416 for one past its end."""
+    stream = _open(photo, field)
+    try:
+        size = field.storage.size(field.name)
+        wanted = _byte_range(request, size, etag)
+    except _Unsatisfiable:
+        stream.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        response["Accept-Ranges"] = "bytes"
+        return response
+    except Exception:
+        stream.close()
+        raise
+    if wanted is None:
+        whole = FileResponse(stream, content_type=content_type)
+        whole["Accept-Ranges"] = "bytes"
+        return whole
+    start, end = wanted
+
+    def part():
+        try:
+            stream.seek(start)
+            left = end - start + 1
+            while left > 0:
+                chunk = stream.read(min(_CHUNK, left))
+                if not chunk:
+                    return
+                left -= len(chunk)
+                yield chunk
+        finally:
+            stream.close()
+
+    partial_content = StreamingHttpResponse(part(), status=206, content_type=content_type)
+    partial_content["Content-Range"] = f"bytes {start}-{end}/{size}"
+    partial_content["Content-Length"] = str(end - start + 1)
+    partial_content["Accept-Ranges"] = "bytes"
+    return partial_content

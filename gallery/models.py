@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from gallery.imaging.sniff import EXTENSIONS
+from gallery.imaging.sniff import EXTENSIONS, VIDEO_EXTENSIONS
 
 # What search matches, word by word ("simple": no language's stemming, names stay names).
 # The same expressions build the GIN indexes and the queries, so PostgreSQL uses the index.
@@ -71,7 +71,13 @@ def original_upload_to(photo: "Photo", filename: str) -> str:
 
 
 class Photo(models.Model):
-    """One uploaded image. The original is kept byte for byte and shown only to its owner."""
+    """One uploaded image or video. The original is kept byte for byte and shown only to
+    its owner. A video is the same item with a poster frame in the variants and a
+    web-playable rendition in `video` (docs/video.md)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo"
+        VIDEO = "video", "Video"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Processing"
@@ -86,6 +92,7 @@ class Photo(models.Model):
     # the owner's library holds every photo they own), each entry saying who added it.
     albums = models.ManyToManyField(Album, through="AlbumEntry", related_name="photos")
     title = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PHOTO)
 
     original = models.FileField(upload_to=original_upload_to, max_length=255)
     original_name = models.CharField(
@@ -109,6 +116,10 @@ class Photo(models.Model):
     # The blurred placeholder a tile shows while its thumbnail loads (base64 ThumbHash,
     # gallery/imaging/thumbhash.py); "" until the variants exist.
     thumbhash = models.CharField(max_length=64, blank=True, default="")
+    # Videos only: the H.264 + AAC MP4 everyone but the owner plays (no metadata at all).
+    video = models.FileField(max_length=255, blank=True)
+    video_bytes = models.PositiveBigIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     taken_at = models.DateTimeField(help_text="EXIF DateTimeOriginal, else the upload time.")
     taken_at_from_exif = models.BooleanField(default=False)
@@ -155,18 +166,27 @@ class Photo(models.Model):
 
     @property
     def original_extension(self) -> str:
-        return EXTENSIONS.get(self.mime_type, "")
+        return EXTENSIONS.get(self.mime_type) or VIDEO_EXTENSIONS.get(self.mime_type, "")
 
     @property
     def in_trash(self) -> bool:
         return self.deleted_at is not None
 
     @property
+    def is_video(self) -> bool:
+        return self.kind == self.Kind.VIDEO
+
+    @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
 
     def variant_file(self, name: str):
-        return {"thumb": self.thumb, "mobile": self.mobile, "display": self.display}[name]
+        return {
+            "thumb": self.thumb,
+            "mobile": self.mobile,
+            "display": self.display,
+            "video": self.video,
+        }[name]
 
 
 class AlbumEntry(models.Model):

@@ -19,18 +19,22 @@ removes what a killed run left in the photo's variant folder.
 
 import io
 import logging
+import shutil
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from gallery.imaging.sniff import ImageRejected
 from gallery.imaging.thumbhash import placeholder
-from gallery.imaging.variants import process_image
+from gallery.imaging.variants import RenderedVariant, process_image
+from gallery.imaging.video import VideoFailed, poster, probe, render
 from gallery.models import Photo
-from gallery.storage import VARIANTS, delete_files, file_storage, variant_name
+from gallery.storage import VARIANTS, delete_files, file_storage, rendition_name, variant_name
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +90,8 @@ def photo_render_variants(*, photo_id: int) -> str:
         # Every earlier run died without a word (its worker was killed): stop trying.
         _fail(photo_id, GENERIC_FAILURE)
         return "failed"
+    if photo.is_video:
+        return _render_video(photo)
     storage = file_storage()
     try:
         with storage.open(str(photo.original.name), "rb") as stream:
@@ -109,9 +115,15 @@ def photo_render_variants(*, photo_id: int) -> str:
         logger.exception("Storing variants of photo %s failed", photo.public_id)
         delete_files(written)
         return _retry_or_fail(photo)
+    return _finish(photo, image.variants, written)
 
-    names = dict(zip(image.variants, written, strict=True))
-    thumbhash = placeholder(image.variants)
+
+def _finish(photo: Photo, variants: dict[str, RenderedVariant], written: list[str], **video) -> str:
+    """Point the pending photo at the files just stored and mark it ready, unless it was
+    deleted or finished by another run meanwhile (then the files are removed)."""
+    photo_id = photo.pk
+    names = dict(zip(variants, written, strict=False))
+    thumbhash = placeholder(variants)
     with transaction.atomic():
         current = (
             Photo.objects.select_for_update()
@@ -119,13 +131,15 @@ def photo_render_variants(*, photo_id: int) -> str:
             .first()
         )
         if current is not None:
-            for name, rendered in image.variants.items():
+            for name, rendered in variants.items():
                 setattr(current, name, names[name])
                 setattr(current, f"{name}_width", rendered.width)
                 setattr(current, f"{name}_height", rendered.height)
             current.thumbhash = thumbhash
             current.status = Photo.Status.READY
             current.failure_reason = ""
+            for field, value in video.items():
+                setattr(current, field, value)
             current.save(
                 update_fields=[
                     *VARIANTS,
@@ -133,6 +147,7 @@ def photo_render_variants(*, photo_id: int) -> str:
                     "thumbhash",
                     "status",
                     "failure_reason",
+                    *video,
                 ]
             )
     if current is None:
@@ -141,3 +156,45 @@ def photo_render_variants(*, photo_id: int) -> str:
         return "superseded"
     _sweep_folder(photo, set(written))
     return "ready"
+
+
+def _render_video(photo: Photo) -> str:
+    """A video's poster (the same three WebP variants as a photo) and its web-playable
+    rendition, made from a local copy of the original (FFmpeg seeks in it)."""
+    storage = file_storage()
+    written: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pikoshi-render-") as folder:
+        source = str(Path(folder) / f"original{photo.original_extension}")
+        target = str(Path(folder) / "rendition.mp4")
+        try:
+            with storage.open(str(photo.original.name), "rb") as stream, open(source, "wb") as copy:
+                shutil.copyfileobj(stream, copy, 1024 * 1024)
+            info = probe(
+                source,
+                mime_type=photo.mime_type,
+                max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
+                max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
+            )
+            frame = poster(source, rotation=info.rotation)
+            image = process_image(io.BytesIO(frame), max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
+            render(source, target, info=info, timeout=settings.PIKOSHI_VIDEO_TIMEOUT)
+        except (ImageRejected, VideoFailed) as exc:
+            _fail(photo.pk, str(exc))
+            return "failed"
+        except Exception:
+            logger.exception("Rendering video %s failed", photo.public_id)
+            return _retry_or_fail(photo)
+        try:
+            for name, rendered in image.variants.items():
+                written.append(
+                    storage.save(variant_name(photo.owner, photo, name), ContentFile(rendered.data))
+                )
+            with open(target, "rb") as playable:
+                video_name = storage.save(rendition_name(photo.owner, photo), File(playable))
+            written.append(video_name)
+            video_bytes = Path(target).stat().st_size
+        except Exception:
+            logger.exception("Storing the renditions of video %s failed", photo.public_id)
+            delete_files(written)
+            return _retry_or_fail(photo)
+    return _finish(photo, image.variants, written, video=video_name, video_bytes=video_bytes)

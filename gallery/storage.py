@@ -20,7 +20,7 @@ from pikoshi.errors import ServiceUnavailable
 logger = logging.getLogger(__name__)
 
 VARIANTS = tuple(VARIANT_SIZES)
-FILE_FIELDS = ("original", *VARIANTS)
+FILE_FIELDS = ("original", *VARIANTS, "video")
 # Where photo files are stored: models.original_upload_to and variant_name below.
 PHOTO_FOLDERS = ("originals", "variants")
 
@@ -40,6 +40,11 @@ def variant_name(owner: User, photo: Photo, variant: str) -> str:
     """Where a variant is stored: random per file, so a photo's public id is not enough to
     guess it."""
     return f"variants/{owner.uuid}/{photo.public_id}/{variant}-{secrets.token_urlsafe(16)}.webp"
+
+
+def rendition_name(owner: User, photo: Photo) -> str:
+    """Where a video's web-playable rendition is stored: beside its poster variants."""
+    return f"variants/{owner.uuid}/{photo.public_id}/video-{secrets.token_urlsafe(16)}.mp4"
 
 
 def shared_original_name(photo: Photo, *, keep_camera: bool, keep_location: bool) -> str:

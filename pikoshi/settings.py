@@ -623,6 +623,11 @@ SPECTACULAR_SETTINGS = {
 
 PIKOSHI_MAX_UPLOAD_BYTES = env_int("PIKOSHI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 PIKOSHI_MAX_IMAGE_PIXELS = env_int("PIKOSHI_MAX_IMAGE_PIXELS", 100_000_000)
+# Videos (docs/video.md): their own size and length limits, and how long one conversion
+# to the web-playable rendition may take before the video is marked failed.
+PIKOSHI_MAX_VIDEO_BYTES = env_int("PIKOSHI_MAX_VIDEO_BYTES", 2 * 1024 * 1024 * 1024)
+PIKOSHI_MAX_VIDEO_SECONDS = env_int("PIKOSHI_MAX_VIDEO_SECONDS", 30 * 60)
+PIKOSHI_VIDEO_TIMEOUT = env_int("PIKOSHI_VIDEO_TIMEOUT", 2 * 60 * 60)
 PIKOSHI_TRASH_DAYS = env_int("PIKOSHI_TRASH_DAYS", 30)
 PIKOSHI_MEDIA_URL_MAX_AGE = env_int("PIKOSHI_MEDIA_URL_MAX_AGE", 600)
 PIKOSHI_X_ACCEL_REDIRECT = env_str("PIKOSHI_X_ACCEL_REDIRECT")  # e.g. "/protected-media/"
@@ -681,6 +686,7 @@ SECURE_CSP = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:", "blob:"],
+    "media-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "frame-ancestors": ["'none'"],
@@ -691,13 +697,16 @@ if GOOGLE_CLIENT_ID:
     # to allauth, which redirects to Google's consent page.
     SECURE_CSP["form-action"].append("https://accounts.google.com")
 if AWS_STORAGE_BUCKET_NAME:
-    # Images are redirected to presigned bucket URLs; img-src applies to the redirect target.
+    # Images and videos are redirected to presigned bucket URLs; img-src and media-src
+    # apply to the redirect target.
     _endpoint = urlsplit(env_str("AWS_S3_ENDPOINT_URL"))
-    SECURE_CSP["img-src"].append(
+    _bucket_origin = (
         env_str("PIKOSHI_MEDIA_ORIGIN")
         or (f"{_endpoint.scheme}://{_endpoint.netloc}" if _endpoint.netloc else "")
         or "https://*.amazonaws.com"
     )
+    SECURE_CSP["img-src"].append(_bucket_origin)
+    SECURE_CSP["media-src"].append(_bucket_origin)
 if not DEBUG and not PIKOSHI_LOCAL_HTTP:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -211,10 +211,14 @@ class PhotoListApi(APIView):
             **error_responses(400, 401, 403, 404, 413, 415, 422, 429),
         },
         description=(
-            "One file per request (JPEG, PNG, WebP, GIF, HEIC), at most "
-            f"{settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Errors: 413 too large, "
-            "415 not an image we read, 422 damaged or empty, 404 unknown album (code "
-            "album_not_found)."
+            "One file per request: a photo (JPEG, PNG, WebP, GIF, HEIC), at most "
+            f"{settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024)} MB, or a video (MP4, MOV, "
+            "M4V, 3GP, WebM, MKV), at most "
+            f"{settings.PIKOSHI_MAX_VIDEO_BYTES // (1024 * 1024)} MB and "
+            f"{settings.PIKOSHI_MAX_VIDEO_SECONDS // 60} minutes. A video answers with status "
+            "processing until its poster and playable rendition are made. Errors: 413 too "
+            "large or too long, 415 not an image or video we read, 422 damaged or empty, 404 "
+            "unknown album (code album_not_found)."
         ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:

@@ -33,6 +33,12 @@ class PhotoUrlsSerializer(serializers.Serializer):
     original = serializers.URLField(
         required=False, help_text="The file as uploaded; only for the owner."
     )
+    video = serializers.URLField(
+        required=False,
+        help_text="Videos only: H.264 + AAC MP4, at most 1080p, without any metadata; "
+        "answers HTTP Range requests (206) so players can seek. The image variants are "
+        "its poster frame.",
+    )
 
 
 class CoverUrlsSerializer(serializers.Serializer):
@@ -100,6 +106,12 @@ class PhotoSerializer(serializers.Serializer):
     """A photo as its viewer may see it. Camera and location only reach the owner."""
 
     id = serializers.UUIDField(source="public_id")
+    kind = serializers.ChoiceField(
+        choices=["photo", "video"], help_text="A video has urls.video and duration_ms."
+    )
+    duration_ms = serializers.IntegerField(
+        allow_null=True, help_text="Videos only: how long it plays, in milliseconds."
+    )
     title = serializers.CharField(allow_blank=True)
     albums = serializers.SerializerMethodField(
         help_text="Ids of the photo's albums that the caller may see (a photo is in any "

@@ -28,6 +28,16 @@ EXTENSIONS = {
     "image/heif": ".heif",
 }
 ACCEPTED_TYPES = frozenset(EXTENSIONS)
+# Every type imaging.video.sniff_video can answer, with its original's extension.
+VIDEO_EXTENSIONS = {
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/x-m4v": ".m4v",
+    "video/3gpp": ".3gp",
+    "video/webm": ".webm",
+    "video/x-matroska": ".mkv",
+}
+VIDEO_DESCRIPTION = "MP4, MOV, M4V, 3GP, WebM or MKV"
 ACCEPTED_DESCRIPTION = "JPEG, PNG, WebP, GIF or HEIC/HEIF"
 
 # Pillow format names we hand each sniffed kind to, and what Pillow may call it back.
@@ -91,7 +101,8 @@ def _seekable(source: BinaryIO) -> BinaryIO:
 
 def _unsupported() -> ImageRejected:
     return ImageRejected(
-        f"This file is not a supported image. Upload a {ACCEPTED_DESCRIPTION} photo.",
+        f"This file is not a supported image or video. Upload a {ACCEPTED_DESCRIPTION} "
+        f"photo or an {VIDEO_DESCRIPTION} video.",
         status=415,
         code="unsupported_type",
     )

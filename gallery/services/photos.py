@@ -8,6 +8,11 @@ Files go through gallery/storage.py only, so S3 can replace the local folder.
 
 import hashlib
 import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -29,6 +34,7 @@ from gallery.imaging import strip
 from gallery.imaging.sniff import ImageRejected, check_size
 from gallery.imaging.thumbhash import placeholder, thumbhash_of
 from gallery.imaging.variants import inspect_image, process_image
+from gallery.imaging.video import probe, sniff_video, strip_container
 from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
 from gallery.services.albums import album_add_photos, refuse_nul
@@ -186,7 +192,13 @@ def photo_upload(
     Files of an upload whose transaction never commits (its caller rolls back, its process
     is killed) are left to `manage.py prune_media`.
     """
-    check_size(file.size, max_bytes=settings.PIKOSHI_MAX_UPLOAD_BYTES)
+    video_type = _video_type(file)
+    check_size(
+        file.size,
+        max_bytes=settings.PIKOSHI_MAX_VIDEO_BYTES
+        if video_type
+        else settings.PIKOSHI_MAX_UPLOAD_BYTES,
+    )
     if album is not None and not permissions.can_contribute(owner, album):
         raise Http404("No such album.")
 
@@ -198,6 +210,10 @@ def photo_upload(
     storage_check_quota(user=owner, adding=file.size)
 
     file.seek(0)
+    if video_type:
+        return _video_upload(
+            owner=owner, file=file, album=album, title=title, sha256=sha256, mime_type=video_type
+        )
     # With a task queue the variants are made by a worker (gallery/processing.py).
     queued = runs_in_background()
     inspect = inspect_image if queued else process_image
@@ -230,6 +246,20 @@ def photo_upload(
         setattr(photo, f"{name}_height", rendered.height)
     photo.thumbhash = placeholder(image.variants)
 
+    return _store_upload(
+        photo=photo,
+        file=file,
+        album=album,
+        variants={name: rendered.data for name, rendered in image.variants.items()},
+        queued=queued,
+    )
+
+
+def _store_upload(
+    *, photo: Photo, file: File, album: Album | None, variants: dict[str, bytes], queued: bool
+) -> UploadResult:
+    """Store the original (and any variants already made) and the row, all or nothing."""
+    owner, sha256, now = photo.owner, photo.sha256, photo.queued_at or timezone.now()
     written: list[str] = []
     storage = file_storage()
     try:
@@ -239,10 +269,8 @@ def photo_upload(
             try:
                 photo.original.save(photo.original_extension or ".bin", file, save=False)
                 written.append(str(photo.original.name))
-                for name, rendered in image.variants.items():
-                    stored = storage.save(
-                        variant_name(owner, photo, name), ContentFile(rendered.data)
-                    )
+                for name, data in variants.items():
+                    stored = storage.save(variant_name(owner, photo, name), ContentFile(data))
                     written.append(stored)
                     setattr(photo, name, stored)
             except Exception as exc:  # a full disk, a bucket that is down: any storage error
@@ -272,6 +300,73 @@ def photo_upload(
         delete_files(written)
         raise
     return UploadResult(photo=photo, created=True)
+
+
+# --- Video upload (docs/video.md) ---------------------------------------------------------------
+
+
+def _video_type(file: File) -> str | None:
+    file.seek(0)
+    head = file.read(64)
+    file.seek(0)
+    return sniff_video(head)
+
+
+@contextmanager
+def local_path(file: File) -> Iterator[str]:
+    """A path on this machine holding the file's bytes (FFmpeg opens videos by name): the
+    upload's own temporary file when it has one, else a copy removed afterwards."""
+    path = getattr(file, "temporary_file_path", None)
+    if callable(path):
+        yield path()
+        return
+    with tempfile.NamedTemporaryFile(prefix="pikoshi-video-") as copy:
+        file.seek(0)
+        shutil.copyfileobj(file, copy, 1024 * 1024)
+        copy.flush()
+        file.seek(0)
+        yield copy.name
+
+
+def _video_upload(
+    *, owner: User, file: File, album: Album | None, title: str, sha256: str, mime_type: str
+) -> UploadResult:
+    """Keep a video's original and its private details; its poster and playable rendition
+    are made by the render task (a worker, or inline on the embedded default right after
+    the upload commits). Refused (415/422/413) before anything is stored."""
+    storage_check_quota(user=owner, adding=file.size)
+    with local_path(file) as path:
+        info = probe(
+            path,
+            mime_type=mime_type,
+            max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
+            max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
+        )
+    now = timezone.now()
+    photo = Photo(
+        owner=owner,
+        kind=Photo.Kind.VIDEO,
+        title=(title or "").strip(),
+        original_name=_original_name(file),
+        sha256=sha256,
+        mime_type=info.mime_type,
+        bytes=file.size,
+        width=info.width,
+        height=info.height,
+        duration_ms=info.duration_ms,
+        taken_at=info.taken_at or now,
+        taken_at_from_exif=info.taken_at is not None,
+        camera_make=info.camera_make[:100],
+        camera_model=info.camera_model[:100],
+        latitude=info.latitude,
+        longitude=info.longitude,
+        status=Photo.Status.PENDING,
+        queued_at=now,
+    )
+    result = _store_upload(photo=photo, file=file, album=album, variants={}, queued=True)
+    if result.created and not runs_in_background():
+        result.photo.refresh_from_db()  # rendered inline as the upload committed
+    return result
 
 
 # --- Photos -----------------------------------------------------------------------------------
@@ -399,14 +494,18 @@ def shared_original_ensure(*, photo: Photo, policy: permissions.DetailsPolicy) -
             return existing
         if not photo.original.name:
             raise Http404("No such photo.")
-        with storage.open(photo.original.name, "rb") as stream:
-            data = stream.read()
-        stripped = strip.strip_metadata(data, photo.mime_type, **keep)
-        name = storage.save(shared_original_name(photo, **keep), ContentFile(stripped))
+        if photo.is_video:
+            name, size = _save_stripped_video(photo, shared_original_name(photo, **keep))
+        else:
+            with storage.open(photo.original.name, "rb") as stream:
+                data = stream.read()
+            stripped = strip.strip_metadata(data, photo.mime_type, **keep)
+            name = storage.save(shared_original_name(photo, **keep), ContentFile(stripped))
+            size = len(stripped)
         try:
             with transaction.atomic():
                 copy = SharedOriginal.objects.create(
-                    photo=photo, version=strip.VERSION, file=name, bytes=len(stripped), **keep
+                    photo=photo, version=strip.VERSION, file=name, bytes=size, **keep
                 )
         except IntegrityError:
             # Without row locks (SQLite) two requests can race; the first copy wins.
@@ -419,3 +518,22 @@ def shared_original_ensure(*, photo: Photo, policy: permissions.DetailsPolicy) -
             delete_files([name])
             raise
     return copy
+
+
+def _save_stripped_video(photo: Photo, name: str) -> tuple[str, int]:
+    """Store a video's original as others get it, returning (stored name, size): its
+    packets remuxed into a new file without a single container or stream tag, whatever the
+    policy (a video's place and device sit among tags of every other kind; none of them is
+    handed out)."""
+    storage = file_storage()
+    with tempfile.TemporaryDirectory(prefix="pikoshi-strip-") as folder:
+        source = f"{folder}/original{photo.original_extension}"
+        target = f"{folder}/stripped{photo.original_extension}"
+        with storage.open(str(photo.original.name), "rb") as stream, open(source, "wb") as copy:
+            shutil.copyfileobj(stream, copy, 1024 * 1024)
+        try:
+            strip_container(source, target, mime_type=photo.mime_type)
+        except Exception as exc:  # anything FFmpeg cannot copy is never handed out
+            raise strip.MetadataError(f"Could not remux video {photo.public_id}: {exc}") from exc
+        with open(target, "rb") as stripped:
+            return storage.save(name, File(stripped)), os.path.getsize(target)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import dateformat, timezone
 
 from gallery import media, permissions
-from gallery.filesizes import format_size
+from gallery.filesizes import format_duration, format_size
 from gallery.imaging.variants import VARIANT_SIZES
 
 register = template.Library()
@@ -50,6 +50,12 @@ def srcset(photo, urls, *variants, square=False):
             width = min(width, getattr(photo, f"{name}_height", 0) or width)
         parts.append(f"{url} {width}w")
     return ", ".join(parts)
+
+
+@register.filter
+def duration(milliseconds) -> str:
+    """A video's length as a player shows it: 0:07, 12:34, 1:02:03."""
+    return format_duration(int(milliseconds) / 1000) if milliseconds else ""
 
 
 @register.filter

@@ -75,6 +75,9 @@ PATTERNS: dict[str, list[bytes]] = {
         *_rational_patterns(LONGITUDE),
         XMP_LATITUDE,
         XMP_LONGITUDE,
+        # ISO 6709, as videos keep a place: +48.8581+002.2944/
+        f"{LATITUDE:.4f}".encode(),
+        f"{LONGITUDE:08.4f}".encode(),
     ],
     "camera": [MAKE.encode(), MODEL.encode(), LENS.encode(), "Secretcam".encode("utf-16-le")],
     "marker": [MARKER, MARKER.decode().encode("utf-16-le"), MARKER.lower()],

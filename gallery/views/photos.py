@@ -22,7 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.typing import AuthenticatedHttpRequest
 from gallery import permissions
 from gallery.forms import PhotoEditForm, UploadForm
-from gallery.imaging.sniff import ACCEPTED_DESCRIPTION, ACCEPTED_TYPES, EXTENSIONS, ImageRejected
+from gallery.imaging.sniff import (
+    ACCEPTED_DESCRIPTION,
+    ACCEPTED_TYPES,
+    EXTENSIONS,
+    VIDEO_DESCRIPTION,
+    VIDEO_EXTENSIONS,
+    ImageRejected,
+)
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.selectors import albums as album_selectors
 from gallery.selectors import photos as photo_selectors
@@ -156,11 +163,16 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "max_mb": settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024),
         "max_bytes": settings.PIKOSHI_MAX_UPLOAD_BYTES,
+        "max_video_mb": settings.PIKOSHI_MAX_VIDEO_BYTES // (1024 * 1024),
         # The page refuses what the server would, before a byte travels.
         "accepted": {
             "types": sorted(ACCEPTED_TYPES),
             "extensions": sorted({*EXTENSIONS.values(), ".jpeg"}),
             "description": ACCEPTED_DESCRIPTION,
+            "video_types": sorted(VIDEO_EXTENSIONS),
+            "video_extensions": sorted(VIDEO_EXTENSIONS.values()),
+            "video_description": VIDEO_DESCRIPTION,
+            "max_video_bytes": settings.PIKOSHI_MAX_VIDEO_BYTES,
         },
         # The JS builds the grid tiles of new uploads; srcset needs the variants' widths.
         "tile_widths": {name: VARIANT_SIZES[name][0] for name in ("thumb", "mobile")},

@@ -74,6 +74,7 @@ def share_link(request: HttpRequest, token: str) -> HttpResponse:
             "photo": photo,
             "thumb": media.media_url(photo=photo, variant="thumb", link=link),
             "display": media.media_url(photo=photo, variant="display", link=link),
+            "video": media.media_url(photo=photo, variant="video", link=link),
             "url": reverse("share_link_photo", args=[token, photo.public_id]),
         }
         for photo in page
@@ -100,6 +101,7 @@ def share_link_photo(request: HttpRequest, token: str, photo_id: str) -> HttpRes
         "back_url": reverse("share_link", args=[token]),
         "policy": policy,
         "display": media.media_url(photo=photo, variant="display", link=link),
+        "video": media.media_url(photo=photo, variant="video", link=link),
         "original": (
             media.media_url(photo=photo, variant="original", link=link)
             if permissions.can_download_via_link(link, photo)
@@ -132,6 +134,7 @@ def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
             "photo": photo,
             "thumb": media.media_url(photo=photo, variant="thumb", anyone=True, album=album),
             "display": media.media_url(photo=photo, variant="display", anyone=True, album=album),
+            "video": media.media_url(photo=photo, variant="video", anyone=True, album=album),
             "url": reverse("public_photo", args=[album.public_id, photo.public_id]),
         }
         for photo in page
@@ -161,6 +164,7 @@ def public_photo(request: HttpRequest, public_id: str, photo_id: str) -> HttpRes
         "back_url": reverse("public_album", args=[album.public_id]),
         "policy": permissions.details_policy(user=None, album=album, photo=photo),
         "display": media.media_url(photo=photo, variant="display", anyone=True, album=album),
+        "video": media.media_url(photo=photo, variant="video", anyone=True, album=album),
         "original": None,
     }
     return _public_response(request, "gallery/sharing/link_photo.html", context)
