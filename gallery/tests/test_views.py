@@ -242,7 +242,7 @@ def test_upload_page_offers_the_owners_albums(owner_client, owner):
     response = owner_client.get(reverse("upload"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'type="file"' in html and "multiple" in html and 'accept="image/*"' in html
+    assert 'type="file"' in html and "multiple" in html and 'accept="image/*,video/*"' in html
     assert "Garden" in html and "No album (library only)" in html
     assert 'enctype="multipart/form-data"' in html
 

@@ -212,12 +212,19 @@
 
     // What the server would refuse anyway, refused before a byte travels.
     function refusal(file) {
+      const name = file.name.toLowerCase();
+      const isVideo = accepted.video_types.includes(file.type) || accepted.video_extensions.some((ext) => name.endsWith(ext));
+      if (isVideo) {
+        if (file.size > accepted.max_video_bytes) {
+          return `This video is larger than the ${form.dataset.maxVideoMb} MB limit (${formatSize(file.size)}); it was not sent.`;
+        }
+        return "";
+      }
       if (file.size > maxBytes) {
         return `This file is larger than the ${form.dataset.maxMb} MB limit (${formatSize(file.size)}); it was not sent.`;
       }
-      const name = file.name.toLowerCase();
       const known = accepted.types.includes(file.type) || accepted.extensions.some((ext) => name.endsWith(ext));
-      if (!known) return `Pikoshi takes ${accepted.description} photos; this file was not sent.`;
+      if (!known) return `Pikoshi takes ${accepted.description} photos and ${accepted.video_description} videos; this file was not sent.`;
       return "";
     }
 

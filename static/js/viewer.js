@@ -43,8 +43,38 @@ async function start() {
       data.alt = img ? img.alt : "";
       data.pageUrl = link.getAttribute("href");
       data.download = link.dataset.download || "";
+      if (link.dataset.video) {
+        data.type = "video"; // the display variant is its poster
+        data.video = link.dataset.video;
+      }
     }
     return data;
+  });
+
+  // Videos play in a <video> on their slide: no zoom (PhotoSwipe zooms images only), the
+  // poster while it loads, paused when the slide is left, space to play or pause. The
+  // controls bar keeps its pointer so seeking does not drag the slide; above it a swipe
+  // still moves to the next item.
+  lightbox.on("contentLoad", (event) => {
+    const { content } = event;
+    if (content.type !== "video") return;
+    event.preventDefault();
+    content.element = document.createElement("div");
+    content.element.className = "pswp__content pswp-video";
+    const video = document.createElement("video");
+    video.controls = true;
+    video.playsInline = true;
+    video.preload = "metadata";
+    video.poster = content.data.src;
+    video.src = content.data.video;
+    video.setAttribute("aria-label", content.data.alt || "Video");
+    video.addEventListener("pointerdown", (e) => {
+      if (e.offsetY > video.clientHeight - 56) e.stopPropagation();
+    });
+    content.element.append(video);
+  });
+  lightbox.on("contentDeactivate", ({ content }) => {
+    content.element?.querySelector("video")?.pause();
   });
 
   let pushed = false; // did opening add an entry to the history?
@@ -121,6 +151,12 @@ async function start() {
         el.setAttribute("aria-label", "Information");
         pswp.on("change", fill);
         pswp.on("keydown", ({ originalEvent }) => {
+          const video = pswp.currSlide?.content?.element?.querySelector?.("video");
+          if (originalEvent.key === " " && video && originalEvent.target.tagName !== "VIDEO") {
+            originalEvent.preventDefault();
+            if (video.paused) video.play();
+            else video.pause();
+          }
           if (originalEvent.key === "i") {
             el.hidden = !el.hidden;
             fill();
