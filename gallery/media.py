@@ -47,6 +47,7 @@ from gallery import permissions
 from gallery.imaging.sniff import ACCEPTED_TYPES, VIDEO_EXTENSIONS
 from gallery.imaging.strip import MetadataError
 from gallery.imaging.variants import VARIANT_SIZES
+from gallery.imaging.video import RENDITION_TYPE
 from gallery.models import Photo, ShareLink
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors import visitors as visitor_selectors
@@ -316,7 +317,7 @@ def media_view(request: HttpRequest, token: str) -> HttpResponseBase:
             else "application/octet-stream"
         )
     elif variant == VIDEO:
-        content_type = "video/mp4"
+        content_type = RENDITION_TYPE
     else:
         content_type = "image/webp"
     # Never None here: a file name is always given.
@@ -359,8 +360,6 @@ def _byte_range(request: HttpRequest, size: int, etag: str) -> tuple[int, int] |
     Several ranges, other units and a stale If-Range get the whole file, as the RFC
     allows; a range that starts past the end raises _Unsatisfiable."""
     header = request.headers.get("Range", "").strip()
-    if not header or request.method not in ("GET", "HEAD"):
-        return None
     if_range = request.headers.get("If-Range")
     if if_range is not None and if_range.strip() != etag:
         return None
@@ -391,20 +390,25 @@ class _Unsatisfiable(Exception):
 def _file_response(
     request: HttpRequest, photo: Photo, field, *, content_type: str, etag: str
 ) -> HttpResponseBase:
-    """The whole file (200), the range asked for (206), or 416 for one past its end."""
+    """The whole file (200), the range asked for (206), or 416 for one past its end.
+
+    The file's size is asked of the storage only when a range is (a thumbnail's plain GET
+    costs no more than before)."""
     stream = _open(photo, field)
-    try:
-        size = field.storage.size(field.name)
-        wanted = _byte_range(request, size, etag)
-    except _Unsatisfiable:
-        stream.close()
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        response["Accept-Ranges"] = "bytes"
-        return response
-    except Exception:
-        stream.close()
-        raise
+    wanted = None
+    if request.headers.get("Range"):
+        try:
+            size = field.storage.size(field.name)
+            wanted = _byte_range(request, size, etag)
+        except _Unsatisfiable:
+            stream.close()
+            refused = HttpResponse(status=416)
+            refused["Content-Range"] = f"bytes */{size}"
+            refused["Accept-Ranges"] = "bytes"
+            return refused
+        except Exception:
+            stream.close()
+            raise
     if wanted is None:
         whole = FileResponse(stream, content_type=content_type)
         whole["Accept-Ranges"] = "bytes"

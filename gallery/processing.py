@@ -19,9 +19,6 @@ removes what a killed run left in the photo's variant folder.
 
 import io
 import logging
-import shutil
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -34,7 +31,14 @@ from gallery.imaging.thumbhash import placeholder
 from gallery.imaging.variants import RenderedVariant, process_image
 from gallery.imaging.video import VideoFailed, poster, probe, render
 from gallery.models import Photo
-from gallery.storage import VARIANTS, delete_files, file_storage, rendition_name, variant_name
+from gallery.storage import (
+    VARIANTS,
+    delete_files,
+    file_storage,
+    local_copy,
+    rendition_name,
+    variant_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,30 +108,43 @@ def photo_render_variants(*, photo_id: int) -> str:
         logger.exception("Rendering variants of photo %s failed", photo.public_id)
         return _retry_or_fail(photo)
 
-    written: list[str] = []
+    names: dict[str, str] = {}
     try:
-        for name, rendered in image.variants.items():
-            stored = storage.save(
-                variant_name(photo.owner, photo, name), ContentFile(rendered.data)
-            )
-            written.append(stored)
+        _store_variants(photo, image.variants, names)
     except Exception:
         logger.exception("Storing variants of photo %s failed", photo.public_id)
-        delete_files(written)
+        delete_files(names.values())
         return _retry_or_fail(photo)
-    return _finish(photo, image.variants, written)
+    return _finish(photo, image.variants, names)
 
 
-def _finish(photo: Photo, variants: dict[str, RenderedVariant], written: list[str], **video) -> str:
-    """Point the pending photo at the files just stored and mark it ready, unless it was
-    deleted or finished by another run meanwhile (then the files are removed)."""
-    photo_id = photo.pk
-    names = dict(zip(variants, written, strict=False))
+def _store_variants(
+    photo: Photo, variants: dict[str, RenderedVariant], names: dict[str, str]
+) -> None:
+    """Store each variant, recording its stored name in `names` as it goes (so a failure
+    half-way leaves the caller the list of what to delete)."""
+    storage = file_storage()
+    for name, rendered in variants.items():
+        names[name] = storage.save(
+            variant_name(photo.owner, photo, name), ContentFile(rendered.data)
+        )
+
+
+def _finish(
+    photo: Photo,
+    variants: dict[str, RenderedVariant],
+    names: dict[str, str],
+    video: tuple[str, int] | None = None,
+) -> str:
+    """Point the pending photo at the files just stored (the variants under `names`, and a
+    video's rendition as (stored name, bytes)) and mark it ready, unless it was deleted or
+    finished by another run meanwhile (then the files are removed)."""
+    written = [*names.values(), *([video[0]] if video else [])]
     thumbhash = placeholder(variants)
     with transaction.atomic():
         current = (
             Photo.objects.select_for_update()
-            .filter(pk=photo_id, status=Photo.Status.PENDING)
+            .filter(pk=photo.pk, status=Photo.Status.PENDING)
             .first()
         )
         if current is not None:
@@ -138,18 +155,17 @@ def _finish(photo: Photo, variants: dict[str, RenderedVariant], written: list[st
             current.thumbhash = thumbhash
             current.status = Photo.Status.READY
             current.failure_reason = ""
-            for field, value in video.items():
-                setattr(current, field, value)
-            current.save(
-                update_fields=[
-                    *VARIANTS,
-                    *(f"{v}_{d}" for v in VARIANTS for d in ("width", "height")),
-                    "thumbhash",
-                    "status",
-                    "failure_reason",
-                    *video,
-                ]
-            )
+            fields = [
+                *VARIANTS,
+                *(f"{v}_{d}" for v in VARIANTS for d in ("width", "height")),
+                "thumbhash",
+                "status",
+                "failure_reason",
+            ]
+            if video is not None:
+                current.video, current.video_bytes = video
+                fields += ["video", "video_bytes"]
+            current.save(update_fields=fields)
     if current is None:
         # Deleted meanwhile, or another run finished first: these files belong to nobody.
         delete_files(written)
@@ -161,40 +177,33 @@ def _finish(photo: Photo, variants: dict[str, RenderedVariant], written: list[st
 def _render_video(photo: Photo) -> str:
     """A video's poster (the same three WebP variants as a photo) and its web-playable
     rendition, made from a local copy of the original (FFmpeg seeks in it)."""
-    storage = file_storage()
-    written: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="pikoshi-render-") as folder:
-        source = str(Path(folder) / f"original{photo.original_extension}")
-        target = str(Path(folder) / "rendition.mp4")
+    names: dict[str, str] = {}
+    with local_copy(str(photo.original.name), suffix=photo.original_extension) as source:
+        target = source.with_name("rendition.mp4")
         try:
-            with storage.open(str(photo.original.name), "rb") as stream, open(source, "wb") as copy:
-                shutil.copyfileobj(stream, copy, 1024 * 1024)
             info = probe(
-                source,
+                str(source),
                 mime_type=photo.mime_type,
                 max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
                 max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
             )
-            frame = poster(source, rotation=info.rotation)
+            frame = poster(str(source), rotation=info.rotation)
             image = process_image(io.BytesIO(frame), max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
-            render(source, target, info=info, timeout=settings.PIKOSHI_VIDEO_TIMEOUT)
+            render(str(source), str(target), info=info, timeout=settings.PIKOSHI_VIDEO_TIMEOUT)
         except (ImageRejected, VideoFailed) as exc:
             _fail(photo.pk, str(exc))
             return "failed"
         except Exception:
             logger.exception("Rendering video %s failed", photo.public_id)
             return _retry_or_fail(photo)
+        video_name = ""
         try:
-            for name, rendered in image.variants.items():
-                written.append(
-                    storage.save(variant_name(photo.owner, photo, name), ContentFile(rendered.data))
-                )
-            with open(target, "rb") as playable:
-                video_name = storage.save(rendition_name(photo.owner, photo), File(playable))
-            written.append(video_name)
-            video_bytes = Path(target).stat().st_size
+            _store_variants(photo, image.variants, names)
+            with target.open("rb") as playable:
+                video_name = file_storage().save(rendition_name(photo.owner, photo), File(playable))
         except Exception:
             logger.exception("Storing the renditions of video %s failed", photo.public_id)
-            delete_files(written)
+            delete_files([*names.values(), video_name])
             return _retry_or_fail(photo)
-    return _finish(photo, image.variants, written, video=video_name, video_bytes=video_bytes)
+        video = (video_name, target.stat().st_size)
+    return _finish(photo, image.variants, names, video)

@@ -7,7 +7,11 @@ media view does that before it hands out a single byte.
 
 import logging
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.core.files.storage import Storage
 from django.db import transaction
@@ -63,6 +67,18 @@ def photo_files(photo: Photo) -> list[str]:
     names = [getattr(photo, field).name for field in FILE_FIELDS if getattr(photo, field).name]
     copies = SharedOriginal.objects.filter(photo_id=photo.pk).values_list("file", flat=True)
     return [*names, *(name for name in copies if name)]
+
+
+@contextmanager
+def local_copy(name: str, *, suffix: str = "") -> Iterator[Path]:
+    """A stored file copied to a temporary folder on this machine, for code that opens
+    files by path (FFmpeg seeks a great deal, and may write beside it); the folder and
+    everything in it are removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="pikoshi-") as folder:
+        path = Path(folder) / f"stored{suffix}"
+        with file_storage().open(name, "rb") as stream, path.open("wb") as copy:
+            shutil.copyfileobj(stream, copy, 1024 * 1024)
+        yield path
 
 
 def list_files(storage: Storage, path: str = "") -> Iterator[str]:

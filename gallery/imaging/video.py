@@ -26,9 +26,7 @@ import av
 import av.error
 
 from gallery.filesizes import format_duration
-from gallery.imaging.sniff import VIDEO_EXTENSIONS, ImageRejected
-
-__all__ = ["VIDEO_EXTENSIONS", "VideoFailed", "VideoInfo", "poster", "probe", "render"]
+from gallery.imaging.sniff import ImageRejected
 
 # The muxer a stripped copy of each type is written with (the same family as the original).
 _MUXERS = {

@@ -8,7 +8,6 @@ Files go through gallery/storage.py only, so S3 can replace the local folder.
 
 import hashlib
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -33,8 +32,8 @@ from gallery import permissions
 from gallery.imaging import strip
 from gallery.imaging.sniff import ImageRejected, check_size
 from gallery.imaging.thumbhash import placeholder, thumbhash_of
-from gallery.imaging.variants import inspect_image, process_image
-from gallery.imaging.video import probe, sniff_video, strip_container
+from gallery.imaging.variants import ProcessedImage, inspect_image, process_image
+from gallery.imaging.video import VideoInfo, probe, sniff_video, strip_container
 from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
 from gallery.services.albums import album_add_photos, refuse_nul
@@ -43,6 +42,7 @@ from gallery.storage import (
     delete_files,
     delete_files_after_commit,
     file_storage,
+    local_copy,
     photo_files,
     shared_original_name,
     variant_name,
@@ -219,27 +219,8 @@ def photo_upload(
     inspect = inspect_image if queued else process_image
     # Django's File proxies the binary file object it wraps; the imaging code reads that.
     image = inspect(cast(BinaryIO, file), max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
-    now = timezone.now()
-    taken_at = image.taken_at
-    if taken_at is not None and timezone.is_naive(taken_at):
-        taken_at = timezone.make_aware(taken_at)
-    photo = Photo(
-        owner=owner,
-        title=(title or "").strip(),
-        original_name=_original_name(file),
-        sha256=sha256,
-        mime_type=image.mime_type,
-        bytes=file.size,
-        width=image.width,
-        height=image.height,
-        taken_at=taken_at or now,
-        taken_at_from_exif=taken_at is not None,
-        camera_make=(image.camera_make or "")[:100],
-        camera_model=(image.camera_model or "")[:100],
-        latitude=image.latitude,
-        longitude=image.longitude,
-        status=Photo.Status.PENDING if queued else Photo.Status.READY,
-        queued_at=now if queued else None,
+    photo = _new_photo(
+        owner=owner, file=file, title=title, sha256=sha256, described=image, queued=queued
     )
     for name, rendered in image.variants.items():
         setattr(photo, f"{name}_width", rendered.width)
@@ -252,6 +233,42 @@ def photo_upload(
         album=album,
         variants={name: rendered.data for name, rendered in image.variants.items()},
         queued=queued,
+    )
+
+
+def _new_photo(
+    *,
+    owner: User,
+    file: File,
+    title: str,
+    sha256: str,
+    described: ProcessedImage | VideoInfo,
+    queued: bool,
+    **fields: object,
+) -> Photo:
+    """The unsaved row of an upload, from what its bytes say about themselves."""
+    now = timezone.now()
+    taken_at = described.taken_at
+    if taken_at is not None and timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)
+    return Photo(
+        owner=owner,
+        title=(title or "").strip(),
+        original_name=_original_name(file),
+        sha256=sha256,
+        mime_type=described.mime_type,
+        bytes=file.size,
+        width=described.width,
+        height=described.height,
+        taken_at=taken_at or now,
+        taken_at_from_exif=taken_at is not None,
+        camera_make=(described.camera_make or "")[:100],
+        camera_model=(described.camera_model or "")[:100],
+        latitude=described.latitude,
+        longitude=described.longitude,
+        status=Photo.Status.PENDING if queued else Photo.Status.READY,
+        queued_at=now if queued else None,
+        **fields,
     )
 
 
@@ -334,7 +351,6 @@ def _video_upload(
     """Keep a video's original and its private details; its poster and playable rendition
     are made by the render task (a worker, or inline on the embedded default right after
     the upload commits). Refused (415/422/413) before anything is stored."""
-    storage_check_quota(user=owner, adding=file.size)
     with local_path(file) as path:
         info = probe(
             path,
@@ -342,26 +358,15 @@ def _video_upload(
             max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
             max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
         )
-    now = timezone.now()
-    photo = Photo(
+    photo = _new_photo(
         owner=owner,
-        kind=Photo.Kind.VIDEO,
-        title=(title or "").strip(),
-        original_name=_original_name(file),
+        file=file,
+        title=title,
         sha256=sha256,
-        mime_type=info.mime_type,
-        bytes=file.size,
-        width=info.width,
-        height=info.height,
+        described=info,
+        queued=True,
+        kind=Photo.Kind.VIDEO,
         duration_ms=info.duration_ms,
-        taken_at=info.taken_at or now,
-        taken_at_from_exif=info.taken_at is not None,
-        camera_make=info.camera_make[:100],
-        camera_model=info.camera_model[:100],
-        latitude=info.latitude,
-        longitude=info.longitude,
-        status=Photo.Status.PENDING,
-        queued_at=now,
     )
     result = _store_upload(photo=photo, file=file, album=album, variants={}, queued=True)
     if result.created and not runs_in_background():
@@ -525,15 +530,11 @@ def _save_stripped_video(photo: Photo, name: str) -> tuple[str, int]:
     packets remuxed into a new file without a single container or stream tag, whatever the
     policy (a video's place and device sit among tags of every other kind; none of them is
     handed out)."""
-    storage = file_storage()
-    with tempfile.TemporaryDirectory(prefix="pikoshi-strip-") as folder:
-        source = f"{folder}/original{photo.original_extension}"
-        target = f"{folder}/stripped{photo.original_extension}"
-        with storage.open(str(photo.original.name), "rb") as stream, open(source, "wb") as copy:
-            shutil.copyfileobj(stream, copy, 1024 * 1024)
+    with local_copy(str(photo.original.name), suffix=photo.original_extension) as source:
+        target = source.with_name(f"stripped{photo.original_extension}")
         try:
-            strip_container(source, target, mime_type=photo.mime_type)
+            strip_container(str(source), str(target), mime_type=photo.mime_type)
         except Exception as exc:  # anything FFmpeg cannot copy is never handed out
             raise strip.MetadataError(f"Could not remux video {photo.public_id}: {exc}") from exc
-        with open(target, "rb") as stripped:
-            return storage.save(name, File(stripped)), os.path.getsize(target)
+        with target.open("rb") as stripped:
+            return file_storage().save(name, File(stripped)), target.stat().st_size

@@ -17,6 +17,7 @@ from gallery.tests import imagegen, planted, videogen
 from gallery.tests.factories import album_of, make_album, make_link, stored_files
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 from gallery.tests.test_api import Api
+from gallery.tests.test_privacy_corpus import dominant, fetch
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -29,13 +30,6 @@ TYPES = {
 }
 
 
-def fetch(client: Client, url: str, **headers) -> bytes:
-    assert url, "no URL was issued"
-    response = client.get(url, **headers)
-    assert response.status_code in (200, 206), (url, response.status_code)
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
 def upload(owner, data: bytes, kind: str = "mov", album=None) -> Photo:
     name, content_type = TYPES[kind]
     return photo_upload(
@@ -45,10 +39,7 @@ def upload(owner, data: bytes, kind: str = "mov", album=None) -> Photo:
 
 def assert_upright_marked(image: Image.Image, size: tuple[int, int]) -> None:
     assert abs(image.width / image.height - size[0] / size[1]) < 0.05, image.size
-    corners = imagegen.corner_colours(image)
-    strongest = {
-        k: ("red", "green", "blue")[max(range(3), key=lambda i: v[i])] for k, v in corners.items()
-    }
+    strongest = {k: dominant(v) for k, v in imagegen.corner_colours(image).items()}
     assert strongest["top_left"] == "red" and strongest["top_right"] == "green", strongest
 
 

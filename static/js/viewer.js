@@ -76,6 +76,14 @@ async function start() {
   lightbox.on("contentDeactivate", ({ content }) => {
     content.element?.querySelector("video")?.pause();
   });
+  lightbox.on("keydown", ({ originalEvent }) => {
+    const video = lightbox.pswp.currSlide?.content?.element?.querySelector?.("video");
+    // On the <video> itself, space is the player's own key already.
+    if (originalEvent.key !== " " || !video || originalEvent.target.tagName === "VIDEO") return;
+    originalEvent.preventDefault();
+    if (video.paused) video.play();
+    else video.pause();
+  });
 
   let pushed = false; // did opening add an entry to the history?
   let closingFromHistory = false;
@@ -151,12 +159,6 @@ async function start() {
         el.setAttribute("aria-label", "Information");
         pswp.on("change", fill);
         pswp.on("keydown", ({ originalEvent }) => {
-          const video = pswp.currSlide?.content?.element?.querySelector?.("video");
-          if (originalEvent.key === " " && video && originalEvent.target.tagName !== "VIDEO") {
-            originalEvent.preventDefault();
-            if (video.paused) video.play();
-            else video.pause();
-          }
           if (originalEvent.key === "i") {
             el.hidden = !el.hidden;
             fill();
