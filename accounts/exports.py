@@ -124,6 +124,8 @@ def _manifest_and_entries(user: User):
                 "archived": photo.archived_at is not None,
                 "title": photo.title,
                 "original_name": photo.original_name,
+                "kind": photo.kind,
+                "duration_ms": photo.duration_ms,
                 "mime_type": photo.mime_type,
                 "bytes": photo.bytes,
                 "sha256": photo.sha256,

@@ -92,9 +92,9 @@ def media_url(
     """
     if variant not in NAMES:
         raise ValueError(f"Unknown variant {variant!r}.")
-    if variant != ORIGINAL and not photo.is_ready:
+    if variant == VIDEO and not (photo.is_ready and photo.video):
         return ""  # a worker is still making it (or could not): nothing to link to yet
-    if variant == VIDEO and not photo.video:
+    if variant in VARIANTS and not photo.shows_variants:
         return ""
     if link is not None:
         subject = f"l{link.public_id.hex}"
@@ -118,9 +118,9 @@ def media_urls(*, photo: Photo, user) -> dict[str, str]:
     if not permissions.is_person(user):
         return {}
     urls = {}
-    if photo.is_ready:
+    if photo.shows_variants:
         urls = {v: media_url(photo=photo, variant=v, user=user) for v in VARIANTS}
-        if photo.video:
+        if photo.is_ready and photo.video:
             urls[VIDEO] = media_url(photo=photo, variant=VIDEO, user=user)
     if permissions.can_view_original(user, photo):
         urls[ORIGINAL] = media_url(photo=photo, variant=ORIGINAL, user=user)

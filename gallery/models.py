@@ -180,6 +180,14 @@ class Photo(models.Model):
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
 
+    @property
+    def shows_variants(self) -> bool:
+        """Its thumb, mobile and display files can be shown: it is ready, or it is a video
+        whose poster is made while its playable rendition is still being made."""
+        if self.is_ready:
+            return True
+        return self.is_video and self.status == self.Status.PENDING and bool(self.thumb)
+
     def variant_file(self, name: str):
         return {
             "thumb": self.thumb,
@@ -448,3 +456,4 @@ class ShareLink(models.Model):
     @property
     def has_password(self) -> bool:
         return bool(self.password)
+

@@ -7,8 +7,9 @@ enqueued once the row is committed (gallery/services/photos.py queues it; this m
 does, so the job and the queue do not import each other); a worker makes the variants
 and marks it `ready`.
 
-Failures: a job that raises is put back on the queue (by the task, on "retry") until the
-photo has been tried PIKOSHI_TASK_ATTEMPTS times, then the photo is `failed` with a reason
+Failures: a job that raises is put back on the queue (by the task, on "retry", to run after
+a wait that grows fourfold each time: retry_delay) until the photo has been tried
+PIKOSHI_TASK_ATTEMPTS times, then the photo is `failed` with a reason
 its owner sees. A file the image code refuses (corrupt pixels) fails at once: trying again
 cannot help. A worker killed mid-job (kill -9, OOM, a lost machine) loses its job in RQ
 (it ends up in the failed registry once RQ notices); the photo stays `pending`, and
@@ -19,6 +20,7 @@ removes what a killed run left in the photo's variant folder.
 
 import io
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -57,13 +59,31 @@ def _fail(photo_id: int, reason: str) -> None:
     )
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before another try after `attempts` failed ones: four times longer
+    each time (30 s, 2 min, 8 min, … by default), never more than an hour."""
+    seconds = settings.PIKOSHI_TASK_RETRY_SECONDS * 4 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, 3600))
+
+
+def retry_at(photo_id: int) -> datetime | None:
+    """When the retry of this photo's job is due (None: it needs none any more)."""
+    return (
+        Photo.objects.filter(pk=photo_id, status=Photo.Status.PENDING)
+        .values_list("queued_at", flat=True)
+        .first()
+    )
+
+
 def _retry_or_fail(photo: Photo) -> str:
     if photo.attempts >= settings.PIKOSHI_TASK_ATTEMPTS:
         _fail(photo.pk, GENERIC_FAILURE)
         return "failed"
-    # The task puts itself back on the queue when it sees "retry": this module never
-    # enqueues, so the job and the queue do not import each other.
-    Photo.objects.filter(pk=photo.pk).update(queued_at=timezone.now())
+    # The task puts itself back on the queue, to run at queued_at, when it sees "retry":
+    # this module never enqueues, so the job and the queue do not import each other. The
+    # time is in the row too, so requeue_stuck leaves the photo alone until it is overdue.
+    due = timezone.now() + retry_delay(photo.attempts)
+    Photo.objects.filter(pk=photo.pk).update(queued_at=due)
     return "retry"
 
 
@@ -130,6 +150,37 @@ def _store_variants(
         )
 
 
+def _variant_fields(
+    current: Photo, variants: dict[str, RenderedVariant], names: dict[str, str]
+) -> list[str]:
+    """Point `current` at the stored variants; returns the fields that changed."""
+    for name, rendered in variants.items():
+        setattr(current, name, names[name])
+        setattr(current, f"{name}_width", rendered.width)
+        setattr(current, f"{name}_height", rendered.height)
+    current.thumbhash = placeholder(variants)
+    return [
+        *VARIANTS,
+        *(f"{v}_{d}" for v in VARIANTS for d in ("width", "height")),
+        "thumbhash",
+    ]
+
+
+def _show_poster(photo: Photo, variants: dict[str, RenderedVariant], names: dict[str, str]) -> bool:
+    """Give a pending video its poster now, while its rendition is still being made, so the
+    grid shows the poster within seconds. False: the video is gone or done meanwhile."""
+    with transaction.atomic():
+        current = (
+            Photo.objects.select_for_update()
+            .filter(pk=photo.pk, status=Photo.Status.PENDING)
+            .first()
+        )
+        if current is None:
+            return False
+        current.save(update_fields=_variant_fields(current, variants, names))
+    return True
+
+
 def _finish(
     photo: Photo,
     variants: dict[str, RenderedVariant],
@@ -140,7 +191,6 @@ def _finish(
     video's rendition as (stored name, bytes)) and mark it ready, unless it was deleted or
     finished by another run meanwhile (then the files are removed)."""
     written = [*names.values(), *([video[0]] if video else [])]
-    thumbhash = placeholder(variants)
     with transaction.atomic():
         current = (
             Photo.objects.select_for_update()
@@ -148,20 +198,10 @@ def _finish(
             .first()
         )
         if current is not None:
-            for name, rendered in variants.items():
-                setattr(current, name, names[name])
-                setattr(current, f"{name}_width", rendered.width)
-                setattr(current, f"{name}_height", rendered.height)
-            current.thumbhash = thumbhash
+            fields = _variant_fields(current, variants, names)
             current.status = Photo.Status.READY
             current.failure_reason = ""
-            fields = [
-                *VARIANTS,
-                *(f"{v}_{d}" for v in VARIANTS for d in ("width", "height")),
-                "thumbhash",
-                "status",
-                "failure_reason",
-            ]
+            fields += ["status", "failure_reason"]
             if video is not None:
                 current.video, current.video_bytes = video
                 fields += ["video", "video_bytes"]
@@ -189,8 +229,24 @@ def _render_video(photo: Photo) -> str:
             )
             frame = poster(str(source), rotation=info.rotation)
             image = process_image(io.BytesIO(frame), max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
-            render(str(source), str(target), info=info, timeout=settings.PIKOSHI_VIDEO_TIMEOUT)
         except (ImageRejected, VideoFailed) as exc:
+            _fail(photo.pk, str(exc))
+            return "failed"
+        except Exception:
+            logger.exception("Making the poster of video %s failed", photo.public_id)
+            return _retry_or_fail(photo)
+        try:
+            _store_variants(photo, image.variants, names)
+        except Exception:
+            logger.exception("Storing the poster of video %s failed", photo.public_id)
+            delete_files(names.values())
+            return _retry_or_fail(photo)
+        if not _show_poster(photo, image.variants, names):
+            delete_files(names.values())
+            return "superseded"
+        try:
+            render(str(source), str(target), info=info, timeout=settings.PIKOSHI_VIDEO_TIMEOUT)
+        except VideoFailed as exc:
             _fail(photo.pk, str(exc))
             return "failed"
         except Exception:
@@ -198,7 +254,6 @@ def _render_video(photo: Photo) -> str:
             return _retry_or_fail(photo)
         video_name = ""
         try:
-            _store_variants(photo, image.variants, names)
             with target.open("rb") as playable:
                 video_name = file_storage().save(rendition_name(photo.owner, photo), File(playable))
         except Exception:

@@ -5,14 +5,20 @@ django_tasks_rq.Job default` on any machine sharing the database, Redis and stor
 """
 
 from django.tasks import task
+from django.utils import timezone
 
 
 @task()
 def render_variants(photo_id: int) -> str:
     """Make the thumb, mobile and display variants of a pending photo."""
-    from gallery.processing import photo_render_variants
+    from gallery.processing import photo_render_variants, retry_at
 
     outcome = photo_render_variants(photo_id=photo_id)
     if outcome == "retry":
-        render_variants.enqueue(photo_id)
+        due = retry_at(photo_id)
+        waits = render_variants.get_backend().supports_defer
+        if waits and due is not None and due > timezone.now():
+            render_variants.using(run_after=due).enqueue(photo_id)
+        else:  # the embedded backend runs it again now; it cannot wait
+            render_variants.enqueue(photo_id)
     return outcome

@@ -644,7 +644,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Runs tasks inline by default; name a worker backend (e.g. django-tasks-rq) to move them off
 # the request. TASKS_BACKEND=rq is short for RQ workers on REDIS_URL (`manage.py rqworker
-# --job-class django_tasks_rq.Job default`).
+# --with-scheduler --job-class django_tasks_rq.Job default`).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 if TASKS_BACKEND == "rq":
     TASKS_BACKEND = "django_tasks_rq.RQBackend"
@@ -662,6 +662,9 @@ if TASKS_BACKEND != "django.tasks.backends.immediate.ImmediateBackend":
     }
 # How often a failing background job is tried before its photo is marked failed.
 PIKOSHI_TASK_ATTEMPTS = env_int("PIKOSHI_TASK_ATTEMPTS", 3)
+# The wait before the first retry; each next one waits four times longer (at most an hour).
+# RQ runs a delayed retry only on workers started with --with-scheduler.
+PIKOSHI_TASK_RETRY_SECONDS = env_int("PIKOSHI_TASK_RETRY_SECONDS", 30)
 RQ_QUEUES = {
     "default": {
         "URL": REDIS_URL or "redis://127.0.0.1:6379/0",

@@ -179,3 +179,18 @@ def test_a_second_request_within_ten_minutes_makes_no_second_archive(client, own
     Export.objects.update(created_at=timezone.now() - timedelta(minutes=11))
     request_export(client, owner)
     assert Export.objects.filter(user=owner).count() == 2
+
+
+def test_videos_are_in_the_archive_as_uploaded(client, owner, django_capture_on_commit_callbacks):
+    from gallery.services.photos import photo_upload
+    from gallery.tests import imagegen, videogen
+
+    data = videogen.clip("mov", seconds=1.5)
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_upload(owner=owner, file=imagegen.uploaded(data, "IMG_0042.MOV", "video/quicktime"))
+    archive = download(client, request_export(client, owner))
+
+    [entry] = json.loads(archive.read("pikoshi.json"))["photos"]
+    assert entry["kind"] == "video" and entry["duration_ms"] == 1500
+    assert entry["file"] == "Library/IMG_0042.mov"
+    assert archive.read(entry["file"]) == data  # the owner's own file: every tag kept

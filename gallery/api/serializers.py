@@ -23,7 +23,8 @@ def absolute_media_urls(*, request: Request, photo: Photo, original: bool = True
 
 
 class PhotoUrlsSerializer(serializers.Serializer):
-    """Variant URLs only once the photo is ready (status "ready")."""
+    """Variant URLs once the photo is ready (status "ready"); a video's poster variants as
+    soon as its poster is made, while its rendition (video) is still processing."""
 
     thumb = serializers.URLField(required=False, help_text="WebP fitting 300×200, for grids.")
     mobile = serializers.URLField(required=False, help_text="WebP fitting 480×320, for phones.")
@@ -141,8 +142,9 @@ class PhotoSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(
         choices=["processing", "ready", "failed"],
-        help_text="processing while the variants are being made (no variant urls yet), "
-        "ready, or failed (failure_reason tells the owner why).",
+        help_text="processing while the variants are being made (no variant urls yet; a "
+        "video has its poster's as soon as they exist, urls.video once ready), ready, or "
+        "failed (failure_reason tells the owner why).",
     )
     failure_reason = serializers.CharField(
         required=False, help_text="Why processing failed; only for the owner."

@@ -377,8 +377,9 @@ def selection_download(*, user: User, ids: list[uuid.UUID]) -> list[DownloadItem
     """What a ZIP of these photos holds for this person, oldest first, in one query.
 
     Their own photos as uploaded, under the name they gave them; anyone else's as the
-    display copy the viewer shows (a new WebP with no metadata), named by its id, so no
-    one's file names or camera data travel with it. Ids they may not download, and
+    display copy the viewer shows (a new WebP with no metadata; for a video its playable
+    MP4, which has none either), named by its id, so no one's file names or camera data
+    travel with it. Ids they may not download, and
     others' photos whose copies are still being made, are left out.
     """
     photos = (
@@ -391,6 +392,8 @@ def selection_download(*, user: User, ids: list[uuid.UUID]) -> list[DownloadItem
             stem = PurePath(photo.original_name or "").stem
             name = f"{safe_name(stem or f'photo-{photo.public_id}')}{photo.original_extension}"
             file = photo.original
+        elif photo.is_ready and photo.video:  # the playable copy: not a tag of the original
+            name, file = f"video-{photo.public_id}.mp4", photo.video
         elif photo.is_ready and photo.display:
             name, file = f"photo-{photo.public_id}.webp", photo.display
         else:

@@ -255,6 +255,31 @@ def test_a_failing_job_is_retried_then_the_photo_is_marked_failed(
     assert data  # the first photo's bytes were real
 
 
+def test_retries_wait_longer_each_time(
+    owner, queue, settings, media_root, django_capture_on_commit_callbacks
+):
+    """A job that failed for a passing reason (storage down a moment) is not run again at
+    once: each retry waits four times longer than the last, and requeue_stuck leaves a
+    photo alone until its retry is overdue."""
+    settings.PIKOSHI_TASK_ATTEMPTS = 4
+    settings.PIKOSHI_TASK_RETRY_SECONDS = 30
+    photo = upload(owner, capture=django_capture_on_commit_callbacks)
+    (media_root / photo.original.name).unlink()
+
+    waits = []
+    for _ in range(3):
+        before = timezone.now()
+        assert render_variants.call(photo.pk) == "retry"
+        run_after = queue.results[-1].task.run_after
+        assert run_after is not None
+        waits.append(round((run_after - before).total_seconds()))
+    assert waits == [30, 120, 480]
+    photo.refresh_from_db()
+    assert photo.queued_at == run_after  # not "stuck" before its retry is due
+    assert photo_services.requeue_stuck(older_than=timedelta(minutes=5)) == 0
+    assert render_variants.call(photo.pk) == "failed"
+
+
 def test_a_rerun_after_a_killed_run_removes_its_leftovers(
     owner, queue, media_root, django_capture_on_commit_callbacks
 ):

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import django_rq
@@ -22,7 +23,7 @@ from django.db import connection
 from django_tasks_rq import Job
 from PIL import Image
 from rq import SimpleWorker
-from rq.registry import StartedJobRegistry
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
 from gallery.models import Photo
 from gallery.services.photos import photo_upload
@@ -93,11 +94,26 @@ def test_a_worker_makes_the_variants_of_an_upload(
 def test_a_job_that_keeps_failing_is_retried_on_the_queue_then_the_photo_fails(
     owner, rq_queue, settings, media_root, django_capture_on_commit_callbacks
 ):
+    """Each retry is a scheduled job, due four times later than the last (a worker started
+    with --with-scheduler enqueues it when due; here the test does, at once)."""
     settings.PIKOSHI_TASK_ATTEMPTS = 3
+    settings.PIKOSHI_TASK_RETRY_SECONDS = 60
     photo = upload(owner, jpeg_bytes(900, 600), django_capture_on_commit_callbacks)
     (media_root / photo.original.name).unlink()
 
     work(rq_queue)
+    scheduled = ScheduledJobRegistry(queue=rq_queue)
+    for attempts, wait in ((1, 60), (2, 240)):
+        photo.refresh_from_db()
+        assert photo.status == Photo.Status.PENDING and photo.attempts == attempts
+        (job_id,) = scheduled.get_job_ids()
+        due = scheduled.get_scheduled_time(job_id)
+        assert abs((due - datetime.now(UTC)).total_seconds() - wait) < 5
+        assert rq_queue.count == 0  # nothing runs before it is due
+        job = Job.fetch(job_id, connection=rq_queue.connection)
+        scheduled.remove(job)
+        rq_queue.enqueue_job(job)
+        work(rq_queue)
 
     photo.refresh_from_db()
     assert photo.status == Photo.Status.FAILED

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
 from gallery import media
@@ -17,6 +18,7 @@ from gallery.tests import imagegen, planted, videogen
 from gallery.tests.factories import album_of, make_album, make_link, stored_files
 from gallery.tests.factories import media_root_fixture as media_root_fixture  # noqa: F401
 from gallery.tests.test_api import Api
+from gallery.tests.test_download import archive_of, download
 from gallery.tests.test_privacy_corpus import dominant, fetch
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -101,6 +103,9 @@ def test_nobody_but_the_owner_gets_a_byte_of_the_place_device_or_marker(owner, g
     assert (
         member.get(media.media_url(photo=video, variant="original", user=guest)).status_code == 404
     )
+    # A member's selection ZIP holds the playable copy, named by its id.
+    zipped = archive_of(download(member, [video]))
+    assert zipped == {f"video-{video.public_id}.mp4": rendition}
 
     link = make_link(owner, album_of(video), allow_download=True, share_location=True).link
     visitor = Client()
@@ -256,3 +261,98 @@ def test_a_stored_video_that_no_longer_decodes_fails_with_its_reason(owner, sett
     assert video.status == Photo.Status.FAILED
     assert "damaged or incomplete" in video.failure_reason
     assert not video.video
+
+
+def test_the_poster_shows_in_the_grid_while_the_rendition_is_being_made(
+    owner, settings, monkeypatch
+):
+    """The worker stores the poster before it starts the (long) transcode: by the time the
+    transcode runs, the grid and the API show the poster, and no video URL yet."""
+    from gallery import processing
+
+    settings.TASKS = DUMMY
+    api = Api(owner)
+    created = api.upload(videogen.clip("mp4"), name="v.mp4", content_type="video/mp4").json()
+    seen = {}
+    real_render = processing.render
+    browser = Client()
+    browser.force_login(owner)
+
+    def render_watched(*args, **kwargs):
+        seen["api"] = api.get(f"/api/photos/{created['id']}/").json()
+        seen["grid"] = browser.get(reverse("home")).content.decode()
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(processing, "render", render_watched)
+    assert processing.photo_render_variants(photo_id=Photo.objects.get().pk) == "ready"
+
+    during = seen["api"]
+    assert during["status"] == "processing"
+    assert {"thumb", "mobile", "display"} <= set(during["urls"]) and "video" not in during["urls"]
+    poster = api.client.get(during["urls"]["thumb"])
+    assert poster.status_code == 200 and poster["Content-Type"] == "image/webp"
+    assert 'class="tile-pending"' not in seen["grid"]
+    assert "tile-duration" in seen["grid"]
+    after = api.get(f"/api/photos/{created['id']}/").json()
+    assert after["status"] == "ready" and "video" in after["urls"]
+
+
+def test_a_failed_transcode_keeps_no_poster_urls_and_says_why(owner, settings):
+    from gallery import processing
+
+    settings.TASKS = DUMMY
+    settings.PIKOSHI_VIDEO_TIMEOUT = 0
+    api = Api(owner)
+    created = api.upload(videogen.clip("mp4"), name="v.mp4", content_type="video/mp4").json()
+    assert processing.photo_render_variants(photo_id=Photo.objects.get().pk) == "failed"
+    body = api.get(f"/api/photos/{created['id']}/").json()
+    assert body["status"] == "failed" and "longer than" in body["failure_reason"]
+    assert body["urls"].keys() <= {"original"}
+
+
+def test_ten_hours_of_black_is_refused_under_the_limit_and_cheap_above_it(owner, settings, inline):
+    """Ten hours in a few frames: refused at upload by the 30 min default; allowed by a
+    raised limit, it renders in the same few frames (the source's timing is kept, not
+    filled up to a constant rate of 36 000 s of frames)."""
+    data = videogen.sparse(10 * 3600)
+    response = Api(owner).upload(data, name="black.mp4", content_type="video/mp4")
+    assert response.status_code == 413 and response.json()["code"] == "video_too_long"
+    assert "too long (10:00:01); the limit is 30:00" in response.json()["detail"]
+    assert not Photo.objects.exists()
+
+    settings.PIKOSHI_MAX_VIDEO_SECONDS = 11 * 3600
+    with inline(execute=True):
+        video = upload(owner, data, "mp4")
+    video.refresh_from_db()
+    assert video.is_ready, video.failure_reason
+    assert video.duration_ms == 36_001_000
+    with video.video.open("rb") as playable:
+        assert len(videogen.frames_of(playable.read())) == 3
+
+
+def test_absurd_dimensions_are_refused_before_anything_is_decoded(owner, settings, media_root):
+    data = videogen.clip("mp4", size=(640, 480), audio=False, tags=False)
+    settings.PIKOSHI_MAX_IMAGE_PIXELS = 640 * 480 - 1
+    response = Api(owner).upload(data, name="huge.mp4", content_type="video/mp4")
+    assert response.status_code == 413 and response.json()["code"] == "too_many_pixels"
+    assert not Photo.objects.exists() and stored_files(media_root) == []
+
+
+def test_a_sliver_of_a_video_still_gets_a_poster(owner, inline):
+    """4096 × 8: a poster that fits 300 × 200 is one pixel high, not an error."""
+    with inline(execute=True):
+        video = upload(owner, videogen.clip("mp4", size=(4096, 8), audio=False), "mp4")
+    video.refresh_from_db()
+    assert video.is_ready, video.failure_reason
+    assert video.thumb_height >= 1 and video.thumb_width == 300
+
+
+def test_a_gif_named_mp4_is_just_a_photo(owner):
+    gif = io.BytesIO()
+    imagegen.marked((60, 40)).save(gif, "GIF")
+    response = Api(owner).upload(gif.getvalue(), name="funny.mp4", content_type="video/mp4")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["kind"] == "photo" and body.get("duration_ms") is None
+    assert "video" not in body["urls"]
+    assert Photo.objects.get().mime_type == "image/gif"

@@ -5,6 +5,7 @@ the marker planted where phones and editors put them — the container's tags (Q
 and an XMP packet in a `uuid` box."""
 
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -115,3 +116,24 @@ def frames_of(data: bytes, suffix: str = ".mp4") -> list[Image.Image]:
                     image = image.rotate(round(frame.rotation), expand=True)
                 pictures.append(image)
             return pictures
+
+
+def sparse(seconds: int, *, size: tuple[int, int] = (32, 32), frames: int = 3) -> bytes:
+    """A black clip that lasts `seconds` (hours, if asked) in a handful of frames: a
+    variable frame rate file whose frames are shown for a long time each, as a screen
+    recorder writes a still screen. Made in a blink, it looks as long as a real one."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "black.mp4"
+        with av.open(str(path), "w", format="mp4") as out:
+            stream = out.add_stream("libx264", rate=1)
+            stream.width, stream.height = size
+            stream.pix_fmt = "yuv420p"
+            stream.codec_context.time_base = Fraction(1, 1)
+            black = Image.new("RGB", size)
+            for index in range(frames):
+                frame = av.VideoFrame.from_image(black)
+                frame.pts = round(index * seconds / (frames - 1)) if frames > 1 else 0
+                frame.time_base = Fraction(1, 1)
+                out.mux(stream.encode(frame))
+            out.mux(stream.encode(None))
+        return path.read_bytes()
