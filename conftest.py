@@ -52,6 +52,12 @@ def behind_nginx(settings):
 
 
 @pytest.fixture(autouse=True)
+def _upload_dir(settings, tmp_path_factory):
+    """Parts of resumable uploads collect in a folder of their own per test."""
+    settings.PIKOSHI_UPLOAD_DIR = tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters must not leak from one test into the next."""
     from django.core.cache import cache

@@ -37,6 +37,7 @@ BIN = Path(sys.executable).parent
 # A ZIP is bytes to the client: the generator reads bytes as application/octet-stream.
 GENERATOR_CONFIG = (
     "post_hooks: []\ncontent_type_overrides:\n  application/zip: application/octet-stream\n"
+    "  application/offset+octet-stream: application/octet-stream\n"
 )
 DOCUMENTS = {"pikoshi_client": "/api/schema/", "allauth_client": "/_allauth/openapi.json"}
 

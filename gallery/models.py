@@ -457,3 +457,42 @@ class ShareLink(models.Model):
     def has_password(self) -> bool:
         return bool(self.password)
 
+
+class Upload(models.Model):
+    """A resumable upload in progress (the tus protocol under /api/uploads/, docs/uploads.md).
+
+    Its bytes collect in a file of their own under PIKOSHI_UPLOAD_DIR, outside the media
+    storage (S3 cannot append); the file's size is how much has arrived. Once all of it
+    has, the file goes through the same upload service as a one-shot POST, and the row
+    keeps the outcome (the photo, or why it was refused) until it expires, so a client
+    whose connection dropped on the last part can still learn it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads"
+    )
+    length = models.PositiveBigIntegerField()
+    filename = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    album_public_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    photo = models.ForeignKey(
+        Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    duplicate = models.BooleanField(default=False)
+    error_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_detail = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="upload_expires_idx")]
+
+    def __str__(self):
+        return f"Upload {self.public_id} ({self.length} bytes)"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

@@ -34,6 +34,7 @@ from gallery.models import (
     Photo,
     ShareLink,
     TimelineAlbum,
+    Upload,
 )
 
 if TYPE_CHECKING:  # typing.TypeIs arrives in Python 3.13
@@ -392,6 +393,14 @@ def downloadable_exports(user: Viewer) -> QuerySet[Export]:
     return Export.objects.filter(
         user=user, status=Export.Status.READY, expires_at__gt=timezone.now()
     ).exclude(file="")
+
+
+def own_uploads(user: Viewer) -> QuerySet[Upload]:
+    """Resumable uploads this person may continue, ask about or cancel: their own, until
+    they expire. Anyone else's, or an expired one, does not exist for them (404)."""
+    if not is_person(user):
+        return Upload.objects.none()
+    return Upload.objects.filter(owner=user, expires_at__gt=timezone.now())
 
 
 # --- What details a viewer sees ---------------------------------------------------------------

@@ -196,6 +196,22 @@ _ERROR_EXAMPLES = {
     ),
     403: ("CSRF failed", "CSRF Failed: CSRF token missing.", "permission_denied"),
     404: ("Not found", "No Album matches the given query.", "not_found"),
+    409: (
+        "Conflict",
+        "This upload stands at byte 5242880, not 0; continue from there.",
+        "offset_mismatch",
+    ),
+    411: ("Length required", "Send the part with a Content-Length header.", "length_required"),
+    412: (
+        "Protocol version",
+        "Pikoshi speaks tus 1.0.0: send Tus-Resumable: 1.0.0.",
+        "tus_version",
+    ),
+    423: (
+        "Busy",
+        "This upload is receiving data in another request; try again in a moment.",
+        "upload_busy",
+    ),
     413: (
         "File too large",
         "This file is 80 MB; the limit is 50 MB. Resize it and try again.",

@@ -540,6 +540,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "pikoshi.api.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "upload": env_str("THROTTLE_UPLOAD", "120/min"),
+        # Parts of resumable uploads: a 2 GB video in 5 MB parts is 400 of them.
+        "upload_part": env_str("THROTTLE_UPLOAD_PART", "600/min"),
         "auth": env_str("THROTTLE_AUTH", "30/min"),
         "download": env_str("THROTTLE_DOWNLOAD", "30/min"),
     },
@@ -613,9 +615,14 @@ SPECTACULAR_SETTINGS = {
     # 3.1: a nullable object is `oneOf: [$ref, {type: null}]`, which strict validators
     # (and generated clients) read as meant; 3.0.3's `nullable` beside `allOf` they reject.
     "OAS_VERSION": "3.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": ["processing", "ready", "failed"],
+        "UploadStatusEnum": ["receiving", "done", "refused"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "pikoshi.api_links.add_links",
+        "gallery.api.uploads.add_tus_operations",
     ],
 }
 
@@ -660,6 +667,14 @@ if TASKS_BACKEND != "django.tasks.backends.immediate.ImmediateBackend":
         "default": {"BACKEND": "pikoshi.mail.QueuedEmailBackend"},
         "deliver": MAILERS["default"],
     }
+# Resumable uploads (tus, docs/uploads.md): where their parts collect until complete (a
+# local folder every web process shares; not the media storage: S3 cannot append) and
+# how long an unfinished one waits for the rest.
+PIKOSHI_UPLOAD_DIR = Path(env_str("PIKOSHI_UPLOAD_DIR", str(BASE_DIR / "uploads")))
+PIKOSHI_UPLOAD_HOURS = env_int("PIKOSHI_UPLOAD_HOURS", 24)
+# The upload page sends files from this size on in parts of PIKOSHI_UPLOAD_PART_BYTES.
+PIKOSHI_RESUMABLE_UPLOAD_BYTES = env_int("PIKOSHI_RESUMABLE_UPLOAD_BYTES", 8 * 1024 * 1024)
+PIKOSHI_UPLOAD_PART_BYTES = env_int("PIKOSHI_UPLOAD_PART_BYTES", 4 * 1024 * 1024)
 # How often a failing background job is tried before its photo is marked failed.
 PIKOSHI_TASK_ATTEMPTS = env_int("PIKOSHI_TASK_ATTEMPTS", 3)
 # The wait before the first retry; each next one waits four times longer (at most an hour).

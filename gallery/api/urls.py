@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.api import albums, library, photos, sharing
+from gallery.api import albums, library, photos, sharing, uploads
 
 # <uuid:...> makes a malformed id a plain 404 before any view runs.
 urlpatterns = [
@@ -27,6 +27,8 @@ urlpatterns = [
         name="api_album_my_photos_sharing",
     ),
     path("photos/", photos.PhotoListApi.as_view(), name="api_photo_list"),
+    path("uploads/", uploads.UploadCreateApi.as_view(), name="api_upload_create"),
+    path("uploads/<uuid:public_id>/", uploads.UploadDetailApi.as_view(), name="api_upload"),
     path("photos/bulk/", library.PhotoBulkApi.as_view(), name="api_photo_bulk"),
     path("photos/download/", library.PhotoDownloadApi.as_view(), name="api_photo_download"),
     path("search/", library.SearchApi.as_view(), name="api_search"),

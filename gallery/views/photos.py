@@ -164,6 +164,9 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "max_mb": settings.PIKOSHI_MAX_UPLOAD_BYTES // (1024 * 1024),
         "max_bytes": settings.PIKOSHI_MAX_UPLOAD_BYTES,
         "max_video_mb": settings.PIKOSHI_MAX_VIDEO_BYTES // (1024 * 1024),
+        # Files from this size on go in parts that survive a dropped connection (tus).
+        "resumable_bytes": settings.PIKOSHI_RESUMABLE_UPLOAD_BYTES,
+        "part_bytes": settings.PIKOSHI_UPLOAD_PART_BYTES,
         # The page refuses what the server would, before a byte travels.
         "accepted": {
             "types": sorted(ACCEPTED_TYPES),

@@ -34,9 +34,10 @@ trap cleanup EXIT
 export DJANGO_SETTINGS_MODULE=pikoshi.settings
 export DEBUG=1
 export MEDIA_ROOT="$work/media"
+export PIKOSHI_UPLOAD_DIR="$work/uploads"
 export JWT_ACCESS_MINUTES=60
 # The fuzzer is not an abuser: keep the rate limits out of its way (429 is still documented).
-export THROTTLE_UPLOAD=100000/min THROTTLE_AUTH=100000/min THROTTLE_DOWNLOAD=100000/min
+export THROTTLE_UPLOAD=100000/min THROTTLE_UPLOAD_PART=100000/min THROTTLE_AUTH=100000/min THROTTLE_DOWNLOAD=100000/min
 export CACHE_KEY_PREFIX="pikoshi-schemathesis-$$"
 export PYTHONUNBUFFERED=1
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -108,6 +109,7 @@ done
 status=0
 # From the temporary folder, so schemathesis's .schemathesis/ cache stays out of the tree.
 schemathesis_bin=$(realpath "$SCHEMATHESIS")
+repo=$PWD
 cd "$work"
 checks=not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance
 # Three operations end what the rest of the run stands on: signing out (this device, or
@@ -117,6 +119,9 @@ checks=not_a_server_error,response_schema_conformance,status_code_conformance,co
 # of their own, one operation at a time (the first sign-out would end the next one's).
 ending=(auth_logout auth_sign_out_everywhere sharing_make_private)
 started=$(date +%s)
+# The parts of a resumable upload are raw bytes (application/offset+octet-stream).
+export SCHEMATHESIS_HOOKS=pikoshi.tests.schemathesis_hooks
+export PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}"
 timeout "$TIMEOUT" "$schemathesis_bin" --config-file "$work/schemathesis.toml" run "$base/api/schema/" \
   --header "Authorization: Bearer $token" \
   --exclude-operation-id-regex "^($(IFS='|'; echo "${ending[*]}"))\$" \

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from gallery.models import Album, AlbumMember, Circle, Connection, ShareLink
 from gallery.services import sharing as sharing_services
+from gallery.services import uploads as upload_services
 from gallery.tests.factories import make_album, make_photo, media_root_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -70,7 +71,9 @@ def owners_ids(owner, guest):
         album=album, token_hash=secrets.token_hex(32), expires_at=timezone.now() + timedelta(days=1)
     )
     invitation = sharing_services.invitation_create(inviter=owner, email="friend@example.com")
+    upload = upload_services.upload_create(owner=owner, length=1000)
     ids = [
+        upload.public_id,
         album.public_id,
         shared.public_id,
         photo.public_id,
@@ -108,6 +111,7 @@ def test_the_sweep_finds_the_routes_it_must_guard():
         "api/trash/<uuid:public_id>/",
         "connections/<uuid:user_uuid>/remove/",
         "share-links/<uuid:link_id>/revoke/",
+        "api/uploads/<uuid:public_id>/",
     ):
         assert expected in routes
     assert len(routes) >= 25

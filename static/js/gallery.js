@@ -299,6 +299,30 @@
       return link;
     }
 
+    // What an answer of the API means for one file's row: the same for a single POST and
+    // for the last part of a resumable upload (whose photo comes with its status).
+    function answered(ui, status, body) {
+      if (status === 401 || (status < 300 && !body.id)) {
+        finish(ui, "error", "You were signed out. Reload the page, sign in and try again.");
+      } else if (status === 201) {
+        finish(ui, "done", "Uploaded");
+        countStored(body.bytes);
+        results.append(tile(body));
+      } else if (status === 200) {
+        let text = body.restored ? "Was in the trash — restored" : "Already in your library";
+        if (body.added) text += " — added to the album";
+        finish(ui, "duplicate", text, body.web_url);
+      } else if (status === 403) {
+        finish(ui, "error", "Your session expired. Reload the page and try again.");
+      } else if (body.detail) {
+        finish(ui, "error", body.detail);
+      } else if (status === 413) {
+        finish(ui, "error", "This file is too large to upload.");
+      } else {
+        finish(ui, "error", `The server could not take this file (error ${status}). Try again later.`);
+      }
+    }
+
     // One upload path for the page and the apps: POST /api/photos/ with the session
     // cookie and the CSRF header, answered in the API's shape ({"detail", "code"} on errors).
     function send(item) {
@@ -316,28 +340,7 @@
       xhr.upload.onprogress = (event) => {
         if (event.lengthComputable) ui.progress.value = Math.round((event.loaded / event.total) * 95);
       };
-      xhr.onload = () => {
-        const body = xhr.response || {};
-        if (xhr.status === 401 || (xhr.status < 300 && !body.id)) {
-          finish(ui, "error", "You were signed out. Reload the page, sign in and try again.");
-        } else if (xhr.status === 201) {
-          finish(ui, "done", "Uploaded");
-          countStored(body.bytes);
-          results.append(tile(body));
-        } else if (xhr.status === 200) {
-          let text = body.restored ? "Was in the trash — restored" : "Already in your library";
-          if (body.added) text += " — added to the album";
-          finish(ui, "duplicate", text, body.web_url);
-        } else if (xhr.status === 403) {
-          finish(ui, "error", "Your session expired. Reload the page and try again.");
-        } else if (body.detail) {
-          finish(ui, "error", body.detail);
-        } else if (xhr.status === 413) {
-          finish(ui, "error", "This file is too large to upload.");
-        } else {
-          finish(ui, "error", `The server could not take this file (error ${xhr.status}). Try again later.`);
-        }
-      };
+      xhr.onload = () => answered(ui, xhr.status, xhr.response || {});
       xhr.onerror = () => finish(ui, "error", "The upload failed: check your connection and try again.");
       xhr.onloadend = () => {
         inFlight -= 1;
@@ -346,8 +349,162 @@
       xhr.send(data);
     }
 
+    // --- Large files in parts (tus 1.0.0, /api/uploads/): a dropped connection costs only
+    // the part on its way; the page asks where the upload stands and goes on from there,
+    // and a file chosen again after a reload continues where it stopped.
+    const resumableBytes = Number(form.dataset.resumableBytes);
+    const partBytes = Number(form.dataset.partBytes);
+    const TUS = { "Tus-Resumable": "1.0.0", "X-CSRFToken": csrf };
+    const RETRIES = 8;
+
+    function tus(method, url, { headers = {}, body = null, progress = null } = {}) {
+      return new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open(method, url);
+        Object.entries({ ...TUS, ...headers }).forEach(([name, value]) => xhr.setRequestHeader(name, value));
+        xhr.setRequestHeader("Accept", "application/json");
+        if (progress) xhr.upload.onprogress = progress;
+        xhr.onload = () => {
+          let json = {};
+          try {
+            json = JSON.parse(xhr.responseText || "{}");
+          } catch (error) {
+            json = {};
+          }
+          resolve({ status: xhr.status, json, header: (name) => xhr.getResponseHeader(name) });
+        };
+        xhr.onerror = () => resolve({ status: 0, json: {}, header: () => null });
+        xhr.send(body);
+      });
+    }
+
+    const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const base64 = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+
+    function resumeKey(file) {
+      const album = albumSelect ? albumSelect.value : "";
+      return `pikoshi-upload:${file.name}:${file.size}:${file.lastModified}:${album}`;
+    }
+
+    function remembered(key) {
+      try {
+        return localStorage.getItem(key);
+      } catch (error) {
+        return null;
+      }
+    }
+
+    function remember(key, url) {
+      try {
+        if (url) localStorage.setItem(key, url);
+        else localStorage.removeItem(key);
+      } catch (error) {
+        /* private mode: resuming after a reload is not offered */
+      }
+    }
+
+    // Where an upload stands: its offset, or null when it is not there any more.
+    async function offsetOf(url) {
+      const answer = await tus("HEAD", url);
+      if (answer.status === 200) return Number(answer.header("Upload-Offset"));
+      if (answer.status === 404) return null;
+      return undefined; // no answer (offline): ask again later
+    }
+
+    async function start(file) {
+      const metadata = [`filename ${base64(file.name)}`];
+      if (albumSelect && albumSelect.value) metadata.push(`album ${base64(albumSelect.value)}`);
+      const answer = await tus("POST", form.dataset.resumableUrl, {
+        headers: { "Upload-Length": String(file.size), "Upload-Metadata": metadata.join(",") },
+      });
+      return answer;
+    }
+
+    async function sendInParts(item) {
+      const { file, ui } = item;
+      const key = resumeKey(file);
+      let url = remembered(key);
+      let offset = url ? await offsetOf(url) : null;
+      if (url && offset === null) url = null;
+      if (!url) {
+        const created = await start(file);
+        if (created.status !== 201) {
+          answered(ui, created.status, created.json);
+          return;
+        }
+        url = created.header("Location");
+        offset = 0;
+        remember(key, url);
+      } else if (offset) {
+        ui.message.textContent = `Continuing from ${Math.round((offset / file.size) * 100)} %…`;
+      }
+      let failures = 0;
+      while (true) {
+        if (offset === undefined) offset = await offsetOf(url);
+        if (offset === null) {
+          remember(key, null);
+          finish(ui, "error", "This upload is no longer on the server (it expired). Choose the file again.");
+          return;
+        }
+        if (offset !== undefined) {
+          const part = file.slice(offset, Math.min(file.size, offset + partBytes));
+          const from = offset;
+          if (!failures) ui.message.textContent = "Uploading…";
+          const answer = await tus("PATCH", url, {
+            headers: { "Upload-Offset": String(from), "Content-Type": "application/offset+octet-stream" },
+            body: part,
+            progress: (event) => {
+              if (event.lengthComputable) ui.progress.value = Math.round(((from + event.loaded) / file.size) * 95);
+            },
+          });
+          if (answer.status === 204) {
+            failures = 0;
+            offset = Number(answer.header("Upload-Offset"));
+            ui.progress.value = Math.round((offset / file.size) * 95);
+            if (offset >= file.size) {
+              remember(key, null);
+              const state = await tus("GET", url);
+              const photo = state.json.photo;
+              if (!photo) answered(ui, state.status, state.json);
+              else answered(ui, photo.duplicate ? 200 : 201, photo);
+              return;
+            }
+            continue;
+          }
+          const passing = answer.status === 0 || answer.status === 409 || answer.status === 423 || answer.status >= 500;
+          if (!passing) {
+            remember(key, null);
+            answered(ui, answer.status, answer.json);
+            return;
+          }
+          offset = undefined; // ask the server where it stands before the next part
+        }
+        failures += 1;
+        if (failures > RETRIES) {
+          finish(ui, "error", `The upload stopped at ${ui.progress.value} %. Check your connection, then choose the file again: it continues where it stopped.`);
+          return;
+        }
+        ui.message.textContent = "Connection lost — trying again…";
+        await wait(Math.min(30000, 500 * 2 ** (failures - 1)));
+      }
+    }
+
+    function sendResumable(item) {
+      inFlight += 1;
+      sendInParts(item)
+        .catch(() => finish(item.ui, "error", "The upload failed: check your connection and try again."))
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+        });
+    }
+
     function pump() {
-      while (inFlight < MAX_IN_FLIGHT && queue.length) send(queue.shift());
+      while (inFlight < MAX_IN_FLIGHT && queue.length) {
+        const item = queue.shift();
+        if (item.file.size >= resumableBytes) sendResumable(item);
+        else send(item);
+      }
     }
 
     function enqueue(files) {
