@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from rest_framework_simplejwt.tokens import AccessToken
 
 from gallery.models import Photo, Upload
+from gallery.services.uploads import received
 from gallery.tests import videogen
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,8 +95,10 @@ def test_after_a_reload_the_same_file_continues_where_it_stopped(
     upload = Upload.objects.get(owner=olivia)
     assert upload.finished_at is None
 
-    page.unroute("**/api/uploads/**")
+    # Reload while still offline: the old page's retry timer must not get through first.
     page.reload()
+    page.unroute("**/api/uploads/**")
+    assert received(upload) == 3 * PART
     seen: list = []
     _patches(page, seen)
     page.locator("input[type=file]").set_input_files(str(clip))
