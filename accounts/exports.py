@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from accounts.models import Export, User
 from gallery.zipping import Member, safe_name, stream_zip, unique_path
 
 if TYPE_CHECKING:
-    from gallery.models import Album, Photo
+    from gallery.models import Album
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def _manifest_and_entries(user: User):
     folders = _album_folders(all_albums.values(), exporter_id=user.pk)
 
     entries: list[tuple[Photo, str]] = []
+    motions: dict[int, str] = {}  # a Live Photo's MOV: where it is in the archive
     used_paths: set[str] = set()
     for photo in sorted(photos, key=lambda p: (p.taken_at, p.pk)):
         in_albums = photo_albums.get(photo.pk, [])
@@ -93,6 +95,12 @@ def _manifest_and_entries(user: User):
             suffix=str(photo.public_id)[:8],
         )
         entries.append((photo, path))
+        if photo.is_live:  # its MOV beside it, as uploaded
+            motions[photo.pk] = unique_path(
+                f"{path.rsplit('.', 1)[0]}{photo.motion_extension}",
+                used_paths,
+                suffix=str(photo.public_id)[:8],
+            )
 
     manifest = {
         "format": "pikoshi-export/1",
@@ -119,6 +127,7 @@ def _manifest_and_entries(user: User):
             {
                 "id": str(photo.public_id),
                 "file": path,
+                "motion_file": motions.get(photo.pk),
                 "albums": [str(all_albums[pk].public_id) for pk in photo_albums.get(photo.pk, [])],
                 "favorite": photo.pk in favorites,
                 "archived": photo.archived_at is not None,
@@ -178,17 +187,21 @@ def _manifest_and_entries(user: User):
             ],
         },
     }
-    return manifest, entries
+    return manifest, entries, motions
 
 
-def _open_original(photo: "Photo") -> IO[bytes]:
-    return photo.original.storage.open(str(photo.original.name), "rb")
+def _open(file: FieldFile) -> IO[bytes]:
+    return file.storage.open(str(file.name), "rb")
 
 
-def _write_zip(target, manifest, entries) -> None:
-    members = [
-        Member(path, photo.taken_at, partial(_open_original, photo)) for photo, path in entries
-    ]
+def _write_zip(target, manifest, entries, motions) -> None:
+    members = []
+    for photo, path in entries:
+        members.append(Member(path, photo.taken_at, partial(_open, photo.original)))
+        if photo.pk in motions:
+            members.append(
+                Member(motions[photo.pk], photo.taken_at, partial(_open, photo.motion_original))
+            )
     text = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
     members.append(Member(MANIFEST_NAME, timezone.now(), lambda: io.BytesIO(text), deflate=True))
     for piece in stream_zip(members):
@@ -202,9 +215,9 @@ def export_build(*, export_id: int) -> Export | None:
         return export
     user = export.user
     try:
-        manifest, entries = _manifest_and_entries(user)
+        manifest, entries, motions = _manifest_and_entries(user)
         with tempfile.TemporaryFile(prefix="pikoshi-export-") as spool:
-            _write_zip(spool, manifest, entries)
+            _write_zip(spool, manifest, entries, motions)
             size = spool.tell()
             spool.seek(0)
             export.file.save(f"{export.public_id}.zip", File(spool), save=False)

@@ -73,7 +73,9 @@ def original_upload_to(photo: "Photo", filename: str) -> str:
 class Photo(models.Model):
     """One uploaded image or video. The original is kept byte for byte and shown only to
     its owner. A video is the same item with a poster frame in the variants and a
-    web-playable rendition in `video` (docs/video.md)."""
+    web-playable rendition in `video` (docs/video.md). A Live Photo is a photo whose MOV
+    (its few seconds of motion) is kept in `motion_original`, with the motion's rendition
+    in `video`."""
 
     class Kind(models.TextChoices):
         PHOTO = "photo", "Photo"
@@ -120,6 +122,12 @@ class Photo(models.Model):
     video = models.FileField(max_length=255, blank=True)
     video_bytes = models.PositiveBigIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Live Photos: the identifier Apple gives a still and its MOV (private, for pairing the
+    # two), and the MOV as uploaded, for its owner; its rendition is `video` above.
+    content_id = models.CharField(max_length=64, blank=True, default="")
+    motion_original = models.FileField(max_length=255, blank=True)
+    motion_sha256 = models.CharField(max_length=64, blank=True, default="")
+    motion_bytes = models.PositiveBigIntegerField(default=0)
 
     taken_at = models.DateTimeField(help_text="EXIF DateTimeOriginal, else the upload time.")
     taken_at_from_exif = models.BooleanField(default=False)
@@ -159,6 +167,12 @@ class Photo(models.Model):
             models.Index(
                 fields=["queued_at"], condition=Q(status="pending"), name="photo_pending_idx"
             ),
+            # Pairing a Live Photo's still and motion looks them up by their identifier.
+            models.Index(
+                fields=["owner", "content_id"],
+                condition=~Q(content_id=""),
+                name="photo_content_id_idx",
+            ),
         ]
 
     def __str__(self):
@@ -169,12 +183,23 @@ class Photo(models.Model):
         return EXTENSIONS.get(self.mime_type) or VIDEO_EXTENSIONS.get(self.mime_type, "")
 
     @property
+    def motion_extension(self) -> str:
+        """A Live Photo's MOV's extension, as it is stored (".mov" for most)."""
+        name = str(self.motion_original.name or "")
+        return name[name.rfind(".") :] if "." in name.rsplit("/", 1)[-1] else ""
+
+    @property
     def in_trash(self) -> bool:
         return self.deleted_at is not None
 
     @property
     def is_video(self) -> bool:
         return self.kind == self.Kind.VIDEO
+
+    @property
+    def is_live(self) -> bool:
+        """A Live Photo: a still with its motion kept (played once `video` is made)."""
+        return self.kind == self.Kind.PHOTO and bool(self.motion_original)
 
     @property
     def is_ready(self) -> bool:

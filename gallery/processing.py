@@ -38,6 +38,7 @@ from gallery.storage import (
     delete_files,
     file_storage,
     local_copy,
+    motion_rendition_name,
     rendition_name,
     variant_name,
 )
@@ -262,3 +263,46 @@ def _render_video(photo: Photo) -> str:
             return _retry_or_fail(photo)
         video = (video_name, target.stat().st_size)
     return _finish(photo, image.variants, names, video)
+
+
+# --- Live Photos: the motion of a still (gallery/services/motion.py pairs them) ---------------
+
+
+def photo_render_motion(*, photo_id: int) -> str:
+    """Make the playable rendition of a Live Photo's motion (its MOV) and point the still at
+    it. The still itself is ready meanwhile and shows as a photo; a MOV that cannot be
+    rendered leaves it so (the owner keeps the MOV, in their download and export)."""
+    photo = Photo.objects.select_related("owner").filter(pk=photo_id).first()
+    if photo is None or not photo.is_live or photo.video:
+        return "nothing to do"
+    source_name = str(photo.motion_original.name)
+    suffix = "." + source_name.rsplit(".", 1)[-1] if "." in source_name else ""
+    with local_copy(source_name, suffix=suffix) as source:
+        target = source.with_name("motion.mp4")
+        try:
+            info = probe(
+                str(source),
+                mime_type="video/quicktime",
+                max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
+                max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
+            )
+            render(str(source), str(target), info=info, timeout=settings.PIKOSHI_VIDEO_TIMEOUT)
+        except (ImageRejected, VideoFailed) as exc:
+            logger.warning("The motion of Live Photo %s cannot be played: %s", photo.public_id, exc)
+            return "failed"
+        with target.open("rb") as playable:
+            name = file_storage().save(motion_rendition_name(photo), File(playable))
+        size = target.stat().st_size
+    with transaction.atomic():
+        current = (
+            Photo.objects.select_for_update()
+            .filter(pk=photo_id, motion_original=source_name, video="")
+            .first()
+        )
+        if current is not None:
+            current.video, current.video_bytes = name, size
+            current.save(update_fields=["video", "video_bytes"])
+    if current is None:  # deleted, or made by another run meanwhile
+        delete_files([name])
+        return "superseded"
+    return "ready"

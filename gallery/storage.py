@@ -24,7 +24,7 @@ from pikoshi.errors import ServiceUnavailable
 logger = logging.getLogger(__name__)
 
 VARIANTS = tuple(VARIANT_SIZES)
-FILE_FIELDS = ("original", *VARIANTS, "video")
+FILE_FIELDS = ("original", *VARIANTS, "video", "motion_original")
 # Where photo files are stored: models.original_upload_to and variant_name below.
 PHOTO_FOLDERS = ("originals", "variants")
 
@@ -49,6 +49,20 @@ def variant_name(owner: User, photo: Photo, variant: str) -> str:
 def rendition_name(owner: User, photo: Photo) -> str:
     """Where a video's web-playable rendition is stored: beside its poster variants."""
     return f"variants/{owner.uuid}/{photo.public_id}/video-{secrets.token_urlsafe(16)}.mp4"
+
+
+def motion_original_name(photo: Photo, extension: str) -> str:
+    """Where a Live Photo's MOV is stored, as uploaded: beside its still's original."""
+    return f"originals/{photo.owner.uuid}/{photo.public_id}-motion{extension}"
+
+
+def motion_rendition_name(photo: Photo) -> str:
+    """Where a Live Photo's playable motion is stored: in a folder of its own beside the
+    variants, so a variant run (which sweeps the variant folder) leaves it alone."""
+    return (
+        f"variants/{photo.owner.uuid}/{photo.public_id}/motion/"
+        f"video-{secrets.token_urlsafe(16)}.mp4"
+    )
 
 
 def shared_original_name(photo: Photo, *, keep_camera: bool, keep_location: bool) -> str:

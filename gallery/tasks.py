@@ -22,3 +22,11 @@ def render_variants(photo_id: int) -> str:
         else:  # the embedded backend runs it again now; it cannot wait
             render_variants.enqueue(photo_id)
     return outcome
+
+
+@task()
+def render_motion(photo_id: int) -> str:
+    """Make the playable motion of a Live Photo whose MOV was just paired with it."""
+    from gallery.processing import photo_render_motion
+
+    return photo_render_motion(photo_id=photo_id)

@@ -194,3 +194,23 @@ def test_videos_are_in_the_archive_as_uploaded(client, owner, django_capture_on_
     assert entry["kind"] == "video" and entry["duration_ms"] == 1500
     assert entry["file"] == "Library/IMG_0042.mov"
     assert archive.read(entry["file"]) == data  # the owner's own file: every tag kept
+
+
+def test_a_live_photo_is_in_the_archive_with_its_mov(
+    client, owner, django_capture_on_commit_callbacks
+):
+    from gallery.services.photos import photo_upload
+    from gallery.tests import imagegen, videogen
+
+    still = imagegen.jpeg(content_id="5E3B1C9A-0D7F-4E21-9B6A-2C4D8E0F1A3B")
+    mov = videogen.clip("mov", seconds=1, content_id="5E3B1C9A-0D7F-4E21-9B6A-2C4D8E0F1A3B")
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_upload(owner=owner, file=imagegen.uploaded(still, "IMG_0042.JPG"))
+        photo_upload(owner=owner, file=imagegen.uploaded(mov, "IMG_0042.MOV", "video/quicktime"))
+    archive = download(client, request_export(client, owner))
+
+    [entry] = json.loads(archive.read("pikoshi.json"))["photos"]
+    assert entry["kind"] == "photo" and entry["duration_ms"] == 1000
+    assert entry["file"] == "Library/IMG_0042.jpg"
+    assert entry["motion_file"] == "Library/IMG_0042.mov"
+    assert archive.read(entry["file"]) == still and archive.read(entry["motion_file"]) == mov

@@ -36,9 +36,9 @@ class PhotoUrlsSerializer(serializers.Serializer):
     )
     video = serializers.URLField(
         required=False,
-        help_text="Videos only: H.264 + AAC MP4, at most 1080p, without any metadata; "
-        "answers HTTP Range requests (206) so players can seek. The image variants are "
-        "its poster frame.",
+        help_text="Videos (and Live Photos' motion): H.264 + AAC MP4, at most 1080p, without "
+        "any metadata; answers HTTP Range requests (206) so players can seek. A video's "
+        "image variants are its poster frame; a Live Photo's are the photo.",
     )
 
 
@@ -111,7 +111,13 @@ class PhotoSerializer(serializers.Serializer):
         choices=["photo", "video"], help_text="A video has urls.video and duration_ms."
     )
     duration_ms = serializers.IntegerField(
-        allow_null=True, help_text="Videos only: how long it plays, in milliseconds."
+        allow_null=True,
+        help_text="Videos and Live Photos: how long it (or its motion) plays, in milliseconds.",
+    )
+    live = serializers.BooleanField(
+        source="is_live",
+        help_text="A Live Photo: a photo with a few seconds of motion, in urls.video once "
+        "it is ready (play it muted on hover or press; the photo is what it is).",
     )
     title = serializers.CharField(allow_blank=True)
     albums = serializers.SerializerMethodField(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Literal
 
 from PIL import ExifTags, Image
 
@@ -131,3 +132,52 @@ def _coordinate(
     if degrees > limit:
         return None
     return round(-degrees if hemisphere == negative else degrees, 7)
+
+
+# --- Live Photos --------------------------------------------------------------------------------
+
+_MAKER_NOTE = 0x927C
+_APPLE_MAKER_NOTE = b"Apple iOS\x00"
+_APPLE_CONTENT_ID = 0x0011  # the identifier the still and its motion (a MOV) share
+_CONTENT_ID_RE = re.compile(r"^[0-9A-Za-z-]{8,64}$")
+
+
+def read_content_id(exif: Image.Exif) -> str:
+    """The content identifier Apple writes in its maker note, which a Live Photo's MOV
+    carries too (com.apple.quicktime.content.identifier); "" when there is none."""
+    try:
+        note = _sub_ifd(exif, ExifTags.IFD.Exif).get(_MAKER_NOTE)
+        return _apple_content_id(note) if isinstance(note, bytes) else ""
+    except Exception:  # noqa: BLE001 - a maker note is anyone's bytes
+        return ""
+
+
+def _apple_content_id(note: bytes) -> str:
+    """Tag 0x0011 of Apple's maker note: "Apple iOS\\0", a version, the byte order, then one
+    TIFF-style IFD whose offsets count from the start of the note."""
+    if not note.startswith(_APPLE_MAKER_NOTE) or len(note) < 16:
+        return ""
+    order: Literal["big", "little"]
+    if note[12:14] == b"MM":
+        order = "big"
+    elif note[12:14] == b"II":
+        order = "little"
+    else:
+        return ""
+    count = int.from_bytes(note[14:16], order)
+    for index in range(min(count, 200)):
+        entry = note[16 + 12 * index : 28 + 12 * index]
+        if len(entry) < 12:
+            return ""
+        tag, kind = int.from_bytes(entry[0:2], order), int.from_bytes(entry[2:4], order)
+        if tag != _APPLE_CONTENT_ID or kind != 2:  # 2: ASCII
+            continue
+        size = int.from_bytes(entry[4:8], order)
+        if size <= 4:
+            raw = entry[8 : 8 + size]
+        else:
+            start = int.from_bytes(entry[8:12], order)
+            raw = note[start : start + size]
+        value = raw.split(b"\x00", 1)[0].decode("ascii", errors="replace").strip()
+        return value if _CONTENT_ID_RE.match(value) else ""
+    return ""

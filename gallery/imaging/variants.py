@@ -20,6 +20,7 @@ from gallery.imaging.exif import (
     SWAPS_AXES,
     TRANSPOSE,
     read_camera,
+    read_content_id,
     read_exif,
     read_gps,
     read_orientation,
@@ -65,6 +66,7 @@ class ProcessedImage:
     latitude: float | None
     longitude: float | None
     variants: dict[str, RenderedVariant]
+    content_id: str = ""  # a Live Photo's still: what its motion's MOV carries too
 
 
 def process_image(source: BinaryIO, *, max_pixels: int) -> ProcessedImage:
@@ -107,6 +109,7 @@ def _described(
         latitude=latitude,
         longitude=longitude,
         variants=variants,
+        content_id=read_content_id(exif),
     )
 
 

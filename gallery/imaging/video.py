@@ -71,6 +71,7 @@ class VideoInfo:
     camera_model: str
     latitude: float | None
     longitude: float | None
+    content_id: str = ""  # a Live Photo's motion: what its still's maker note carries too
 
 
 def sniff_video(head: bytes) -> str | None:
@@ -229,6 +230,7 @@ def probe(path: str, *, mime_type: str, max_seconds: int, max_pixels: int) -> Vi
         camera_model=_first(tags, "com.apple.quicktime.model", "model", "com.android.model"),
         latitude=latitude,
         longitude=longitude,
+        content_id=_first(tags, "com.apple.quicktime.content.identifier")[:64],
     )
 
 

@@ -303,9 +303,13 @@ def user_storage_used(*, user: User) -> int:
     """Bytes of every original this person owns, photos in the trash included.
 
     The trash counts because its files are still stored; emptying it frees the space.
-    Variants are not counted: they are small and ours to make.
+    A Live Photo's motion (its MOV) counts too. Variants are not counted: they are small
+    and ours to make.
     """
-    return Photo.objects.filter(owner=user).aggregate(total=Sum("bytes"))["total"] or 0
+    totals = Photo.objects.filter(owner=user).aggregate(
+        photos=Sum("bytes"), motions=Sum("motion_bytes")
+    )
+    return (totals["photos"] or 0) + (totals["motions"] or 0)
 
 
 def user_storage_quota(*, user: User) -> int | None:
@@ -376,10 +380,10 @@ class DownloadItem:
 def selection_download(*, user: User, ids: list[uuid.UUID]) -> list[DownloadItem]:
     """What a ZIP of these photos holds for this person, oldest first, in one query.
 
-    Their own photos as uploaded, under the name they gave them; anyone else's as the
-    display copy the viewer shows (a new WebP with no metadata; for a video its playable
-    MP4, which has none either), named by its id, so no one's file names or camera data
-    travel with it. Ids they may not download, and
+    Their own photos as uploaded, under the name they gave them (a Live Photo's MOV
+    beside its still); anyone else's as the display copy the viewer shows (a new WebP with
+    no metadata; for a video its playable MP4, which has none either), named by its id, so
+    no one's file names or camera data travel with it. Ids they may not download, and
     others' photos whose copies are still being made, are left out.
     """
     photos = (
@@ -388,17 +392,22 @@ def selection_download(*, user: User, ids: list[uuid.UUID]) -> list[DownloadItem
     items: list[DownloadItem] = []
     used: set[str] = set()
     for photo in photos:
-        if permissions.can_view_original(user, photo):
+        own = permissions.can_view_original(user, photo)
+        if own:
             stem = PurePath(photo.original_name or "").stem
             name = f"{safe_name(stem or f'photo-{photo.public_id}')}{photo.original_extension}"
             file = photo.original
-        elif photo.is_ready and photo.video:  # the playable copy: not a tag of the original
+        elif photo.is_video and photo.is_ready and photo.video:  # the playable copy
             name, file = f"video-{photo.public_id}.mp4", photo.video
         elif photo.is_ready and photo.display:
             name, file = f"photo-{photo.public_id}.webp", photo.display
         else:
             continue
-        items.append(
-            DownloadItem(photo, file, unique_path(name, used, suffix=str(photo.public_id)[:8]))
-        )
+        files = [(name, file)]
+        if own and photo.is_live:  # and its motion, as uploaded
+            files.append((PurePath(name).stem + photo.motion_extension, photo.motion_original))
+        items += [
+            DownloadItem(photo, each, unique_path(path, used, suffix=str(photo.public_id)[:8]))
+            for path, each in files
+        ]
     return items

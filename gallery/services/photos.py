@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -30,12 +30,13 @@ from django.utils import timezone
 from accounts.models import User
 from gallery import permissions
 from gallery.imaging import strip
-from gallery.imaging.sniff import ImageRejected, check_size
+from gallery.imaging.sniff import VIDEO_EXTENSIONS, ImageRejected, check_size
 from gallery.imaging.thumbhash import placeholder, thumbhash_of
 from gallery.imaging.variants import ProcessedImage, inspect_image, process_image
 from gallery.imaging.video import VideoInfo, probe, sniff_video, strip_container
 from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
+from gallery.services import motion
 from gallery.services.albums import album_add_photos, refuse_nul
 from gallery.storage import (
     StorageUnavailable,
@@ -166,11 +167,14 @@ def _original_name(file: File) -> str:
 
 
 def _existing(owner: User, sha256: str, album: Album | None) -> UploadResult | None:
-    """The photo these bytes already are: back from the trash if it was there, and put
-    into the album the upload was aimed at (uploading again is how people add it)."""
-    photo = Photo.objects.filter(owner=owner, sha256=sha256).first()
+    """The photo these bytes already are (or the Live Photo they are the motion of): back
+    from the trash if it was there, and put into the album the upload was aimed at
+    (uploading again is how people add it)."""
+    photo = Photo.objects.filter(Q(sha256=sha256) | Q(motion_sha256=sha256), owner=owner).first()
     if photo is None:
         return None
+    if photo.is_live and not photo.video:
+        motion.motion_enqueue(photo=photo)  # its motion could not be made before: try again
     restored = photo.in_trash
     if restored:
         photo = _restore(photo)
@@ -227,13 +231,18 @@ def photo_upload(
         setattr(photo, f"{name}_height", rendered.height)
     photo.thumbhash = placeholder(image.variants)
 
-    return _store_upload(
+    result = _store_upload(
         photo=photo,
         file=file,
         album=album,
         variants={name: rendered.data for name, rendered in image.variants.items()},
         queued=queued,
     )
+    if result.created and motion.pairs(content_id=photo.content_id):
+        # Its MOV came first (or at the same time), as a video: fold it in.
+        if motion.motion_pair(owner_id=owner.pk, content_id=photo.content_id):
+            result.photo.refresh_from_db()
+    return result
 
 
 def _new_photo(
@@ -266,6 +275,7 @@ def _new_photo(
         camera_model=(described.camera_model or "")[:100],
         latitude=described.latitude,
         longitude=described.longitude,
+        content_id=described.content_id,
         status=Photo.Status.PENDING if queued else Photo.Status.READY,
         queued_at=now if queued else None,
         **fields,
@@ -358,6 +368,10 @@ def _video_upload(
             max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
             max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
         )
+    if motion.pairs(content_id=info.content_id, duration_ms=info.duration_ms):
+        paired = _motion_upload(owner=owner, file=file, album=album, sha256=sha256, info=info)
+        if paired is not None:
+            return paired
     photo = _new_photo(
         owner=owner,
         file=file,
@@ -369,9 +383,47 @@ def _video_upload(
         duration_ms=info.duration_ms,
     )
     result = _store_upload(photo=photo, file=file, album=album, variants={}, queued=True)
+    if result.created and motion.pairs(content_id=info.content_id, duration_ms=info.duration_ms):
+        # Its still arrived meanwhile (the two files were sent at the same time).
+        still = motion.motion_pair(owner_id=owner.pk, content_id=info.content_id)
+        if still is not None:
+            return UploadResult(photo=still, created=True)
     if result.created and not runs_in_background():
-        result.photo.refresh_from_db()  # rendered inline as the upload committed
+        try:
+            result.photo.refresh_from_db()  # rendered inline as the upload committed
+        except Photo.DoesNotExist:  # folded into its still, whose upload finished meanwhile
+            still = Photo.objects.filter(owner=owner, motion_sha256=sha256).first()
+            if still is None:
+                raise
+            return UploadResult(photo=still, created=True)
     return result
+
+
+def _motion_upload(
+    *, owner: User, file: File, album: Album | None, sha256: str, info: VideoInfo
+) -> UploadResult | None:
+    """Keep a Live Photo's MOV with its still, when the still is here already (None: it is
+    not, and the MOV is stored as a video until its still arrives)."""
+    still = motion.motion_still(owner_id=owner.pk, content_id=info.content_id)
+    if still is None:
+        return None
+    paired = motion.motion_attach(
+        still=still,
+        file=file,
+        sha256=sha256,
+        duration_ms=info.duration_ms,
+        extension=VIDEO_EXTENSIONS.get(info.mime_type, ".mov"),
+        check_quota=partial(storage_check_quota, user=owner, adding=file.size),
+    )
+    if paired is None:
+        return None
+    added = False
+    if album is not None:
+        outcome = album_add_photos(user=owner, album=album, photos=[paired])
+        added = outcome.outcome[str(paired.public_id)] == "added"
+    if not runs_in_background():
+        paired.refresh_from_db()  # its motion was rendered inline as the pairing committed
+    return UploadResult(photo=paired, created=True, added=added)
 
 
 # --- Photos -----------------------------------------------------------------------------------

@@ -152,6 +152,7 @@ def make_exif(
     gps: tuple[float, float] | None = None,
     gps_raw: dict | None = None,
     exif_raw: dict | None = None,
+    content_id: str | None = None,
 ) -> Image.Exif:
     """EXIF as a camera writes it. `gps_raw` / `exif_raw` put arbitrary (bogus) values in the
     GPS / Exif sub-IFDs, e.g. gps_raw={1: "N", 2: (IFDRational(1, 0), 0, 0)}."""
@@ -169,6 +170,8 @@ def make_exif(
         sub[0x9011] = offset
     if subsec is not None:
         sub[0x9291] = subsec
+    if content_id is not None:
+        sub[0x927C] = apple_maker_note(content_id)
     sub.update(exif_raw or {})
     if sub:
         exif.get_ifd(_EXIF_IFD).update(sub)
@@ -188,6 +191,22 @@ def make_exif(
     if gps_ifd:
         exif.get_ifd(_GPS_IFD).update(gps_ifd)
     return exif
+
+
+def apple_maker_note(content_id: str) -> bytes:
+    """Apple's maker note as an iPhone writes it for a Live Photo's still: a header, then
+    one big-endian IFD (offsets from the note's start) with the content identifier (0x0011)
+    between two other entries."""
+    value = content_id.encode() + b"\x00"
+    entries = [(0x0001, 9, 1, (14).to_bytes(4, "big"))]  # the maker note's version
+    data_at = 16 + 12 * 3 + 4
+    entries.append((0x0011, 2, len(value), data_at.to_bytes(4, "big")))
+    entries.append((0x0014, 9, 1, (3).to_bytes(4, "big")))
+    body = b"".join(
+        tag.to_bytes(2, "big") + kind.to_bytes(2, "big") + count.to_bytes(4, "big") + raw
+        for tag, kind, count, raw in entries
+    )
+    return b"Apple iOS\x00\x00\x01MM" + len(entries).to_bytes(2, "big") + body + bytes(4) + value
 
 
 def _exif_bytes(exif: Image.Exif | None, kwargs: dict) -> bytes:
@@ -305,6 +324,7 @@ def jpeg(
     make: str | bytes | None = None,
     model: str | bytes | None = None,
     gps: tuple[float, float] | None = None,
+    content_id: str | None = None,
 ) -> bytes:
     """A baseline JPEG; metadata keywords build the EXIF (or pass a ready `exif`)."""
     im = image if image is not None else solid(size, color)
@@ -315,6 +335,7 @@ def jpeg(
         "make": make,
         "model": model,
         "gps": gps,
+        "content_id": content_id,
     }
     return _save(
         im, "JPEG", quality=quality, exif=_exif_bytes(exif, meta) or None, icc_profile=icc_profile

@@ -46,19 +46,23 @@ def clip(
     rotation: int = 0,
     audio: bool = True,
     tags: bool = True,
+    content_id: str | None = None,
 ) -> bytes:
     """A clip of the marked picture that plays upright; stored turned by `rotation`
     degrees (counter-clockwise, as a display matrix says) the way a phone held on its side
-    stores it."""
+    stores it. `content_id` makes it a Live Photo's motion (Apple's key, in meta/keys)."""
     picture = imagegen.marked(size)
     stored = picture.rotate(-rotation, expand=True) if rotation else picture
     vcodec, acodec = CODECS.get(kind, ("libx264", "aac"))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"clip.{kind}"
-        options = {"movflags": "use_metadata_tags"} if kind == "mov" and tags else {}
+        keyed = kind == "mov" and (tags or content_id)
+        options = {"movflags": "use_metadata_tags"} if keyed else {}
         with av.open(str(path), "w", format=FORMATS[kind], options=options) as out:
             if tags:
                 out.metadata.update(planted_tags())
+            if content_id:
+                out.metadata["com.apple.quicktime.content.identifier"] = content_id
             video = out.add_stream(vcodec, rate=fps)
             video.width, video.height = stored.size
             video.pix_fmt = "yuv420p"

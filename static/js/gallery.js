@@ -305,9 +305,14 @@
       if (status === 401 || (status < 300 && !body.id)) {
         finish(ui, "error", "You were signed out. Reload the page, sign in and try again.");
       } else if (status === 201) {
-        finish(ui, "done", "Uploaded");
+        // A Live Photo's still and MOV answer with the same photo: one tile for both.
+        finish(ui, "done", body.live ? "Uploaded — a Live Photo" : "Uploaded");
         countStored(body.bytes);
-        results.append(tile(body));
+        const made = tile(body);
+        made.dataset.id = body.id;
+        const same = [...results.children].find((el) => el.dataset.id === body.id);
+        if (same) same.replaceWith(made);
+        else results.append(made);
       } else if (status === 200) {
         let text = body.restored ? "Was in the trash — restored" : "Already in your library";
         if (body.added) text += " — added to the album";
@@ -777,7 +782,58 @@
     layout();
   }
 
+  // --- Live Photos: the motion plays over the photo, muted, while a mouse is over it,
+  // while a finger holds it (a tap stays a tap), or once through from its button.
+  const HOLD_MS = 250;
+
+  function setUpLivePhotos() {
+    for (const live of document.querySelectorAll("[data-live]")) {
+      const motion = live.querySelector(".live-motion");
+      const button = live.querySelector("[data-live-play]");
+      if (!motion || !button) continue;
+      let hold = null;
+      const stop = () => {
+        clearTimeout(hold);
+        live.classList.remove("is-playing");
+        button.setAttribute("aria-pressed", "false");
+        motion.pause();
+      };
+      const play = () => {
+        live.classList.add("is-playing");
+        button.setAttribute("aria-pressed", "true");
+        motion.currentTime = 0;
+        motion.play().catch(stop);
+      };
+      motion.addEventListener("ended", stop);
+      button.addEventListener("click", () => (live.classList.contains("is-playing") ? stop() : play()));
+      live.addEventListener("pointerenter", (event) => {
+        if (event.pointerType === "mouse") play();
+      });
+      live.addEventListener("pointerleave", (event) => {
+        if (event.pointerType === "mouse") stop();
+      });
+      let touching = false;
+      live.addEventListener("pointerdown", (event) => {
+        if (event.pointerType === "mouse" || button.contains(event.target)) return;
+        touching = true;
+        hold = setTimeout(play, HOLD_MS);
+      });
+      for (const type of ["pointerup", "pointercancel"]) {
+        live.addEventListener(type, () => {
+          if (!touching) return;
+          touching = false;
+          stop();
+        });
+      }
+      // A finger held on the photo plays it, instead of opening the browser's image menu.
+      live.addEventListener("contextmenu", (event) => {
+        if (touching) event.preventDefault();
+      });
+    }
+  }
+
   function start() {
+    setUpLivePhotos();
     setUpJustifiedGrid();
     setUpSelection();
     setUpInfiniteScroll();

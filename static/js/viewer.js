@@ -47,6 +47,7 @@ async function start() {
         data.type = "video"; // the display variant is its poster
         data.video = link.dataset.video;
       }
+      if (link.dataset.motion) data.motion = link.dataset.motion; // a Live Photo
     }
     return data;
   });
@@ -76,7 +77,86 @@ async function start() {
   lightbox.on("contentDeactivate", ({ content }) => {
     content.element?.querySelector("video")?.pause();
   });
+  // Live Photos stay images (zoom works); their motion plays muted over the image, the
+  // same size, while a mouse is over it, while a finger holds it still, or once through
+  // from the Live button or with space.
+  function motionOf(slide, create) {
+    const img = slide?.content?.element;
+    if (!slide?.data?.motion || !img || img.tagName !== "IMG") return null;
+    let motion = slide.container.querySelector("video.pswp-motion");
+    if (!motion && create) {
+      motion = document.createElement("video");
+      motion.className = "pswp-motion";
+      motion.muted = true;
+      motion.playsInline = true;
+      motion.preload = "auto";
+      motion.src = slide.data.motion;
+      motion.setAttribute("aria-hidden", "true");
+      motion.addEventListener("ended", () => stopMotion(slide));
+      slide.container.append(motion);
+    }
+    if (motion) {
+      motion.style.width = img.style.width;
+      motion.style.height = img.style.height;
+    }
+    return motion;
+  }
+  function playMotion(slide) {
+    const motion = motionOf(slide, true);
+    if (!motion) return;
+    motion.currentTime = 0;
+    motion.classList.add("is-playing");
+    lightbox.pswp?.element?.classList.add("is-live-playing");
+    motion.play().catch(() => stopMotion(slide));
+  }
+  function stopMotion(slide) {
+    const motion = motionOf(slide, false);
+    lightbox.pswp?.element?.classList.remove("is-live-playing");
+    if (!motion) return;
+    motion.pause();
+    motion.classList.remove("is-playing");
+  }
+  const toggleMotion = (slide) =>
+    motionOf(slide, false)?.classList.contains("is-playing") ? stopMotion(slide) : playMotion(slide);
+
+  lightbox.on("contentActivate", ({ content }) => {
+    const img = content.element;
+    if (!content.data.motion || !img || img.dataset.live) return;
+    img.dataset.live = "true";
+    const slide = () => content.slide;
+    let hold = null;
+    let from = null;
+    img.addEventListener("pointerenter", (e) => e.pointerType === "mouse" && playMotion(slide()));
+    img.addEventListener("pointerleave", (e) => e.pointerType === "mouse" && stopMotion(slide()));
+    img.addEventListener("pointerdown", (e) => {
+      if (e.pointerType === "mouse") return;
+      from = [e.clientX, e.clientY];
+      hold = setTimeout(() => playMotion(slide()), 300);
+    });
+    img.addEventListener("pointermove", (e) => {
+      // A finger that moves is swiping or panning, not holding.
+      if (from && Math.hypot(e.clientX - from[0], e.clientY - from[1]) > 10) clearTimeout(hold);
+    });
+    for (const type of ["pointerup", "pointercancel"]) {
+      img.addEventListener(type, (e) => {
+        if (e.pointerType === "mouse" || !from) return;
+        from = null;
+        clearTimeout(hold);
+        stopMotion(slide());
+      });
+    }
+    img.addEventListener("contextmenu", (e) => from && e.preventDefault());
+  });
+  lightbox.on("contentDeactivate", ({ content }) => {
+    if (content.slide) stopMotion(content.slide);
+  });
+
   lightbox.on("keydown", ({ originalEvent }) => {
+    if (originalEvent.key === " " && lightbox.pswp.currSlide?.data?.motion) {
+      originalEvent.preventDefault();
+      toggleMotion(lightbox.pswp.currSlide);
+      return;
+    }
     const video = lightbox.pswp.currSlide?.content?.element?.querySelector?.("video");
     // On the <video> itself, space is the player's own key already.
     if (originalEvent.key !== " " || !video || originalEvent.target.tagName === "VIDEO") return;
@@ -140,6 +220,20 @@ async function start() {
       const list = doc.querySelector("[data-photo-info]");
       if (list) panel.replaceChildren(document.adoptNode(list));
     };
+    pswp.ui.registerElement({
+      name: "live",
+      order: 6,
+      isButton: true,
+      title: "Live Photo: play its motion (Space)",
+      html: '<span aria-hidden="true">◉</span> Live',
+      onInit: (el) => {
+        el.setAttribute("aria-label", "Live Photo: play its motion");
+        pswp.on("change", () => {
+          el.hidden = !pswp.currSlide.data.motion;
+        });
+      },
+      onClick: () => toggleMotion(pswp.currSlide),
+    });
     pswp.ui.registerElement(
       button("info", "Information (I)", 7, '<span aria-hidden="true">ℹ</span>', () => {
         panel.hidden = !panel.hidden;
