@@ -119,3 +119,38 @@ def test_a_link_holder_plays_the_same_motion(live, new_context):
     page.wait_for_function(_playing(MOTION))
     src = page.locator(MOTION).get_attribute("src")
     assert src and src.startswith("/media/")
+
+
+def test_a_mov_answered_as_a_video_before_its_still_leaves_one_tile(signed_in, make_user, tmp_path):
+    """The MOV arrives first and is answered as a video; its still, held back until then,
+    folds it in: the page drops the video's tile and says where the MOV went."""
+    olivia = make_user("olivia.order@example.com")
+    still = tmp_path / "IMG_0043.JPG"
+    still.write_bytes(imagegen.jpeg((96, 64), content_id=CONTENT_ID))
+    mov = tmp_path / "IMG_0043.MOV"
+    mov.write_bytes(videogen.clip("mov", seconds=1, fps=10, content_id=CONTENT_ID))
+    page = signed_in(olivia).new_page()
+    held = []
+
+    def hold_the_still(route):
+        body = route.request.post_data_buffer or b""
+        if b"IMG_0043.JPG" in body and not Photo.objects.filter(owner=olivia).exists():
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/photos/", hold_the_still)
+    page.goto("/upload/")
+    page.locator("input[type=file]").set_input_files([str(still), str(mov)])
+    rows = page.locator("[data-upload-list] li")
+    expect(rows.nth(1)).to_contain_text("Uploaded", timeout=20_000)
+    expect(page.locator("[data-upload-results] .tile")).to_have_count(1)
+    assert Photo.objects.get(owner=olivia).is_video and len(held) == 1
+    held[0].continue_()
+    expect(rows.nth(0)).to_contain_text("Uploaded — a Live Photo", timeout=20_000)
+    expect(rows.nth(1)).to_contain_text("the motion of a Live Photo")
+    expect(page.locator("[data-upload-results] .tile")).to_have_count(1)
+    photo = Photo.objects.get(owner=olivia)
+    assert photo.is_live and photo.kind == Photo.Kind.PHOTO
+    href = page.locator("[data-upload-results] .tile").get_attribute("href")
+    assert href and str(photo.public_id) in href

@@ -299,6 +299,21 @@
       return link;
     }
 
+    // A MOV sent at the same moment as its still may answer as a video before the still's
+    // upload folds it into the Live Photo: such a video is gone, and its tile goes too.
+    let liveSeen = false;
+    function settleLivePhotos() {
+      for (const shown of results.querySelectorAll('.tile[data-kind="video"]')) {
+        fetch(`/api/photos/${shown.dataset.id}/`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then((answer) => {
+            if (answer.status !== 404) return;
+            shown.uploadRow.message.textContent = "Uploaded — the motion of a Live Photo";
+            shown.remove();
+          })
+          .catch(() => {});
+      }
+    }
+
     // What an answer of the API means for one file's row: the same for a single POST and
     // for the last part of a resumable upload (whose photo comes with its status).
     function answered(ui, status, body) {
@@ -310,9 +325,13 @@
         countStored(body.bytes);
         const made = tile(body);
         made.dataset.id = body.id;
+        made.dataset.kind = body.kind;
+        made.uploadRow = ui;
         const same = [...results.children].find((el) => el.dataset.id === body.id);
         if (same) same.replaceWith(made);
         else results.append(made);
+        if (body.live) liveSeen = true;
+        if (liveSeen) settleLivePhotos();
       } else if (status === 200) {
         let text = body.restored ? "Was in the trash — restored" : "Already in your library";
         if (body.added) text += " — added to the album";
