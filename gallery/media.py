@@ -86,9 +86,8 @@ def media_url(
 
     The URL names its subject; the media view checks that subject's access on each
     request. `anyone=True` issues it to visitors of the public `album` without an account
-    (the subject is then that album, which must still be public and still hold the
-    photo). Nobody to issue it to
-    (an anonymous visitor) gives "".
+    (the subject is then that album's public address, at which it must still be public
+    and still hold the photo). Nobody to issue it to (an anonymous visitor) gives "".
     """
     if variant not in NAMES:
         raise ValueError(f"Unknown variant {variant!r}.")
@@ -99,9 +98,9 @@ def media_url(
     if link is not None:
         subject = f"l{link.public_id.hex}"
     elif anyone:
-        if album is None:
+        if album is None or album.public_address is None:
             raise ValueError("A public media URL names the public album it is seen in.")
-        subject = f"p{album.public_id.hex}"
+        subject = f"p{album.public_address.hex}"
     elif permissions.is_person(user):
         subject = f"u{user.uuid.hex}"
     else:
@@ -281,7 +280,7 @@ def media_view(request: HttpRequest, token: str) -> HttpResponseBase:
         )
     elif kind == "p":
         photo = visitor_selectors.public_photo_file(
-            album_public_id=subject_id, public_id=photo_id, original=original
+            album_address=subject_id, public_id=photo_id, original=original
         )
     else:
         photo, link = visitor_selectors.link_photo_file(

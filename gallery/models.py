@@ -38,6 +38,9 @@ class Album(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=5000)
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.PRIVATE)
+    # While public: the random address anyone may see it at (/p/<address>/), new each time
+    # it becomes public and whenever its owner changes it; None otherwise.
+    public_address = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     cover = models.ForeignKey(
         "Photo",
         null=True,
@@ -63,6 +66,18 @@ class Album(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A public album always has an address, any other none (the sharing service gives
+        # a new one each time an album becomes public again; so does the admin).
+        if self.audience == Audience.PUBLIC and self.public_address is None:
+            self.public_address = uuid.uuid4()
+        elif self.audience != Audience.PUBLIC:
+            self.public_address = None
+        fields = kwargs.get("update_fields")
+        if fields is not None and "audience" in fields:
+            kwargs["update_fields"] = {*fields, "public_address"}
+        super().save(*args, **kwargs)
 
 
 def original_upload_to(photo: "Photo", filename: str) -> str:

@@ -360,8 +360,9 @@ def can_download_via_link(link: ShareLink, photo: Photo) -> bool:
 
 
 def public_albums() -> QuerySet[Album]:
-    """Albums anyone with the address may see, signed in or not: audience public, right now."""
-    return Album.objects.filter(audience=Audience.PUBLIC)
+    """Albums anyone with the address may see, signed in or not: audience public, right now
+    (an address changed or taken away answers for nothing from the next request on)."""
+    return Album.objects.filter(audience=Audience.PUBLIC, public_address__isnull=False)
 
 
 def public_photos(album: Album) -> QuerySet[Photo]:

@@ -35,6 +35,11 @@ urlpatterns = [
         name="album_share_audience",
     ),
     path(
+        "albums/<uuid:public_id>/share/address/",
+        sharing.album_public_address_change,
+        name="album_public_address_change",
+    ),
+    path(
         "albums/<uuid:public_id>/share/people/", sharing.album_member_add, name="album_member_add"
     ),
     path(
@@ -80,8 +85,8 @@ urlpatterns = [
     path("shared/", sharing.shared_with_me, name="shared_with_me"),
     path("sharing/", sharing.sharing_overview, name="sharing_overview"),
     path("sharing/make-private/", sharing.sharing_make_private, name="sharing_make_private"),
-    path("p/<uuid:public_id>/", visitors.public_album, name="public_album"),
-    path("p/<uuid:public_id>/photos/<uuid:photo_id>/", visitors.public_photo, name="public_photo"),
+    path("p/<uuid:address>/", visitors.public_album, name="public_album"),
+    path("p/<uuid:address>/photos/<uuid:photo_id>/", visitors.public_photo, name="public_photo"),
     path("s/<str:token>/", visitors.share_link, name="share_link"),
     path(
         "s/<str:token>/photos/<uuid:photo_id>/", visitors.share_link_photo, name="share_link_photo"

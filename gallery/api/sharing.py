@@ -6,15 +6,16 @@ stay in gallery.permissions. Anything the caller may not manage answers 404.
 
 from uuid import UUID
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.typing import AuthenticatedRequest
 from gallery.api.albums import ALBUM_ID
-from gallery.models import AlbumMember, Audience, Circle
+from gallery.models import Album, AlbumMember, Audience, Circle
 from gallery.selectors import sharing as sharing_selectors
 from gallery.services import sharing as sharing_services
 from pikoshi.api import error_responses
@@ -64,6 +65,17 @@ class AlbumSharingOutput(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices)
     share_camera = serializers.BooleanField()
     share_location = serializers.BooleanField()
+    public_path = serializers.SerializerMethodField(
+        help_text="While the album is public: the path of its public page (on this server) "
+        "for anyone, with or without an account. Random, new each time the album becomes "
+        "public and when its address is changed; null otherwise."
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_public_path(self, album: Album) -> str | None:
+        if album.audience != Audience.PUBLIC or album.public_address is None:
+            return None
+        return reverse("public_album", args=[album.public_address])
 
 
 class MemberOutput(serializers.Serializer):
@@ -325,6 +337,22 @@ class AlbumSharingApi(APIView):
         album = sharing_services.album_sharing_update(
             user=request.user, album=album, **body.validated_data
         )
+        return _ok(AlbumSharingOutput, album)
+
+
+class AlbumPublicAddressApi(APIView):
+    """A public album's address, changed: the old one answers 404 from the next request."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="album_public_address_change",
+        parameters=[ALBUM_ID],
+        request=None,
+        responses={200: AlbumSharingOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: AuthenticatedRequest, public_id: str) -> Response:
+        album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+        album = sharing_services.album_public_address_change(user=request.user, album=album)
         return _ok(AlbumSharingOutput, album)
 
 

@@ -78,6 +78,11 @@ urlpatterns = [
         name="api_album_sharing",
     ),
     path(
+        "albums/<uuid:public_id>/sharing/public-address/",
+        sharing.AlbumPublicAddressApi.as_view(),
+        name="api_album_public_address",
+    ),
+    path(
         "albums/<uuid:public_id>/members/",
         sharing.AlbumMemberListApi.as_view(),
         name="api_album_members",

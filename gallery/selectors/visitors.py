@@ -82,11 +82,12 @@ def link_photo_file(
 # --- public albums, for anyone with the address -----------------------------------------
 
 
-def public_album(*, public_id: str | uuid.UUID) -> Album:
-    """A public album for a visitor without an account, else 404 like any unknown id."""
+def public_album(*, address: str | uuid.UUID) -> Album:
+    """The public album at this address, for a visitor without an account; else 404 like
+    any unknown address (an old address of an album included)."""
     album = (
         permissions.public_albums()
-        .filter(public_id=uuid_or_404(public_id))
+        .filter(public_address=uuid_or_404(address))
         .select_related("owner")
         .first()
     )
@@ -111,11 +112,12 @@ def public_photo(*, album: Album, public_id: str | uuid.UUID) -> Photo:
 
 
 def public_photo_file(
-    *, album_public_id: uuid.UUID, public_id: str | uuid.UUID, original: bool
+    *, album_address: uuid.UUID, public_id: str | uuid.UUID, original: bool
 ) -> Photo:
-    """The photo a media URL issued for a public album names, while the album stays public;
-    its variants only, never the original (see `permissions.public_originals`); else 404."""
-    album = permissions.public_albums().filter(public_id=album_public_id).first()
+    """The photo a media URL issued at a public album's address names, while the album is
+    public at that address; its variants only, never the original (see
+    `permissions.public_originals`); else 404."""
+    album = permissions.public_albums().filter(public_address=album_address).first()
     if album is None:
         raise Http404("No such file.")
     photos = permissions.public_originals() if original else permissions.public_photos(album)

@@ -2,6 +2,7 @@
 share links, and "make everything private".
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -238,6 +239,10 @@ def album_sharing_update(
     if audience is not None:
         if audience not in Audience.values:
             raise ValidationError({"audience": "Choose private, family, friends or public."})
+        current = Album.objects.filter(pk=album.pk).values_list("audience", flat=True).first()
+        if audience == Audience.PUBLIC and current != Audience.PUBLIC:
+            # Public again: a new address, so whoever had the old one does not come back.
+            album.public_address = uuid.uuid4()
         album.audience = audience
         fields.append("audience")
     if share_camera is not None:
@@ -249,6 +254,21 @@ def album_sharing_update(
     if fields:
         album.full_clean()
         album.save(update_fields=[*fields, "updated_at"])
+    return album
+
+
+@transaction.atomic
+def album_public_address_change(*, user: User, album: Album) -> Album:
+    """Give a public album a new random address: the old one answers 404 from the next
+    request on (its pages and every media URL issued under it)."""
+    _require_owner(user, album)
+    locked = Album.objects.select_for_update().get(pk=album.pk)
+    if locked.audience != Audience.PUBLIC:
+        raise ValidationError(
+            {"audience": "This album is not public, so it has no address to change."}
+        )
+    album.public_address = uuid.uuid4()
+    album.save(update_fields=["public_address", "updated_at"])
     return album
 
 
@@ -478,7 +498,7 @@ def sharing_make_everything_private(*, user: User) -> PrivateResult:
     albums = (
         Album.objects.filter(owner=user)
         .exclude(audience=Audience.PRIVATE)
-        .update(audience=Audience.PRIVATE, updated_at=timezone.now())
+        .update(audience=Audience.PRIVATE, public_address=None, updated_at=timezone.now())
     )
     members, _ = AlbumMember.objects.filter(album__owner=user).delete()
     links = ShareLink.objects.filter(album__owner=user, revoked_at__isnull=True).update(

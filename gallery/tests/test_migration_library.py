@@ -76,3 +76,20 @@ def test_photos_become_entries_and_unshared_my_photos_albums_go():
     # Gabriel's was shared with Olivia: it stays, an ordinary album, so she keeps access.
     assert Album.objects.filter(pk=shared_default.pk, title="My photos").exists()
     assert Album.objects.get(pk=trip.pk).cover_id is None  # covers now default to the newest
+
+
+def test_albums_public_before_addresses_keep_theirs_and_others_get_none():
+    old = migrate([("gallery", "0015_live_photo")])
+    User = old.get_model("accounts", "User")
+    Album = old.get_model("gallery", "Album")
+    olivia = User.objects.create(
+        email="olivia@example.com", uuid="11111111-1111-4111-8111-111111111111"
+    )
+    public = Album.objects.create(owner=olivia, title="Open house", audience="public")
+    family = Album.objects.create(owner=olivia, title="Us", audience="family")
+
+    new = migrate(latest())
+    Album = new.get_model("gallery", "Album")
+    # The address people have today (/p/<album id>/) keeps working until it is changed.
+    assert Album.objects.get(pk=public.pk).public_address == public.public_id
+    assert Album.objects.get(pk=family.pk).public_address is None

@@ -54,7 +54,7 @@ def test_link_page_shows_the_owners_name(client, owner):
 
 def test_public_album_never_shows_the_address_to_a_visitor(client, nameless):
     album = _shared_album(nameless)
-    page = client.get(reverse("public_album", args=[album.public_id]))
+    page = client.get(reverse("public_album", args=[album.public_address]))
     assert page.status_code == 200
     assert ADDRESS not in page.content.decode()
 

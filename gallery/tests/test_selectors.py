@@ -365,7 +365,7 @@ def test_a_public_album_serves_variants_only_while_it_is_public(owner, guest):
 
     def file(photo, *, original=False):
         return visitor_selectors.public_photo_file(
-            album_public_id=album.public_id, public_id=photo.public_id, original=original
+            album_address=album.public_address, public_id=photo.public_id, original=original
         )
 
     assert file(photo) == photo

@@ -84,6 +84,7 @@ def test_owner_patches_audience_and_details(api, owner, guest):
         "audience": "friends",
         "share_camera": False,
         "share_location": True,
+        "public_path": None,
     }
     assert api.patch(url, {"audience": "everyone"}, format="json").status_code == 400
     as_user(api, guest)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import via_nginx
+from gallery import media
 from gallery.models import AlbumMember, Audience, Circle, Connection, Invitation, ShareLink
 from gallery.services import sharing as sharing_services
 from gallery.services import visitors as visitor_services
@@ -375,20 +376,21 @@ def test_photo_page_shows_camera_and_place_only_when_the_album_shares_them(clien
 def test_public_album_page_for_visitors_without_an_account(client, owner):
     album = make_album(owner, title="Open house", audience=Audience.PUBLIC)
     photo = make_photo(owner, album=album)
-    page = client.get(reverse("public_album", args=[album.public_id]))
+    address = reverse("public_album", args=[album.public_address])
+    page = client.get(address)
     assert page.status_code == 200
     assert "Open house" in body(page)
     assert page["X-Robots-Tag"] == "noindex, nofollow"
     start = body(page).index('src="/media/') + len('src="')
     thumb = body(page)[start : body(page).index('"', start)]
     assert client.get(thumb).status_code == 200
-    photo_url = reverse("public_photo", args=[album.public_id, photo.public_id])
+    photo_url = reverse("public_photo", args=[album.public_address, photo.public_id])
     assert client.get(photo_url).status_code == 200
     assert "Download original" not in body(client.get(photo_url))
 
     # Back to private: the page and the media URL already handed out are gone at once.
     sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
-    assert client.get(reverse("public_album", args=[album.public_id])).status_code == 404
+    assert client.get(address).status_code == 404
     assert client.get(photo_url).status_code == 404
     assert client.get(thumb).status_code == 404
 
@@ -408,7 +410,7 @@ def test_public_pages_of_non_public_albums_look_like_missing_ones(client, owner)
 def test_signed_in_visitors_of_a_public_page_get_the_full_album_page(client, owner, stranger):
     album = make_album(owner, audience=Audience.PUBLIC)
     client.force_login(stranger)
-    response = client.get(reverse("public_album", args=[album.public_id]))
+    response = client.get(reverse("public_album", args=[album.public_address]))
     assert response.status_code == 302
     assert response["Location"] == reverse("album_detail", args=[album.public_id])
 
@@ -416,10 +418,12 @@ def test_signed_in_visitors_of_a_public_page_get_the_full_album_page(client, own
 def test_share_dialog_offers_the_public_address_only_for_public_albums(client, owner):
     album = make_album(owner)
     client.force_login(owner)
-    public_url = f"http://testserver{reverse('public_album', args=[album.public_id])}"
-    assert public_url not in body(client.get(reverse("album_share", args=[album.public_id])))
+    share_page = reverse("album_share", args=[album.public_id])
+    assert "/p/" not in body(client.get(share_page))
     sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
-    assert public_url in body(client.get(reverse("album_share", args=[album.public_id])))
+    album.refresh_from_db()
+    public_url = f"http://testserver{reverse('public_album', args=[album.public_address])}"
+    assert public_url in body(client.get(share_page))
 
 
 def test_shared_with_me_points_at_waiting_invitations(client, owner, make_user):
@@ -655,3 +659,85 @@ def test_shared_with_me_shows_cards_with_covers_grouped_by_person(client, owner,
     cover = card.split('src="', 1)[1].split('"', 1)[0]
     assert client.get(cover).status_code == 200
     assert str(photo.public_id.hex) in cover
+
+
+# --- public addresses that change (issue 18) --------------------------------------------------
+
+
+def test_a_public_album_lives_at_a_random_address_not_its_id(client, owner):
+    album = make_album(owner, title="Open house")
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
+    album.refresh_from_db()
+    assert album.public_address is not None and album.public_address != album.public_id
+    assert client.get(reverse("public_album", args=[album.public_address])).status_code == 200
+    assert client.get(reverse("public_album", args=[album.public_id])).status_code == 404
+
+
+def test_public_again_means_a_new_address_and_the_old_one_stays_gone(client, owner):
+    album = make_album(owner)
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
+    album.refresh_from_db()
+    first = reverse("public_album", args=[album.public_address])
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PRIVATE)
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
+    # Saving other settings of a public album keeps its address.
+    sharing_services.album_sharing_update(user=owner, album=album, audience=Audience.PUBLIC)
+    sharing_services.album_sharing_update(user=owner, album=album, share_camera=True)
+    album.refresh_from_db()
+    second = reverse("public_album", args=[album.public_address])
+    assert first != second
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+
+
+def test_changing_the_address_cuts_off_the_old_one_at_once(client, owner, stranger):
+    album = make_album(owner, title="Open house", audience=Audience.PUBLIC)
+    photo = make_photo(owner, album=album)
+    old_page = reverse("public_album", args=[album.public_address])
+    old_photo = reverse("public_photo", args=[album.public_address, photo.public_id])
+    old_thumb = media.media_url(photo=photo, variant="thumb", anyone=True, album=album)
+    assert [client.get(url).status_code for url in (old_page, old_photo, old_thumb)] == [200] * 3
+
+    owner_client = Client()
+    owner_client.force_login(owner)
+    share_page = reverse("album_share", args=[album.public_id])
+    assert "Change address" in body(owner_client.get(share_page))
+    done = owner_client.post(
+        reverse("album_public_address_change", args=[album.public_id]), follow=True
+    )
+    assert "new public address" in body(done)
+    album.refresh_from_db()
+    new_page = reverse("public_album", args=[album.public_address])
+    assert new_page != old_page and new_page in body(done)
+    assert [client.get(url).status_code for url in (old_page, old_photo, old_thumb)] == [404] * 3
+    assert client.get(new_page).status_code == 200
+
+    # Nobody but the owner can change it; a stranger learns nothing of the album.
+    other = Client()
+    other.force_login(stranger)
+    url = reverse("album_public_address_change", args=[album.public_id])
+    assert other.post(url).status_code == 404
+    album.refresh_from_db()
+    assert reverse("public_album", args=[album.public_address]) == new_page
+
+
+def test_the_api_gives_and_changes_the_public_path(owner, stranger):
+    from gallery.tests.test_api import Api
+
+    album = make_album(owner, audience=Audience.PUBLIC)
+    api = Api(owner)
+    before = api.get(f"/api/albums/{album.public_id}/sharing/").json()["public_path"]
+    assert before == reverse("public_album", args=[album.public_address])
+    changed = api.post(f"/api/albums/{album.public_id}/sharing/public-address/")
+    assert changed.status_code == 200
+    after = changed.json()["public_path"]
+    assert after.startswith("/p/") and after != before
+    assert Client().get(before).status_code == 404 and Client().get(after).status_code == 200
+    assert (
+        Api(stranger).post(f"/api/albums/{album.public_id}/sharing/public-address/").status_code
+        == 404
+    )
+    private = make_album(owner)
+    refused = api.post(f"/api/albums/{private.public_id}/sharing/public-address/")
+    assert refused.status_code == 400 and "not public" in refused.content.decode()
+    assert api.get(f"/api/albums/{private.public_id}/sharing/").json()["public_path"] is None

@@ -52,7 +52,7 @@ def album_share(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         "links": sharing_selectors.links_of(album=album),
         "new_link_url": new_link_url,
         "public_url": (
-            request.build_absolute_uri(reverse("public_album", args=[album.public_id]))
+            request.build_absolute_uri(reverse("public_album", args=[album.public_address]))
             if album.audience == Audience.PUBLIC
             else None
         ),
@@ -76,6 +76,21 @@ def album_share_audience(request: AuthenticatedHttpRequest, public_id: UUID) -> 
         messages.error(request, error_messages(exc))
     else:
         messages.success(request, "Sharing settings saved.")
+    return redirect("album_share", public_id=album.public_id)
+
+
+@login_required
+@require_POST
+def album_public_address_change(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    album = sharing_selectors.album_for_sharer(user=request.user, public_id=public_id)
+    try:
+        sharing_services.album_public_address_change(user=request.user, album=album)
+    except ValidationError as exc:
+        messages.error(request, error_messages(exc))
+    else:
+        messages.success(
+            request, "The album has a new public address; the old one no longer works."
+        )
     return redirect("album_share", public_id=album.public_id)
 
 

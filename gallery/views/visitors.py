@@ -121,9 +121,9 @@ def _public_response(request, template, context):
 
 
 @require_GET
-def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
+def public_album(request: HttpRequest, address: str) -> HttpResponse:
     """A public album for visitors without an account; people signed in get the full page."""
-    album = visitor_selectors.public_album(public_id=public_id)
+    album = visitor_selectors.public_album(address=address)
     if request.user.is_authenticated:
         return redirect("album_detail", public_id=album.public_id)
     page = Paginator(visitor_selectors.public_photos(album=album), LINK_PAGE_SIZE).get_page(
@@ -135,7 +135,7 @@ def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
             "thumb": media.media_url(photo=photo, variant="thumb", anyone=True, album=album),
             "display": media.media_url(photo=photo, variant="display", anyone=True, album=album),
             "video": media.media_url(photo=photo, variant="video", anyone=True, album=album),
-            "url": reverse("public_photo", args=[album.public_id, photo.public_id]),
+            "url": reverse("public_photo", args=[album.public_address, photo.public_id]),
         }
         for photo in page
     ]
@@ -144,8 +144,8 @@ def public_album(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_GET
-def public_photo(request: HttpRequest, public_id: str, photo_id: str) -> HttpResponse:
-    album = visitor_selectors.public_album(public_id=public_id)
+def public_photo(request: HttpRequest, address: str, photo_id: str) -> HttpResponse:
+    album = visitor_selectors.public_album(address=address)
     photo = visitor_selectors.public_photo(album=album, public_id=photo_id)
     if request.user.is_authenticated:
         return redirect(
@@ -153,15 +153,15 @@ def public_photo(request: HttpRequest, public_id: str, photo_id: str) -> HttpRes
         )
     newer, older = visitor_selectors.public_photo_neighbours(album=album, photo=photo)
     context = {
-        "newer_url": reverse("public_photo", args=[album.public_id, newer.public_id])
+        "newer_url": reverse("public_photo", args=[album.public_address, newer.public_id])
         if newer
         else "",
-        "older_url": reverse("public_photo", args=[album.public_id, older.public_id])
+        "older_url": reverse("public_photo", args=[album.public_address, older.public_id])
         if older
         else "",
         "album": album,
         "photo": photo,
-        "back_url": reverse("public_album", args=[album.public_id]),
+        "back_url": reverse("public_album", args=[album.public_address]),
         "policy": permissions.details_policy(user=None, album=album, photo=photo),
         "display": media.media_url(photo=photo, variant="display", anyone=True, album=album),
         "video": media.media_url(photo=photo, variant="video", anyone=True, album=album),

@@ -55,7 +55,7 @@ def credential_routes():
         groups = set(re.compile(regex).groupindex)
         secret = groups & CREDENTIAL_PARAMETERS
         if entry.name in CAPABILITY_ROUTES:
-            secret = groups & {"public_id"}
+            secret = groups & {"address"}
         if secret:
             found.append(pytest.param(regex, secret, id=entry.name or regex))
     return found
