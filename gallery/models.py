@@ -536,3 +536,68 @@ class Upload(models.Model):
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+
+class Comment(models.Model):
+    """A remark on a photo as it is seen in one album, or on the album as a whole (photo
+    None). It belongs to the album: whoever sees the album sees it, and nobody else (the
+    same photo in an album with another audience carries other comments)."""
+
+    MAX_LENGTH = 2000
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="comments")
+    photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    body = models.TextField(max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["album", "photo", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Reaction(models.Model):
+    """One person's reaction to a photo in an album, or to the album (photo None): at most
+    one each, changed or taken back at will."""
+
+    class Kind(models.TextChoices):
+        HEART = "heart", "❤️"
+        LAUGH = "laugh", "😂"
+        WOW = "wow", "😮"
+        SAD = "sad", "😢"
+        CLAP = "clap", "👏"
+
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="reactions")
+    photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.CASCADE, related_name="reactions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["album", "photo", "user"],
+                condition=Q(photo__isnull=False),
+                name="one_reaction_per_photo",
+            ),
+            models.UniqueConstraint(
+                fields=["album", "user"],
+                condition=Q(photo__isnull=True),
+                name="one_reaction_per_album",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

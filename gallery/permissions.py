@@ -29,9 +29,11 @@ from gallery.models import (
     AlbumMember,
     Audience,
     Circle,
+    Comment,
     Connection,
     Invitation,
     Photo,
+    Reaction,
     ShareLink,
     TimelineAlbum,
     Upload,
@@ -114,6 +116,89 @@ def album_role(user: Viewer, album: Album) -> str | None:
     if can_view_album(user, album):
         return "viewer"
     return None
+
+
+# --- Comments and reactions: inside an album, for the people it is shared with -------------
+
+
+def conversing_albums(user: Viewer) -> QuerySet[Album]:
+    """Albums this person may comment and react in: their own, those the owner's circles
+    or a named grant share with them. A public album counts only for those people:
+    everyone else signed in reads its comments but does not write (no stranger's spam)."""
+    if not is_person(user):
+        return Album.objects.none()
+    connected = Connection.objects.filter(user=OuterRef("owner"), contact=user)
+    named = active_memberships(user).filter(album=OuterRef("pk"))
+    return Album.objects.filter(
+        Q(owner=user)
+        | (Q(audience__in=[Audience.FRIENDS, Audience.PUBLIC]) & Exists(connected))
+        | (Q(audience=Audience.FAMILY) & Exists(connected.filter(circle=Circle.FAMILY)))
+        | Exists(named)
+    )
+
+
+def can_converse(user: Viewer, album: Album | None, photo: Photo | None = None) -> bool:
+    """May comment and react on `album`, or on `photo` as seen in it."""
+    if album is None or album.pk is None:
+        return False
+    if not conversing_albums(user).filter(pk=album.pk).exists():
+        return False
+    return photo is None or album_photos(user, album).filter(pk=photo.pk).exists()
+
+
+def _about[T: (Comment, Reaction)](
+    queryset: QuerySet[T], user: Viewer, album: Album, photo: Photo | None
+) -> QuerySet[T]:
+    if photo is None:
+        return queryset.filter(album=album, photo__isnull=True)
+    return queryset.filter(album=album, photo__in=album_photos(user, album).filter(pk=photo.pk))
+
+
+def album_comments(user: Viewer, album: Album, photo: Photo | None = None) -> QuerySet[Comment]:
+    """The comments on the album (photo None) or on one of its photos, for someone who sees
+    the album (and the photo in it); none for anyone else."""
+    if not can_view_album(user, album):
+        return Comment.objects.none()
+    return _about(Comment.objects.all(), user, album, photo)
+
+
+def album_comments_all(user: Viewer, album: Album) -> QuerySet[Comment]:
+    """Every comment of the album a reader may see: on the album, and on its photos that
+    are in it now and not in the trash."""
+    if not can_view_album(user, album):
+        return Comment.objects.none()
+    return Comment.objects.filter(album=album).filter(
+        Q(photo__isnull=True) | Q(photo__in=album_photos(user, album))
+    )
+
+
+def album_reactions(user: Viewer, album: Album, photo: Photo | None = None) -> QuerySet[Reaction]:
+    """Reactions to the album or one of its photos, on the same terms as its comments."""
+    if not can_view_album(user, album):
+        return Reaction.objects.none()
+    return _about(Reaction.objects.all(), user, album, photo)
+
+
+def deletable_comments(user: Viewer) -> QuerySet[Comment]:
+    """Comments this person may delete: their own and any in their own albums, while they
+    still see the album (a removed member's old comments are the owner's to remove)."""
+    if not is_person(user):
+        return Comment.objects.none()
+    return Comment.objects.filter(Q(author=user) | Q(album__owner=user)).filter(
+        album__in=visible_albums(user)
+    )
+
+
+def can_delete_comment(user: Viewer, comment: Comment | None) -> bool:
+    return comment is not None and deletable_comments(user).filter(pk=comment.pk).exists()
+
+
+def album_activity_entries(user: Viewer, album: Album) -> QuerySet[AlbumEntry]:
+    """The entries of an album as its feed shows them: photos not in the trash, for
+    someone who sees the album."""
+    if not can_view_album(user, album):
+        return AlbumEntry.objects.none()
+    return AlbumEntry.objects.filter(album=album, photo__deleted_at__isnull=True)
 
 
 def visible_photos(user: Viewer) -> QuerySet[Photo]:

@@ -544,6 +544,7 @@ REST_FRAMEWORK = {
         "upload_part": env_str("THROTTLE_UPLOAD_PART", "600/min"),
         "auth": env_str("THROTTLE_AUTH", "30/min"),
         "download": env_str("THROTTLE_DOWNLOAD", "30/min"),
+        "comment": env_str("THROTTLE_COMMENT", "60/min"),
     },
     "EXCEPTION_HANDLER": "pikoshi.api.exception_handler",
     "NUM_PROXIES": PIKOSHI_TRUSTED_PROXIES,
@@ -618,6 +619,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": ["processing", "ready", "failed"],
         "UploadStatusEnum": ["receiving", "done", "refused"],
+        "PhotoKindEnum": ["photo", "video"],
+        "ReactionKindEnum": ["heart", "laugh", "wow", "sad", "clap"],
+        "ActivityKindEnum": ["added", "comment"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

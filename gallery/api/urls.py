@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.api import albums, library, photos, sharing, uploads
+from gallery.api import albums, comments, library, photos, sharing, uploads
 
 # <uuid:...> makes a malformed id a plain 404 before any view runs.
 urlpatterns = [
@@ -11,6 +11,32 @@ urlpatterns = [
         albums.AlbumPhotosApi.as_view(),
         name="api_album_photos",
     ),
+    path(
+        "albums/<uuid:public_id>/comments/",
+        comments.CommentListApi.as_view(),
+        name="api_album_comments",
+    ),
+    path(
+        "albums/<uuid:public_id>/reactions/",
+        comments.ReactionsApi.as_view(),
+        name="api_album_reactions",
+    ),
+    path(
+        "albums/<uuid:public_id>/activity/",
+        comments.ActivityApi.as_view(),
+        name="api_album_activity",
+    ),
+    path(
+        "albums/<uuid:public_id>/photos/<uuid:photo_id>/comments/",
+        comments.PhotoCommentListApi.as_view(),
+        name="api_photo_comments",
+    ),
+    path(
+        "albums/<uuid:public_id>/photos/<uuid:photo_id>/reactions/",
+        comments.PhotoReactionsApi.as_view(),
+        name="api_photo_reactions",
+    ),
+    path("comments/<uuid:public_id>/", comments.CommentDetailApi.as_view(), name="api_comment"),
     path(
         "albums/<uuid:public_id>/photos/<uuid:photo_id>/",
         albums.AlbumPhotoApi.as_view(),

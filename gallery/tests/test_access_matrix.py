@@ -61,6 +61,15 @@ VISIBLE = {
     "public": set(PEOPLE),
 }
 CONTRIBUTE = {"private": {"owner", "contributor"}}
+# Comments and reactions: the people an album is shared with by circle or by name; other
+# people who see a public album read them, and writing is refused (403: they know it).
+CONVERSE = {
+    "private": {"owner", "contributor", "viewer"},
+    "family": {"owner", "family"},
+    "friends": {"owner", "family", "friend"},
+    "public": {"owner", "family", "friend"},
+}
+FORBIDDEN = 403
 # "Show in my timeline": for albums shared with the person, not their own.
 TIMELINE = {key: people - {"owner"} for key, people in VISIBLE.items()}
 
@@ -204,6 +213,50 @@ def person_urls(world, persona):
                 "share",
             ),
             ("api members", "get", reverse("api_album_members", args=[album_id]), None, "share"),
+            ("api comments", "get", reverse("api_album_comments", args=[album_id]), None, "view"),
+            (
+                "api comment on album",
+                "post_json",
+                reverse("api_album_comments", args=[album_id]),
+                {"body": "Lovely!"},
+                "converse",
+            ),
+            (
+                "api photo comments",
+                "get",
+                reverse("api_photo_comments", args=[album_id, photo_id]),
+                None,
+                "view",
+            ),
+            (
+                "api comment on photo",
+                "post_json",
+                reverse("api_photo_comments", args=[album_id, photo_id]),
+                {"body": "<b>Lovely</b>"},
+                "converse",
+            ),
+            (
+                "api react to photo",
+                "put",
+                reverse("api_photo_reactions", args=[album_id, photo_id]),
+                {"kind": "heart"},
+                "converse",
+            ),
+            (
+                "api photo reactions",
+                "get",
+                reverse("api_photo_reactions", args=[album_id, photo_id]),
+                None,
+                "view",
+            ),
+            ("api activity", "get", reverse("api_album_activity", args=[album_id]), None, "view"),
+            (
+                "page comment",
+                "post",
+                reverse("comment_add", args=[album_id]),
+                {"body": "Lovely!", "photo": str(photo_id)},
+                "view",
+            ),
             ("api links", "get", reverse("api_album_links", args=[album_id]), None, "share"),
             (
                 "api upload from the upload page into album",
@@ -276,6 +329,10 @@ def expected_for_person(persona, kind, key):
         return UNAUTHENTICATED if "api" in kind else LOGIN
     if kind == "missing":
         return DENIED
+    if kind == "converse":
+        if persona in CONVERSE[key]:
+            return OK
+        return FORBIDDEN if persona in VISIBLE[key] else DENIED
     allowed = {
         "view": VISIBLE[key],
         "edit": {"owner"},

@@ -11,6 +11,7 @@ from accounts.typing import AuthenticatedHttpRequest
 from gallery import permissions
 from gallery.forms import AlbumForm, OwnPhotosSharingForm
 from gallery.selectors import albums as album_selectors
+from gallery.selectors import comments as comment_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.services import albums as album_services
 from gallery.views.photos import bad_cursor, error_messages, photo_grid
@@ -59,6 +60,8 @@ def album_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
         "added_by_names": photo_selectors.added_by_names(user=request.user, photos=page.photos),
         "can_show_in_timeline": permissions.can_show_in_timeline(request.user, album),
         "in_my_timeline": album_selectors.shows_in_timeline(user=request.user, album=album),
+        "conversation": comment_selectors.conversation_of(user=request.user, album=album),
+        "activity": comment_selectors.album_activity(user=request.user, album=album),
     }
     membership = permissions.own_photos_membership(request.user, album)
     if membership is not None:

@@ -32,6 +32,7 @@ from gallery.imaging.sniff import (
 )
 from gallery.imaging.variants import VARIANT_SIZES
 from gallery.selectors import albums as album_selectors
+from gallery.selectors import comments as comment_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.selectors.albums import albums_for_upload
 from gallery.services import photos as photo_services
@@ -258,6 +259,12 @@ def photo_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
         and permissions.can_set_cover(request.user, album, photo),
         "is_favorite": photo_selectors.is_favorite(user=request.user, photo=photo),
         "trash_days": settings.PIKOSHI_TRASH_DAYS,
+        # Comments belong to an album: a photo opened from one shows that album's.
+        "conversation": comment_selectors.conversation_of(
+            user=request.user, album=album, photo=photo
+        )
+        if album is not None
+        else None,
     }
     return render(request, "gallery/photo_detail.html", context)
 
