@@ -601,3 +601,71 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class Notification(models.Model):
+    """Something that happened that its recipient may want to know (docs/sharing.md,
+    "Notifications"). Its text is made when it is read, from what the recipient may see
+    then: one about an album they no longer see is not shown at all."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", "Someone accepted your invitation"
+        SHARED = "shared", "An album is shared with you, or your role changed"
+        PHOTOS = "photos", "New photos in an album shared with you"
+        COMMENT = "comment", "Comments on your photos and albums"
+        REPLY = "reply", "Replies where you commented"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    album = models.ForeignKey(
+        Album, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=1, help_text="New photos: how many, batched.")
+    role = models.CharField(max_length=16, blank=True, help_text="Shared: the role given.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-updated_at"]),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class NotificationSetting(models.Model):
+    """How one person wants one kind of notification; none stored means the default."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "In Pikoshi and by email"
+        APP = "app", "In Pikoshi only"
+        OFF = "off", "Off"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    kind = models.CharField(max_length=16, choices=Notification.Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_setting_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.channel}"

@@ -32,6 +32,7 @@ from gallery.models import (
     Comment,
     Connection,
     Invitation,
+    Notification,
     Photo,
     Reaction,
     ShareLink,
@@ -167,9 +168,8 @@ def album_comments_all(user: Viewer, album: Album) -> QuerySet[Comment]:
     are in it now and not in the trash."""
     if not can_view_album(user, album):
         return Comment.objects.none()
-    return Comment.objects.filter(album=album).filter(
-        Q(photo__isnull=True) | Q(photo__in=album_photos(user, album))
-    )
+    in_album = Photo.objects.filter(deleted_at__isnull=True, entries__album=album)
+    return Comment.objects.filter(album=album).filter(Q(photo__isnull=True) | Q(photo__in=in_album))
 
 
 def album_reactions(user: Viewer, album: Album, photo: Photo | None = None) -> QuerySet[Reaction]:
@@ -193,12 +193,46 @@ def can_delete_comment(user: Viewer, comment: Comment | None) -> bool:
     return comment is not None and deletable_comments(user).filter(pk=comment.pk).exists()
 
 
+def may_delete_listed_comment(user: Viewer, comment: Comment, album: Album) -> bool:
+    """For a comment read through album_comments (so the album is visible to `user`): the
+    deletable_comments rule without asking the database again."""
+    return is_person(user) and user.pk in (comment.author_id, album.owner_id)
+
+
 def album_activity_entries(user: Viewer, album: Album) -> QuerySet[AlbumEntry]:
     """The entries of an album as its feed shows them: photos not in the trash, for
     someone who sees the album."""
     if not can_view_album(user, album):
         return AlbumEntry.objects.none()
     return AlbumEntry.objects.filter(album=album, photo__deleted_at__isnull=True)
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+def album_people(album: Album) -> QuerySet[User]:
+    """Who hears about an album (new photos in it): its owner, the people named on it, and
+    the owner's connections its audience admits. A public album's other visitors are not
+    told: they are anyone."""
+    connected = Connection.objects.filter(user_id=album.owner_id, contact=OuterRef("pk"))
+    if album.audience == Audience.FAMILY:
+        connected = connected.filter(circle=Circle.FAMILY)
+    named = live_memberships().filter(album=album, user=OuterRef("pk"))
+    by_circle = Exists(connected) if album.audience != Audience.PRIVATE else Q(pk__in=[])
+    return User.objects.filter(is_active=True).filter(
+        Q(pk=album.owner_id) | by_circle | Exists(named)
+    )
+
+
+def visible_notifications(user: Viewer) -> QuerySet[Notification]:
+    """This person's notifications about what they may still see: one about an album (or a
+    photo) they have lost access to is not shown, from the next request on."""
+    if not is_person(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).filter(
+        Q(album__isnull=True) | Q(album__in=visible_albums(user)),
+        Q(photo__isnull=True) | Q(photo__in=visible_photos(user)),
+    )
 
 
 def visible_photos(user: Viewer) -> QuerySet[Photo]:

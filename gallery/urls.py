@@ -1,7 +1,7 @@
 from django.urls import path
 
 from gallery import media
-from gallery.views import albums, comments, library, photos, sharing, visitors
+from gallery.views import albums, comments, library, notifications, photos, sharing, visitors
 
 urlpatterns = [
     path("media/<str:token>/", media.media_view, name="media"),
@@ -28,6 +28,18 @@ urlpatterns = [
     path("upload/", photos.upload, name="upload"),
     path("trash/", photos.trash, name="trash"),
     path("trash/empty/", photos.trash_empty, name="trash_empty"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.notifications_unsubscribe,
+        name="notifications_unsubscribe",
+    ),
     path("albums/<uuid:public_id>/comments/", comments.comment_add, name="comment_add"),
     path("albums/<uuid:public_id>/reactions/", comments.reaction_set, name="reaction_set"),
     path("comments/<uuid:public_id>/delete/", comments.comment_delete, name="comment_delete"),

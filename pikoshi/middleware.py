@@ -25,6 +25,7 @@ CREDENTIAL_PATHS = (
     "accounts/export",
     "accounts/confirm-email",
     "accounts/password/reset/key",
+    "notifications/unsubscribe",
 )
 SECRET_PATHS = re.compile(rf"^/({'|'.join(map(re.escape, CREDENTIAL_PATHS))})/[^/]+")
 

@@ -544,7 +544,6 @@ REST_FRAMEWORK = {
         "upload_part": env_str("THROTTLE_UPLOAD_PART", "600/min"),
         "auth": env_str("THROTTLE_AUTH", "30/min"),
         "download": env_str("THROTTLE_DOWNLOAD", "30/min"),
-        "comment": env_str("THROTTLE_COMMENT", "60/min"),
     },
     "EXCEPTION_HANDLER": "pikoshi.api.exception_handler",
     "NUM_PROXIES": PIKOSHI_TRUSTED_PROXIES,
@@ -622,6 +621,8 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": ["photo", "video"],
         "ReactionKindEnum": ["heart", "laugh", "wow", "sad", "clap"],
         "ActivityKindEnum": ["added", "comment"],
+        "NotificationKindEnum": ["accepted", "shared", "photos", "comment", "reply"],
+        "ChannelEnum": ["email", "app", "off"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -21,7 +21,7 @@ from gallery.selectors import albums as album_selectors
 from gallery.selectors import comments as comment_selectors
 from gallery.selectors import photos as photo_selectors
 from gallery.services import comments as comment_services
-from pikoshi.api import ClientScopedRateThrottle, error_responses
+from pikoshi.api import error_responses
 
 TAGS = ["comments"]
 PHOTO_IN_ALBUM = OpenApiParameter("photo_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -67,18 +67,7 @@ class CommentInput(serializers.Serializer):
     )
 
 
-class _Throttled:
-    """Writes are limited per client address (and, in the service, per person)."""
-
-    throttle_scope = "comment"
-
-    def get_throttles(self) -> list:
-        if self.request.method in ("POST", "PUT"):  # type: ignore[attr-defined]
-            return [ClientScopedRateThrottle()]
-        return []
-
-
-class CommentListApi(_Throttled, APIView):
+class CommentListApi(APIView):
     """The comments on an album, or on one of its photos; POST adds one."""
 
     parser_classes = [JSONParser]
@@ -182,7 +171,7 @@ class ReactionInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Reaction.Kind.values)
 
 
-class ReactionsApi(_Throttled, APIView):
+class ReactionsApi(APIView):
     """Reactions to an album: GET the counts, PUT the caller's, DELETE takes it back."""
 
     parser_classes = [JSONParser]

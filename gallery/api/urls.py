@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.api import albums, comments, library, photos, sharing, uploads
+from gallery.api import albums, comments, library, notifications, photos, sharing, uploads
 
 # <uuid:...> makes a malformed id a plain 404 before any view runs.
 urlpatterns = [
@@ -37,6 +37,17 @@ urlpatterns = [
         name="api_photo_reactions",
     ),
     path("comments/<uuid:public_id>/", comments.CommentDetailApi.as_view(), name="api_comment"),
+    path("notifications/", notifications.NotificationListApi.as_view(), name="api_notifications"),
+    path(
+        "notifications/read/",
+        notifications.NotificationReadApi.as_view(),
+        name="api_notifications_read",
+    ),
+    path(
+        "notifications/settings/",
+        notifications.NotificationSettingsApi.as_view(),
+        name="api_notification_settings",
+    ),
     path(
         "albums/<uuid:public_id>/photos/<uuid:photo_id>/",
         albums.AlbumPhotoApi.as_view(),

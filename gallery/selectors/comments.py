@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 
 from accounts.models import User, Viewer
@@ -63,11 +63,6 @@ def comments_of(*, user: Viewer, album: Album, photo: Photo | None = None) -> li
         .select_related("author")
         .order_by("created_at", "id")
     )
-    deletable = set(
-        permissions.deletable_comments(user)
-        .filter(pk__in=[c.pk for c in comments])
-        .values_list("pk", flat=True)
-    )
     names: dict[int, str] = {}
     views = []
     for comment in comments:
@@ -78,7 +73,7 @@ def comments_of(*, user: Viewer, album: Album, photo: Photo | None = None) -> li
                 comment=comment,
                 author=names[comment.author_id] or "Someone",
                 mine=comment.author_id == getattr(user, "pk", None),
-                can_delete=comment.pk in deletable,
+                can_delete=permissions.may_delete_listed_comment(user, comment, album),
             )
         )
     return views
@@ -87,11 +82,14 @@ def comments_of(*, user: Viewer, album: Album, photo: Photo | None = None) -> li
 def reactions_of(*, user: Viewer, album: Album, photo: Photo | None = None) -> Reactions:
     reactions = permissions.album_reactions(user, album, photo)
     counts = dict.fromkeys(Reaction.Kind.values, 0)
-    for row in reactions.values("kind").annotate(n=Count("id")):
-        counts[row["kind"]] = row["n"]
     mine = None
-    if permissions.is_person(user):
-        mine = reactions.filter(user=user).values_list("kind", flat=True).first()
+    me = user.pk if permissions.is_person(user) else None
+    for row in reactions.values("kind").annotate(
+        n=Count("id"), mine=Count("id", filter=Q(user_id=me))
+    ):
+        counts[row["kind"]] = row["n"]
+        if row["mine"]:
+            mine = row["kind"]
     return Reactions(counts=counts, mine=mine)
 
 

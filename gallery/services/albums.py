@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, AlbumEntry, Photo, TimelineAlbum
+from gallery.services import notifications
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ def album_add_photos(*, user: User, album: Album, photos: Iterable[Photo]) -> En
             outcome[str(photo.public_id)] = "already" if photo.pk in present else "added"
         if len(present) < len(allowed):
             Album.objects.filter(pk=album.pk).update(updated_at=now)
+            notifications.photos_added(album=album, actor=user, count=len(allowed) - len(present))
     return EntryResult(outcome=outcome)
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, Comment, Photo, Reaction
+from gallery.services import notifications
 from pikoshi.errors import Refused
 
 COMMENTS_PER_WINDOW = 20
@@ -62,7 +63,10 @@ def comment_add(*, user: User, album: Album, photo: Photo | None = None, body: s
             {"body": f"Keep it under {Comment.MAX_LENGTH} characters ({len(text)} now)."}
         )
     _count_comment(user)
-    return Comment.objects.create(album=album, photo=photo, author=user, body=text)
+    with transaction.atomic():
+        comment = Comment.objects.create(album=album, photo=photo, author=user, body=text)
+        notifications.comment_made(comment=comment)
+    return comment
 
 
 def comment_delete(*, user: User, comment: Comment) -> None:

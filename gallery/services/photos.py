@@ -36,7 +36,7 @@ from gallery.imaging.variants import ProcessedImage, inspect_image, process_imag
 from gallery.imaging.video import VideoInfo, probe, sniff_video, strip_container
 from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
 from gallery.selectors import photos as photo_selectors
-from gallery.services import motion
+from gallery.services import motion, notifications
 from gallery.services.albums import album_add_photos, refuse_nul
 from gallery.storage import (
     StorageUnavailable,
@@ -315,6 +315,7 @@ def _store_upload(
                 if not Album.objects.filter(pk=album.pk).update(updated_at=now):
                     raise Http404("No such album.")
                 AlbumEntry.objects.create(album=album, photo=photo, added_by=owner, added_at=now)
+                notifications.photos_added(album=album, actor=owner, count=1)
             if queued:
                 render_enqueue(photo=photo)
     except IntegrityError:

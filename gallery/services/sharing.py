@@ -35,8 +35,10 @@ from gallery.models import (
     Circle,
     Connection,
     Invitation,
+    Notification,
     ShareLink,
 )
+from gallery.services import notifications
 from gallery.tokens import hash_token, new_token
 
 if TYPE_CHECKING:
@@ -169,6 +171,7 @@ def invitation_accept(
         | Q(inviter=inviter, email__in=_verified_emails(user)),
         status=Invitation.Status.PENDING,
     ).update(status=Invitation.Status.ACCEPTED, accepted_by=user, responded_at=timezone.now())
+    notifications.notify(recipient=inviter, kind=Notification.Kind.ACCEPTED, actor=user)
     return mine
 
 
@@ -298,22 +301,16 @@ def album_member_add(
     _check_until(until)
     existing = AlbumMember.objects.filter(album=album, user=member).first()
     created = existing is None
+    role_before = existing.role if existing is not None else None
     membership = existing if existing is not None else AlbumMember(album=album, user=member)
     membership.role = role
     membership.until = until
     membership.full_clean()
     # An existing grant is updated, never re-inserted: removed meanwhile means gone (404).
     membership.save(force_insert=created, force_update=not created)
-    if created:
-        context = {
-            "owner": user,
-            "album": album,
-            "member": member,
-            "url": settings.SITE_ROOT
-            + reverse("album_detail", kwargs={"public_id": album.public_id}),
-        }
-        transaction.on_commit(
-            lambda: _send(template="album_shared", to=member.email, context=context)
+    if role_before != role:
+        notifications.notify(
+            recipient=member, kind=Notification.Kind.SHARED, actor=user, album=album, role=role
         )
     return membership
 
@@ -325,6 +322,7 @@ def album_member_update(
     """Change a member's role or end date (only those given); until=None removes the end."""
     _unknown_changes(changes, MemberChanges)
     _require_owner(user, membership.album)
+    role_before = membership.role
     if "role" in changes:
         if changes["role"] not in AlbumMember.Role.values:
             raise ValidationError({"role": "Choose viewer or contributor."})
@@ -336,6 +334,14 @@ def album_member_update(
     # update_fields: a membership removed meanwhile raises NotUpdated (a 404) instead of
     # being INSERTed again, which would undo its owner's revocation.
     membership.save(update_fields=["role", "until"])
+    if membership.role != role_before:
+        notifications.notify(
+            recipient=membership.user,
+            kind=Notification.Kind.SHARED,
+            actor=user,
+            album=membership.album,
+            role=membership.role,
+        )
     return membership
 
 

@@ -125,3 +125,13 @@ def audience_badge(album) -> str:
     if links:
         parts.append("Link" if links == 1 else f"{links} links")
     return " · ".join(parts) or "Only me"
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """The bell's number: unread notifications about what the person may still see."""
+    from gallery.selectors.notifications import unread_count
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return unread_count(user=user) if user is not None and user.is_authenticated else 0

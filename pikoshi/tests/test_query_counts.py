@@ -68,8 +68,11 @@ def test_a_page_of_thirty_photos_costs_the_same_queries_as_three(make_user):
     few = all_counts(*library(make_user, "few@example.com", 6))
     many = all_counts(*library(make_user, "many@example.com", 36))
     assert many == few
-    # And the numbers stay small: a handful of queries, not one per photo.
-    assert max(many.values()) <= 15, many
+    # And the numbers stay small: a handful of queries, not one per photo. An album's page
+    # also carries its comments, reactions and activity feed: a dozen more, as many for
+    # three photos as for thirty.
+    assert max(v for k, v in many.items() if not k.endswith("html album")) <= 15, many
+    assert max(many["html album"], many["guest html album"]) <= 28, many
 
 
 def test_the_api_timeline_answers_thirty_photos_by_default(make_user):
