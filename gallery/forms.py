@@ -160,6 +160,7 @@ class ShareLinkCreateForm(forms.Form):
     allow_download = forms.BooleanField(required=False)
     share_camera = forms.BooleanField(required=False)
     share_location = forms.BooleanField(required=False)
+    show_comments = forms.BooleanField(required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -173,7 +174,7 @@ class ShareLinkCreateForm(forms.Form):
 
     def link_options(self) -> dict[str, Any]:
         """The keyword arguments of share_link_create, the album and person aside."""
-        names = ("label", "expires_at", "password", "allow_download")
+        names = ("label", "expires_at", "password", "allow_download", "show_comments")
         return {name: self.cleaned_data[name] for name in (*names, *LINK_DETAIL_SWITCHES)}
 
 

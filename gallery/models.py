@@ -479,6 +479,9 @@ class ShareLink(models.Model):
     allow_download = models.BooleanField(default=False)
     share_camera = models.BooleanField(default=False)
     share_location = models.BooleanField(default=False)
+    show_comments = models.BooleanField(
+        default=False, help_text="Link holders read the album's comments (never write)."
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
     # Wrong passwords typed at the prompt, kept for good (the limiter's counters expire),

@@ -172,6 +172,16 @@ def album_comments_all(user: Viewer, album: Album) -> QuerySet[Comment]:
     return Comment.objects.filter(album=album).filter(Q(photo__isnull=True) | Q(photo__in=in_album))
 
 
+def link_comments(link: ShareLink | None, photo: Photo) -> QuerySet[Comment]:
+    """A photo's comments in the linked album, for its holders, when the owner switched
+    that on for the link (read only); none otherwise or once the link is not live."""
+    if link is None or not link.show_comments:
+        return Comment.objects.none()
+    return Comment.objects.filter(
+        album_id=link.album_id, photo__in=link_photos(link).filter(pk=photo.pk)
+    )
+
+
 def album_reactions(user: Viewer, album: Album, photo: Photo | None = None) -> QuerySet[Reaction]:
     """Reactions to the album or one of its photos, on the same terms as its comments."""
     if not can_view_album(user, album):

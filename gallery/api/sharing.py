@@ -95,6 +95,9 @@ class LinkOutput(serializers.Serializer):
     allow_download = serializers.BooleanField()
     share_camera = serializers.BooleanField()
     share_location = serializers.BooleanField()
+    show_comments = serializers.BooleanField(
+        help_text="Link holders read the album's comments (they never write)."
+    )
     revoked_at = serializers.DateTimeField(allow_null=True)
     view_count = serializers.IntegerField()
     failed_password_attempts = serializers.IntegerField(
@@ -507,6 +510,7 @@ class LinkInput(serializers.Serializer):
     allow_download = serializers.BooleanField(required=False)
     share_camera = serializers.BooleanField(required=False)
     share_location = serializers.BooleanField(required=False)
+    show_comments = serializers.BooleanField(required=False)
 
 
 class AlbumLinkListApi(APIView):

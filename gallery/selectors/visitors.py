@@ -4,12 +4,14 @@ A link that is unknown, expired or revoked answers Http404 like one that never e
 
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
 from gallery import permissions
 from gallery.models import (
     Album,
+    Comment,
     Photo,
     ShareLink,
 )
@@ -56,6 +58,16 @@ def link_photo(*, link: ShareLink, public_id: str | uuid.UUID) -> Photo:
     if photo is None:
         raise Http404("No such photo.")
     return photo
+
+
+def link_photo_comments(*, link: ShareLink, photo: Photo) -> list[tuple[str, Comment]]:
+    """(the author's display name, the comment) for a link holder, when the link shows
+    comments; a holder never learns an address (permissions.person_name for nobody)."""
+    comments = (
+        permissions.link_comments(link, photo).select_related("author").order_by("created_at", "id")
+    )
+    nobody = AnonymousUser()
+    return [(permissions.person_name(nobody, c.author) or "Someone", c) for c in comments]
 
 
 def link_photo_neighbours(*, link: ShareLink, photo: Photo) -> tuple[Photo | None, Photo | None]:

@@ -64,6 +64,7 @@ class ShareLinkChanges(TypedDict, total=False):
     allow_download: bool
     share_camera: bool
     share_location: bool
+    show_comments: bool
 
 
 def _unknown_changes(changes: Mapping[str, object], allowed: type) -> None:
@@ -421,6 +422,7 @@ def share_link_create(
     allow_download: bool = False,
     share_camera: bool = False,
     share_location: bool = False,
+    show_comments: bool = False,
 ) -> CreatedLink:
     """Make a link to the album, expiring at `expires_at` (None: never)."""
     _require_owner(user, album)
@@ -435,6 +437,7 @@ def share_link_create(
         allow_download=bool(allow_download),
         share_camera=bool(share_camera),
         share_location=bool(share_location),
+        show_comments=bool(show_comments),
     )
     link.full_clean()
     link.save()
@@ -448,6 +451,7 @@ SHARE_LINK_EDITABLE = [
     "allow_download",
     "share_camera",
     "share_location",
+    "show_comments",
 ]
 
 
@@ -468,7 +472,7 @@ def share_link_update(
         link.expires_at = changes["expires_at"]
     if "password" in changes:
         link.password = _link_password(changes["password"])
-    for name in ("allow_download", "share_camera", "share_location"):
+    for name in ("allow_download", "share_camera", "share_location", "show_comments"):
         if name in changes:
             setattr(link, name, bool(changes[name]))
     link.full_clean()

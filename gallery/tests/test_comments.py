@@ -210,3 +210,30 @@ def test_the_pages_post_a_comment_and_toggle_a_reaction(owner, guest, shared):
     assert not Reaction.objects.exists()
     album_page = page.get(reverse("album_detail", args=[album.public_id])).content.decode()
     assert "Activity" in album_page and "So happy for you" in album_page
+
+
+def test_link_holders_read_comments_only_when_the_link_shows_them(owner, guest, shared):
+    from gallery.services import sharing as sharing_services
+    from gallery.tests.factories import make_link
+
+    album, photo = shared
+    comment_services.comment_add(user=guest, album=album, photo=photo, body="<i>Lovely</i>")
+    quiet = make_link(owner, album)
+    talking = make_link(owner, album, show_comments=True)
+
+    def page(created) -> str:
+        url = reverse("share_link_photo", args=[created.token, photo.public_id])
+        response = Client().get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert "<i>Lovely" not in page(quiet) and "&lt;i&gt;Lovely" not in page(quiet)
+    shown = page(talking)
+    assert "&lt;i&gt;Lovely&lt;/i&gt;" in shown and "Gabriel Guest" in shown
+    assert guest.email not in shown  # names, never addresses
+    assert 'name="body"' not in shown  # reading only
+    # Switched off again: gone from the next request.
+    sharing_services.share_link_update(user=owner, link=talking.link, show_comments=False)
+    assert "Lovely" not in page(talking)
+    answer = Api(owner).get(reverse("api_album_links", args=[album.public_id])).json()
+    assert {item["show_comments"] for item in answer} == {False}

@@ -102,6 +102,8 @@ def share_link_photo(request: HttpRequest, token: str, photo_id: str) -> HttpRes
         "policy": policy,
         "display": media.media_url(photo=photo, variant="display", link=link),
         "video": media.media_url(photo=photo, variant="video", link=link),
+        "comments": visitor_selectors.link_photo_comments(link=link, photo=photo),
+        "show_comments": link.show_comments,
         "original": (
             media.media_url(photo=photo, variant="original", link=link)
             if permissions.can_download_via_link(link, photo)
