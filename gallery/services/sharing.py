@@ -243,10 +243,8 @@ def album_sharing_update(
     if audience is not None:
         if audience not in Audience.values:
             raise ValidationError({"audience": "Choose private, family, friends or public."})
-        current = Album.objects.filter(pk=album.pk).values_list("audience", flat=True).first()
-        if audience == Audience.PUBLIC and current != Audience.PUBLIC:
-            # Public again: a new address, so whoever had the old one does not come back.
-            album.public_address = uuid.uuid4()
+        # Album.save gives a public album its address and takes it away otherwise, so
+        # public again is a new address: whoever had the old one does not come back.
         album.audience = audience
         fields.append("audience")
     if share_camera is not None:
