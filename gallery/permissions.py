@@ -138,21 +138,29 @@ def conversing_albums(user: Viewer) -> QuerySet[Album]:
     )
 
 
+def can_read_conversation(user: Viewer, album: Album | None, photo: Photo | None = None) -> bool:
+    """May read the comments and reactions of `album`, or of `photo` as seen in it: whoever
+    sees the album (and the photo in it)."""
+    if album is None or not can_view_album(user, album):
+        return False
+    return photo is None or _in_album(album).filter(pk=photo.pk).exists()
+
+
 def can_converse(user: Viewer, album: Album | None, photo: Photo | None = None) -> bool:
-    """May comment and react on `album`, or on `photo` as seen in it."""
-    if album is None or album.pk is None:
+    """May comment and react on `album`, or on `photo` as seen in it. Someone who may read
+    (can_read_conversation) but not write is a signed-in stranger of a public album."""
+    if album is None or not can_read_conversation(user, album, photo):
         return False
-    if not conversing_albums(user).filter(pk=album.pk).exists():
-        return False
-    return photo is None or album_photos(user, album).filter(pk=photo.pk).exists()
+    return conversing_albums(user).filter(pk=album.pk).exists()
 
 
 def _about[T: (Comment, Reaction)](
-    queryset: QuerySet[T], user: Viewer, album: Album, photo: Photo | None
+    queryset: QuerySet[T], album: Album, photo: Photo | None
 ) -> QuerySet[T]:
+    """The rows about the album itself, or about one photo while it is in the album."""
     if photo is None:
         return queryset.filter(album=album, photo__isnull=True)
-    return queryset.filter(album=album, photo__in=album_photos(user, album).filter(pk=photo.pk))
+    return queryset.filter(album=album, photo__in=_in_album(album).filter(pk=photo.pk))
 
 
 def album_comments(user: Viewer, album: Album, photo: Photo | None = None) -> QuerySet[Comment]:
@@ -160,7 +168,7 @@ def album_comments(user: Viewer, album: Album, photo: Photo | None = None) -> Qu
     the album (and the photo in it); none for anyone else."""
     if not can_view_album(user, album):
         return Comment.objects.none()
-    return _about(Comment.objects.all(), user, album, photo)
+    return _about(Comment.objects.all(), album, photo)
 
 
 def album_comments_all(user: Viewer, album: Album) -> QuerySet[Comment]:
@@ -168,8 +176,9 @@ def album_comments_all(user: Viewer, album: Album) -> QuerySet[Comment]:
     are in it now and not in the trash."""
     if not can_view_album(user, album):
         return Comment.objects.none()
-    in_album = Photo.objects.filter(deleted_at__isnull=True, entries__album=album)
-    return Comment.objects.filter(album=album).filter(Q(photo__isnull=True) | Q(photo__in=in_album))
+    return Comment.objects.filter(album=album).filter(
+        Q(photo__isnull=True) | Q(photo__in=_in_album(album))
+    )
 
 
 def link_comments(link: ShareLink | None, photo: Photo) -> QuerySet[Comment]:
@@ -186,7 +195,7 @@ def album_reactions(user: Viewer, album: Album, photo: Photo | None = None) -> Q
     """Reactions to the album or one of its photos, on the same terms as its comments."""
     if not can_view_album(user, album):
         return Reaction.objects.none()
-    return _about(Reaction.objects.all(), user, album, photo)
+    return _about(Reaction.objects.all(), album, photo)
 
 
 def deletable_comments(user: Viewer) -> QuerySet[Comment]:
@@ -266,6 +275,11 @@ def album_photos(user: Viewer, album: Album) -> QuerySet[Photo]:
     the trash when they may see the album, else none (their own photos included)."""
     if not can_view_album(user, album):
         return Photo.objects.none()
+    return _in_album(album)
+
+
+def _in_album(album: Album) -> QuerySet[Photo]:
+    """An album's photos not in the trash, for callers that have checked who is asking."""
     return Photo.objects.filter(deleted_at__isnull=True, entries__album=album)
 
 

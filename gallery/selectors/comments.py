@@ -6,6 +6,7 @@ nothing, and names are as permissions.person_name gives them to the reader.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -45,6 +46,19 @@ class Activity:
     comment: Comment | None = None
 
 
+def _namer(reader: Viewer) -> Callable[[User | None], str]:
+    """person_name for one reader, asked once per person however often they appear."""
+    names: dict[int | None, str] = {}
+
+    def name(person: User | None) -> str:
+        key = person.pk if person is not None else None
+        if key not in names:
+            names[key] = permissions.person_name(reader, person) or "Someone"
+        return names[key]
+
+    return name
+
+
 def comment_for_deletion(*, user: Viewer, public_id: uuid.UUID | str) -> Comment:
     comment = (
         permissions.deletable_comments(user)
@@ -63,15 +77,13 @@ def comments_of(*, user: Viewer, album: Album, photo: Photo | None = None) -> li
         .select_related("author")
         .order_by("created_at", "id")
     )
-    names: dict[int, str] = {}
+    name = _namer(user)
     views = []
     for comment in comments:
-        if comment.author_id not in names:
-            names[comment.author_id] = permissions.person_name(user, comment.author)
         views.append(
             CommentView(
                 comment=comment,
-                author=names[comment.author_id] or "Someone",
+                author=name(comment.author),
                 mine=comment.author_id == getattr(user, "pk", None),
                 can_delete=permissions.may_delete_listed_comment(user, comment, album),
             )
@@ -101,14 +113,7 @@ def album_activity(*, user: Viewer, album: Album, limit: int = ACTIVITY_LIMIT) -
         .select_related("photo", "added_by")
         .order_by("-added_at", "-id")[: limit * 20]
     )
-    names: dict[int | None, str] = {}
-
-    def name(person: User | None) -> str:
-        key = person.pk if person is not None else None
-        if key not in names:
-            names[key] = permissions.person_name(user, person) or "Someone"
-        return names[key]
-
+    name = _namer(user)
     items: list[Activity] = []
     for entry in entries:
         last = items[-1] if items else None

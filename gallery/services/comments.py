@@ -6,7 +6,6 @@ photo to be in the album as the writer sees it. Bodies are kept as typed (every 
 email and API answer escapes them on the way out) and limited per person in time.
 """
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -15,6 +14,7 @@ from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, Comment, Photo, Reaction
 from gallery.services import notifications
+from pikoshi.counters import count_in_window
 from pikoshi.errors import Refused
 
 COMMENTS_PER_WINDOW = 20
@@ -23,14 +23,7 @@ COMMENT_WINDOW = 10 * 60  # seconds
 
 def _count_comment(user: User) -> None:
     """At most COMMENTS_PER_WINDOW comments per person per window, from any device."""
-    key = f"comments:{user.uuid}"
-    cache.add(key, 0, COMMENT_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, COMMENT_WINDOW)
-        count = 1
-    if count > COMMENTS_PER_WINDOW:
+    if count_in_window(f"comments:{user.uuid}", COMMENT_WINDOW) > COMMENTS_PER_WINDOW:
         raise Refused(
             "You have written a lot of comments in a short time. Wait a few minutes and try again.",
             status=429,
@@ -39,13 +32,11 @@ def _count_comment(user: User) -> None:
 
 
 def _check_converse(user: User, album: Album, photo: Photo | None) -> None:
-    """404 for whoever may not see the album (or the photo in it); 403 for a signed-in
-    visitor of a public album, who sees it and may read, but not write."""
+    """404 for whoever may not see the album (or the photo in it); 403 for whoever may read
+    but not write (a signed-in visitor of a public album: they know it exists)."""
     if permissions.can_converse(user, album, photo):
         return
-    if permissions.can_view_album(user, album) and (
-        photo is None or permissions.album_photos(user, album).filter(pk=photo.pk).exists()
-    ):
+    if permissions.can_read_conversation(user, album, photo):
         raise PermissionDenied("Only the people this album is shared with can comment and react.")
     raise Http404("No such album or photo.")
 
@@ -98,3 +89,10 @@ def reaction_set(
         reaction.kind = kind
         reaction.save(update_fields=["kind"])
     return reaction
+
+
+def reaction_toggle(*, user: User, album: Album, photo: Photo | None = None, kind: str) -> None:
+    """A reaction button: `kind`, or taken back when it is the one already chosen."""
+    _check_converse(user, album, photo)
+    chosen = Reaction.objects.filter(album=album, photo=photo, user=user, kind=kind).exists()
+    reaction_set(user=user, album=album, photo=photo, kind=None if chosen else kind)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from gallery import permissions
 from gallery.models import ShareLink
 from pikoshi.clientip import rate_limit_key
+from pikoshi.counters import count_in_window
 
 # Ten guesses per quarter hour per link and visitor address; share_link_check_password
 # says why there is no limit per link from all addresses together.
@@ -18,15 +19,6 @@ LINK_PASSWORD_WINDOW = 15 * 60
 
 class TooManyAttempts(Exception):
     """Raised when a link's password has been guessed at too often."""
-
-
-def _bump(key: str, window: int) -> int:
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
 
 
 def share_link_check_password(*, link: ShareLink, password: str, client: str) -> bool:
@@ -46,7 +38,7 @@ def share_link_check_password(*, link: ShareLink, password: str, client: str) ->
         raise TooManyAttempts
     if permissions.can_unlock_link(link, password):
         return True
-    _bump(per_client, LINK_PASSWORD_WINDOW)
+    count_in_window(per_client, LINK_PASSWORD_WINDOW)
     ShareLink.objects.filter(pk=link.pk).update(
         failed_password_attempts=F("failed_password_attempts") + 1
     )

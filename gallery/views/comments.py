@@ -66,11 +66,9 @@ def comment_delete(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRe
 def reaction_set(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A reaction button: choosing the one already chosen takes it back."""
     album, photo = _target(request, public_id)
-    kind = request.POST.get("kind") or None
-    mine = comment_selectors.reactions_of(user=request.user, album=album, photo=photo).mine
     try:
-        comment_services.reaction_set(
-            user=request.user, album=album, photo=photo, kind=None if kind == mine else kind
+        comment_services.reaction_toggle(
+            user=request.user, album=album, photo=photo, kind=request.POST.get("kind", "")
         )
     except ValidationError as exc:
         messages.error(request, error_messages(exc))
