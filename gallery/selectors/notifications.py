@@ -4,6 +4,8 @@ it is read from what its reader may see then (permissions.visible_notifications)
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import User, Viewer
@@ -83,16 +85,14 @@ def settings_of(*, user: User) -> list[tuple[str, str, str]]:
     ]
 
 
-def unsubscribe_target(*, token: str) -> str | None:
-    """The label of the kind a valid unsubscribe token names, for the confirmation page."""
-    from django.core import signing
-
+def unsubscribe_subject(*, token: str) -> tuple[User, str] | None:
+    """(recipient, kind) an unsubscribe token names, or None for anything else."""
     try:
         value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user = User.objects.filter(uuid=value["u"], is_active=True).first()
         kind = value["k"]
-        exists = User.objects.filter(uuid=value["u"], is_active=True).exists()
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (signing.BadSignature, KeyError, TypeError, ValueError, ValidationError):
         return None
-    if not exists or kind not in Kind.values:
+    if user is None or kind not in Kind.values:
         return None
-    return str(Kind(kind).label)
+    return user, kind

@@ -27,7 +27,12 @@ from django.utils import timezone
 from accounts.models import User
 from gallery import permissions
 from gallery.models import Album, Comment, Notification, NotificationSetting, Photo
-from gallery.selectors.notifications import DEFAULTS, UNSUBSCRIBE_SALT, describe
+from gallery.selectors.notifications import (
+    DEFAULTS,
+    UNSUBSCRIBE_SALT,
+    describe,
+    unsubscribe_subject,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -162,14 +167,10 @@ def unsubscribe_token(*, user: User, kind: str) -> str:
 def unsubscribe(*, token: str) -> tuple[User, str] | None:
     """Turn email off (in Pikoshi only) for the kind this token names, for its recipient
     alone; None for a token that is not one. Works without signing in, as RFC 8058 asks."""
-    try:
-        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user = User.objects.filter(uuid=value["u"], is_active=True).first()
-        kind = value["k"]
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    subject = unsubscribe_subject(token=token)
+    if subject is None:
         return None
-    if user is None or kind not in Kind.values:
-        return None
+    user, kind = subject
     if channel_for(user=user, kind=kind) == Channel.EMAIL:
         NotificationSetting.objects.update_or_create(
             user=user, kind=kind, defaults={"channel": Channel.APP}

@@ -54,9 +54,10 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notifications_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
-        valid = notification_selectors.unsubscribe_target(token=token)
-        status = 200 if valid else 404
-        return render(request, "gallery/unsubscribe.html", {"target": valid}, status=status)
+        subject = notification_selectors.unsubscribe_subject(token=token)
+        label = Notification.Kind(subject[1]).label if subject else None
+        status = 200 if subject else 404
+        return render(request, "gallery/unsubscribe.html", {"target": label}, status=status)
     done = notification_services.unsubscribe(token=token)
     if done is None:
         return render(request, "gallery/unsubscribe.html", {"target": None}, status=404)
