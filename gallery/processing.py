@@ -31,7 +31,7 @@ from django.utils import timezone
 from gallery.imaging.sniff import ImageRejected
 from gallery.imaging.thumbhash import placeholder
 from gallery.imaging.variants import RenderedVariant, process_image
-from gallery.imaging.video import VideoFailed, poster, probe, render
+from gallery.imaging.video import VideoFailed, VideoInfo, poster, probe, render
 from gallery.models import Photo
 from gallery.storage import (
     VARIANTS,
@@ -49,6 +49,16 @@ GENERIC_FAILURE = (
     "We could not make the smaller versions of this photo. Delete it and upload it again; "
     "if that fails too, the file may be damaged."
 )
+
+
+def probe_video(path: str, *, mime_type: str) -> VideoInfo:
+    """imaging.video.probe within this installation's limits (length, pixels)."""
+    return probe(
+        path,
+        mime_type=mime_type,
+        max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
+        max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
+    )
 
 
 # --- The job ----------------------------------------------------------------------------------
@@ -222,12 +232,7 @@ def _render_video(photo: Photo) -> str:
     with local_copy(str(photo.original.name), suffix=photo.original_extension) as source:
         target = source.with_name("rendition.mp4")
         try:
-            info = probe(
-                str(source),
-                mime_type=photo.mime_type,
-                max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
-                max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
-            )
+            info = probe_video(str(source), mime_type=photo.mime_type)
             frame = poster(str(source), rotation=info.rotation)
             image = process_image(io.BytesIO(frame), max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS)
         except (ImageRejected, VideoFailed) as exc:
@@ -280,12 +285,7 @@ def photo_render_motion(*, photo_id: int) -> str:
     with local_copy(source_name, suffix=suffix) as source:
         target = source.with_name("motion.mp4")
         try:
-            info = probe(
-                str(source),
-                mime_type="video/quicktime",
-                max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
-                max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
-            )
+            info = probe_video(str(source), mime_type="video/quicktime")
             render(str(source), str(target), info=info, timeout=settings.PIKOSHI_VIDEO_TIMEOUT)
         except (ImageRejected, VideoFailed) as exc:
             logger.warning("The motion of Live Photo %s cannot be played: %s", photo.public_id, exc)

@@ -48,6 +48,17 @@ def motion_enqueue(*, photo: Photo) -> None:
     transaction.on_commit(partial(_enqueue, photo.pk), robust=True)
 
 
+def _take_motion(still: Photo, *, name: str, sha256: str, size: int, ms: int) -> None:
+    """Make the (locked) still a Live Photo with the stored MOV `name`; its rendition is
+    queued for when the transaction commits."""
+    still.motion_original = name
+    still.motion_sha256 = sha256
+    still.motion_bytes = size
+    still.duration_ms = ms
+    still.save(update_fields=["motion_original", "motion_sha256", "motion_bytes", "duration_ms"])
+    motion_enqueue(photo=still)
+
+
 def pairs(*, content_id: str, duration_ms: int | None = None) -> bool:
     """Whether an upload with this identifier (and, for a MOV, this length) may pair."""
     return bool(content_id) and (duration_ms is None or duration_ms <= LIVE_MAX_MS)
@@ -97,14 +108,7 @@ def motion_attach(
                 delete_files([name])
                 return None
             check_quota()
-            current.motion_original = name
-            current.motion_sha256 = sha256
-            current.motion_bytes = file.size
-            current.duration_ms = duration_ms
-            current.save(
-                update_fields=["motion_original", "motion_sha256", "motion_bytes", "duration_ms"]
-            )
-            motion_enqueue(photo=current)
+            _take_motion(current, name=name, sha256=sha256, size=file.size, ms=duration_ms)
     except BaseException:
         delete_files([name])
         raise
@@ -139,12 +143,12 @@ def motion_pair(*, owner_id: int, content_id: str) -> Photo | None:
         still = _unpaired_still(owner_id, content_id).select_for_update().order_by("pk").first()
         if still is None:
             return None
-        still.motion_original = video.original.name
-        still.motion_sha256 = video.sha256
-        still.motion_bytes = video.bytes
-        still.duration_ms = video.duration_ms
-        still.save(
-            update_fields=["motion_original", "motion_sha256", "motion_bytes", "duration_ms"]
+        _take_motion(
+            still,
+            name=str(video.original.name),
+            sha256=video.sha256,
+            size=video.bytes,
+            ms=video.duration_ms or 0,
         )
         for entry in AlbumEntry.objects.filter(photo=video):
             AlbumEntry.objects.get_or_create(
@@ -158,6 +162,5 @@ def motion_pair(*, owner_id: int, content_id: str) -> Photo | None:
         derived = [name for name in photo_files(video) if name != video.original.name]
         Photo.objects.filter(pk=video.pk).delete()
         delete_files_after_commit(derived)
-        motion_enqueue(photo=still)
     logger.info("Live Photo %s took its motion from video %s", still.public_id, video.public_id)
     return still

@@ -33,8 +33,9 @@ from gallery.imaging import strip
 from gallery.imaging.sniff import VIDEO_EXTENSIONS, ImageRejected, check_size
 from gallery.imaging.thumbhash import placeholder, thumbhash_of
 from gallery.imaging.variants import ProcessedImage, inspect_image, process_image
-from gallery.imaging.video import VideoInfo, probe, sniff_video, strip_container
+from gallery.imaging.video import VideoInfo, sniff_video, strip_container
 from gallery.models import Album, AlbumEntry, Photo, SharedOriginal
+from gallery.processing import probe_video
 from gallery.selectors import photos as photo_selectors
 from gallery.services import motion, notifications
 from gallery.services.albums import album_add_photos, refuse_nul
@@ -363,12 +364,7 @@ def _video_upload(
     are made by the render task (a worker, or inline on the embedded default right after
     the upload commits). Refused (415/422/413) before anything is stored."""
     with local_path(file) as path:
-        info = probe(
-            path,
-            mime_type=mime_type,
-            max_seconds=settings.PIKOSHI_MAX_VIDEO_SECONDS,
-            max_pixels=settings.PIKOSHI_MAX_IMAGE_PIXELS,
-        )
+        info = probe_video(path, mime_type=mime_type)
     if motion.pairs(content_id=info.content_id, duration_ms=info.duration_ms):
         paired = _motion_upload(owner=owner, file=file, album=album, sha256=sha256, info=info)
         if paired is not None:
