@@ -8,7 +8,12 @@ album (or the photo in it) gets 404, as for an id that does not exist.
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -110,31 +115,25 @@ class CommentListApi(APIView):
         return Response(CommentOutput(view).data, status=status.HTTP_201_CREATED)
 
 
-class PhotoCommentListApi(CommentListApi):
-    """The comments on one photo as it is seen in an album; POST adds one."""
+def _about_a_photo(
+    view: type[APIView], name: str, doc: str, methods: dict[str, str]
+) -> type[APIView]:
+    """The same view under albums/<id>/photos/<photo>/: its own operation ids, the photo
+    among its parameters, everything else as documented on the album's view."""
+    documented = {
+        method: extend_schema(operation_id=operation, parameters=[ALBUM_ID, PHOTO_IN_ALBUM])
+        for method, operation in methods.items()
+    }
+    photo_view = type(name, (view,), {"__doc__": doc})
+    return extend_schema_view(**documented)(photo_view)
 
-    @extend_schema(
-        tags=TAGS,
-        operation_id="photo_comments_list",
-        parameters=[ALBUM_ID, PHOTO_IN_ALBUM],
-        responses={200: CommentOutput(many=True), **error_responses(401, 404)},
-    )
-    def get(
-        self, request: AuthenticatedRequest, public_id: str, photo_id: str | None = None
-    ) -> Response:
-        return super().get(request, public_id, photo_id)
 
-    @extend_schema(
-        tags=TAGS,
-        operation_id="photo_comments_create",
-        parameters=[ALBUM_ID, PHOTO_IN_ALBUM],
-        request=CommentInput,
-        responses={201: CommentOutput, **error_responses(400, 401, 403, 404, 429)},
-    )
-    def post(
-        self, request: AuthenticatedRequest, public_id: str, photo_id: str | None = None
-    ) -> Response:
-        return super().post(request, public_id, photo_id)
+PhotoCommentListApi = _about_a_photo(
+    CommentListApi,
+    "PhotoCommentListApi",
+    "The comments on one photo as it is seen in an album; POST adds one.",
+    {"get": "photo_comments_list", "post": "photo_comments_create"},
+)
 
 
 class CommentDetailApi(APIView):
@@ -224,42 +223,16 @@ class ReactionsApi(APIView):
         return self._answer(request, album, photo)
 
 
-class PhotoReactionsApi(ReactionsApi):
-    """Reactions to one photo as it is seen in an album."""
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="photo_reactions_retrieve",
-        parameters=[ALBUM_ID, PHOTO_IN_ALBUM],
-        responses={200: ReactionsOutput, **error_responses(401, 404)},
-    )
-    def get(
-        self, request: AuthenticatedRequest, public_id: str, photo_id: str | None = None
-    ) -> Response:
-        return super().get(request, public_id, photo_id)
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="photo_reactions_update",
-        parameters=[ALBUM_ID, PHOTO_IN_ALBUM],
-        request=ReactionInput,
-        responses={200: ReactionsOutput, **error_responses(400, 401, 403, 404, 429)},
-    )
-    def put(
-        self, request: AuthenticatedRequest, public_id: str, photo_id: str | None = None
-    ) -> Response:
-        return super().put(request, public_id, photo_id)
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="photo_reactions_destroy",
-        parameters=[ALBUM_ID, PHOTO_IN_ALBUM],
-        responses={200: ReactionsOutput, **error_responses(401, 403, 404)},
-    )
-    def delete(
-        self, request: AuthenticatedRequest, public_id: str, photo_id: str | None = None
-    ) -> Response:
-        return super().delete(request, public_id, photo_id)
+PhotoReactionsApi = _about_a_photo(
+    ReactionsApi,
+    "PhotoReactionsApi",
+    "Reactions to one photo as it is seen in an album.",
+    {
+        "get": "photo_reactions_retrieve",
+        "put": "photo_reactions_update",
+        "delete": "photo_reactions_destroy",
+    },
+)
 
 
 class ActivityOutput(serializers.Serializer):
